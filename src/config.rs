@@ -1,0 +1,418 @@
+//! `site.yaml`: the site's settings and its honor vocabulary.
+
+use crate::diagnostic::{Diagnostic, Diagnostics};
+use crate::yaml::{Sp, YamlSource};
+use indexmap::IndexMap;
+use serde::Deserialize;
+use std::collections::BTreeMap;
+use std::path::Path;
+
+pub const SITE_FILE: &str = "site.yaml";
+
+const SITE_KEYS: &[&str] = &[
+    "title",
+    "base_url",
+    "language",
+    "theme",
+    "description",
+    "honors",
+    "eras",
+    "regions",
+    "term_slugs",
+    "paginate",
+    "summary_chars",
+    "images",
+    "menu",
+    "extra",
+];
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct SiteFile {
+    title: String,
+    base_url: Sp<String>,
+    #[serde(default)]
+    language: Option<String>,
+    #[serde(default)]
+    theme: Option<Sp<String>>,
+    #[serde(default)]
+    description: Option<String>,
+    honors: Sp<Vec<Sp<HonorFile>>>,
+    #[serde(default)]
+    eras: Vec<Sp<EraFile>>,
+    #[serde(default)]
+    regions: IndexMap<String, Vec<String>>,
+    #[serde(default)]
+    term_slugs: IndexMap<String, Sp<String>>,
+    #[serde(default)]
+    paginate: Option<Sp<i64>>,
+    #[serde(default)]
+    summary_chars: Option<Sp<i64>>,
+    #[serde(default)]
+    images: Option<ImageSettings>,
+    #[serde(default)]
+    menu: Vec<MenuItem>,
+    #[serde(default)]
+    extra: Option<serde_json::Value>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct HonorFile {
+    id: String,
+    name: String,
+    level: String,
+    #[serde(default)]
+    aliases: Vec<String>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct EraFile {
+    name: String,
+    #[serde(default)]
+    until: Option<i64>,
+}
+
+#[derive(Debug, Clone, Deserialize, serde::Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct ImageSettings {
+    #[serde(default = "default_widths")]
+    pub widths: Vec<u32>,
+    #[serde(default = "default_quality")]
+    pub quality: u8,
+    #[serde(default = "default_max_pixels")]
+    pub max_pixels: u64,
+}
+
+fn default_widths() -> Vec<u32> {
+    vec![480, 960, 1600]
+}
+fn default_quality() -> u8 {
+    82
+}
+fn default_max_pixels() -> u64 {
+    100_000_000
+}
+
+impl Default for ImageSettings {
+    fn default() -> Self {
+        ImageSettings {
+            widths: default_widths(),
+            quality: default_quality(),
+            max_pixels: default_max_pixels(),
+        }
+    }
+}
+
+#[derive(Debug, Clone, Deserialize, serde::Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct MenuItem {
+    pub name: String,
+    pub url: String,
+}
+
+/// One title in the honor vocabulary. Its rank is its position: 0 is the highest.
+#[derive(Debug, Clone, serde::Serialize)]
+pub struct Honor {
+    pub id: String,
+    pub name: String,
+    pub level: String,
+    pub aliases: Vec<String>,
+    pub rank: usize,
+}
+
+#[derive(Debug, Clone, serde::Serialize)]
+pub struct Era {
+    pub name: String,
+    pub until: Option<i64>,
+}
+
+#[derive(Debug, Clone)]
+pub struct Config {
+    pub title: String,
+    /// Always ends with `/`.
+    pub base_url: String,
+    /// The path part of base_url, `/laomo/` or `/`: every internal link starts with it.
+    pub base_path: String,
+    pub language: String,
+    pub theme: String,
+    pub description: String,
+    pub honors: Vec<Honor>,
+    /// Levels in the order they first appear in the vocabulary.
+    pub levels: Vec<String>,
+    pub eras: Vec<Era>,
+    /// Parent region -> its parts.
+    pub regions: IndexMap<String, Vec<String>>,
+    pub term_slugs: BTreeMap<String, String>,
+    pub paginate: usize,
+    pub summary_chars: usize,
+    pub images: ImageSettings,
+    pub menu: Vec<MenuItem>,
+    pub extra: serde_json::Value,
+}
+
+impl Config {
+    /// Finds an honor by name, alias or id.
+    pub fn honor(&self, title: &str) -> Option<&Honor> {
+        let t = title.trim();
+        self.honors
+            .iter()
+            .find(|h| h.name == t || h.id == t || h.aliases.iter().any(|a| a == t))
+    }
+
+    /// The era a year falls in (`until` is inclusive).
+    pub fn era_for_year(&self, year: i32) -> Option<&Era> {
+        self.eras
+            .iter()
+            .find(|e| e.until.is_none_or(|u| i64::from(year) <= u))
+    }
+
+    /// Absolute URL for a site path such as `/profiles/`.
+    pub fn permalink(&self, path: &str) -> String {
+        format!("{}{}", self.base_url, path.trim_start_matches('/'))
+    }
+
+    /// Root-relative URL with the base path: `/laomo/profiles/`.
+    pub fn url(&self, path: &str) -> String {
+        format!("{}{}", self.base_path, path.trim_start_matches('/'))
+    }
+
+    pub fn load(root: &Path, diags: &mut Diagnostics) -> Option<Config> {
+        let path = root.join(SITE_FILE);
+        let text = match std::fs::read(&path) {
+            Ok(bytes) => match crate::load::source::decode(&bytes) {
+                Ok(t) => t,
+                Err(msg) => {
+                    diags.push(Diagnostic::error(msg).in_file(SITE_FILE));
+                    return None;
+                }
+            },
+            Err(e) => {
+                diags.push(
+                    Diagnostic::error(format!("cannot read {SITE_FILE}: {e}"))
+                        .in_file(SITE_FILE)
+                        .hint("run laomo in the site folder, pass --root DIR, or create a site with `laomo init DIR`".to_string()),
+                );
+                return None;
+            }
+        };
+        let src = YamlSource {
+            file: SITE_FILE,
+            file_text: &text,
+            yaml: &text,
+            first_line: 0,
+            what: "site.yaml",
+        };
+        let raw: SiteFile = match src.parse(SITE_KEYS) {
+            Ok(r) => r,
+            Err(d) => {
+                diags.push(d);
+                return None;
+            }
+        };
+        Some(Self::check(raw, &src, diags))
+    }
+
+    fn check(raw: SiteFile, src: &YamlSource, diags: &mut Diagnostics) -> Config {
+        let mut base_url = raw.base_url.value.trim().to_string();
+        let base_ok = (base_url.starts_with("http://") || base_url.starts_with("https://"))
+            && base_url
+                .split("://")
+                .nth(1)
+                .is_some_and(|h| !h.is_empty() && !h.starts_with('/'));
+        if !base_ok {
+            diags.push(
+                src.error_at(
+                    &raw.base_url,
+                    format!("base_url `{base_url}` is not an absolute URL"),
+                )
+                .hint(
+                    "write it with the scheme and host, e.g. base_url: https://example.org/laomo/",
+                ),
+            );
+            base_url = "http://localhost/".into();
+        }
+        if !base_url.ends_with('/') {
+            base_url.push('/');
+        }
+        let base_path = base_url
+            .split("://")
+            .nth(1)
+            .and_then(|rest| rest.find('/').map(|i| rest[i..].to_string()))
+            .unwrap_or_else(|| "/".into());
+
+        let mut honors: Vec<Honor> = Vec::new();
+        let mut levels: Vec<String> = Vec::new();
+        if raw.honors.value.is_empty() {
+            diags.push(
+                src.error_at(&raw.honors, "`honors:` is empty: the hall of fame needs an honor vocabulary")
+                    .hint("list the titles highest first, e.g. - {id: national-model, name: 全国劳动模范, level: 全国}"),
+            );
+        }
+        for h in &raw.honors.value {
+            let v = &h.value;
+            let clash = honors.iter().find(|o| {
+                let mine: Vec<&str> = std::iter::once(v.name.as_str())
+                    .chain(std::iter::once(v.id.as_str()))
+                    .chain(v.aliases.iter().map(String::as_str))
+                    .collect();
+                mine.iter()
+                    .any(|m| *m == o.name || *m == o.id || o.aliases.iter().any(|a| a == m))
+            });
+            if let Some(o) = clash {
+                diags.push(
+                    src.error_at(
+                        h,
+                        format!(
+                            "honor `{}` repeats a name, id or alias of `{}`",
+                            v.name, o.name
+                        ),
+                    )
+                    .hint("every name, id and alias in `honors:` must be unique"),
+                );
+                continue;
+            }
+            if !crate::pinyin::is_valid_slug(&v.id) {
+                diags.push(
+                    src.error_at(h, format!("honor id `{}` is not a slug", v.id))
+                        .hint("ids are lowercase ASCII letters, digits and hyphens, e.g. zhejiang-model"),
+                );
+            }
+            if !levels.contains(&v.level) {
+                levels.push(v.level.clone());
+            }
+            honors.push(Honor {
+                id: v.id.clone(),
+                name: v.name.clone(),
+                level: v.level.clone(),
+                aliases: v.aliases.clone(),
+                rank: honors.len(),
+            });
+        }
+
+        let mut eras = Vec::new();
+        let mut last_until = i64::MIN;
+        for (i, e) in raw.eras.iter().enumerate() {
+            match e.value.until {
+                Some(u) if u <= last_until => diags.push(
+                    src.error_at(
+                        e,
+                        format!("era `{}` ends before the era above it", e.value.name),
+                    )
+                    .hint("list eras oldest first, each `until` later than the one before"),
+                ),
+                None if i + 1 != raw.eras.len() => diags.push(
+                    src.error_at(
+                        e,
+                        format!("era `{}` has no `until:` but is not the last", e.value.name),
+                    )
+                    .hint("only the newest era, listed last, may be open-ended"),
+                ),
+                _ => {}
+            }
+            last_until = e.value.until.unwrap_or(i64::MAX);
+            eras.push(Era {
+                name: e.value.name.clone(),
+                until: e.value.until,
+            });
+        }
+
+        let mut term_slugs = BTreeMap::new();
+        for (term, slug) in &raw.term_slugs {
+            if !crate::pinyin::is_valid_slug(&slug.value) {
+                diags.push(
+                    src.error_at(
+                        slug,
+                        format!(
+                            "term slug `{}` for `{term}` is not a valid slug",
+                            slug.value
+                        ),
+                    )
+                    .hint(
+                        "slugs are lowercase ASCII letters, digits and hyphens, e.g. yueqing-shi",
+                    ),
+                );
+            }
+            term_slugs.insert(term.clone(), slug.value.clone());
+        }
+
+        let positive =
+            |v: &Option<Sp<i64>>, name: &str, default: usize, diags: &mut Diagnostics| -> usize {
+                match v {
+                    None => default,
+                    Some(s) if s.value >= 1 => s.value as usize,
+                    Some(s) => {
+                        diags.push(
+                            src.error_at(
+                                s,
+                                format!("`{name}` must be a positive number, not {}", s.value),
+                            )
+                            .hint(format!("e.g. {name}: {default}")),
+                        );
+                        default
+                    }
+                }
+            };
+        let paginate = positive(&raw.paginate, "paginate", 60, diags);
+        let summary_chars = positive(&raw.summary_chars, "summary_chars", 120, diags);
+
+        let theme = match raw.theme {
+            Some(t) => {
+                if t.value.contains(['/', '\\']) || t.value.starts_with('.') || t.value.is_empty() {
+                    diags.push(
+                        src.error_at(&t, format!("theme `{}` is not a theme name", t.value))
+                            .hint("name a folder under themes/, e.g. theme: showcase"),
+                    );
+                    "showcase".into()
+                } else {
+                    t.value
+                }
+            }
+            None => "showcase".into(),
+        };
+
+        Config {
+            title: raw.title,
+            base_url,
+            base_path,
+            language: raw.language.unwrap_or_else(|| "zh-CN".into()),
+            theme,
+            description: raw.description.unwrap_or_default(),
+            honors,
+            levels,
+            eras,
+            regions: raw.regions,
+            term_slugs,
+            paginate,
+            summary_chars,
+            images: raw.images.unwrap_or_default(),
+            menu: raw.menu,
+            extra: raw.extra.unwrap_or(serde_json::Value::Null),
+        }
+    }
+}
+
+impl Config {
+    /// `--base-url` from the command line, checked like the one in site.yaml.
+    pub fn set_base_url(&mut self, url: &str, diags: &mut Diagnostics) {
+        let u = url.trim();
+        if !(u.starts_with("http://") || u.starts_with("https://")) {
+            diags.push(
+                Diagnostic::error(format!("--base-url `{u}` is not an absolute URL"))
+                    .hint("e.g. --base-url https://example.org/laomo/"),
+            );
+            return;
+        }
+        let mut base = u.to_string();
+        if !base.ends_with('/') {
+            base.push('/');
+        }
+        self.base_path = base
+            .split("://")
+            .nth(1)
+            .and_then(|rest| rest.find('/').map(|i| rest[i..].to_string()))
+            .unwrap_or_else(|| "/".into());
+        self.base_url = base;
+    }
+}

@@ -1,0 +1,266 @@
+//! Editor-facing diagnostics: one type for every problem found in a site, shown
+//! rustc-style with the offending source line, so an editor can find and fix it.
+
+use std::fmt;
+use std::path::{Path, PathBuf};
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+pub enum Severity {
+    Error,
+    Warning,
+}
+
+/// A place in a file: 1-based line and column (columns count characters, not bytes).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Default)]
+pub struct Position {
+    pub line: usize,
+    pub column: usize,
+}
+
+impl Position {
+    pub fn new(line: usize, column: usize) -> Self {
+        Position { line, column }
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Diagnostic {
+    pub severity: Severity,
+    /// Path relative to the site root, with `/` separators.
+    pub file: Option<String>,
+    pub position: Option<Position>,
+    /// How many characters to underline at `position` (at least one caret is drawn).
+    pub span: usize,
+    pub message: String,
+    pub hint: Option<String>,
+    /// The source line at `position`, filled in by [`Diagnostic::with_source`].
+    pub source_line: Option<String>,
+}
+
+impl Diagnostic {
+    pub fn error(message: impl Into<String>) -> Self {
+        Diagnostic {
+            severity: Severity::Error,
+            file: None,
+            position: None,
+            span: 1,
+            message: message.into(),
+            hint: None,
+            source_line: None,
+        }
+    }
+
+    pub fn warning(message: impl Into<String>) -> Self {
+        Diagnostic {
+            severity: Severity::Warning,
+            ..Diagnostic::error(message)
+        }
+    }
+
+    pub fn in_file(mut self, file: impl Into<String>) -> Self {
+        self.file = Some(file.into());
+        self
+    }
+
+    pub fn at(mut self, position: Position) -> Self {
+        self.position = Some(position);
+        self
+    }
+
+    pub fn at_opt(mut self, position: Option<Position>) -> Self {
+        self.position = position;
+        self
+    }
+
+    pub fn spanning(mut self, chars: usize) -> Self {
+        self.span = chars.max(1);
+        self
+    }
+
+    pub fn hint(mut self, hint: impl Into<String>) -> Self {
+        self.hint = Some(hint.into());
+        self
+    }
+
+    /// Attach the line of `text` that `position` points at, for the rustc-style excerpt.
+    pub fn with_source(mut self, text: &str) -> Self {
+        if let Some(pos) = self.position
+            && pos.line > 0
+        {
+            self.source_line = text.lines().nth(pos.line - 1).map(|l| l.to_string());
+        }
+        self
+    }
+
+    pub fn is_error(&self) -> bool {
+        self.severity == Severity::Error
+    }
+
+    fn sort_key(&self) -> (Option<&str>, Option<Position>, Severity, &str) {
+        (
+            self.file.as_deref(),
+            self.position,
+            self.severity,
+            &self.message,
+        )
+    }
+}
+
+/// Display width of text in a terminal: CJK and full-width characters take two columns.
+fn display_width(s: &str) -> usize {
+    s.chars().map(char_width).sum()
+}
+
+fn char_width(c: char) -> usize {
+    let u = c as u32;
+    let wide = matches!(u,
+        0x1100..=0x115F | 0x2E80..=0x303E | 0x3041..=0x33FF | 0x3400..=0x4DBF |
+        0x4E00..=0x9FFF | 0xA000..=0xA4CF | 0xAC00..=0xD7A3 | 0xF900..=0xFAFF |
+        0xFE30..=0xFE4F | 0xFF00..=0xFF60 | 0xFFE0..=0xFFE6 | 0x1F300..=0x1F64F |
+        0x1F900..=0x1F9FF | 0x20000..=0x3FFFD);
+    if c == '\t' {
+        4
+    } else if wide {
+        2
+    } else {
+        1
+    }
+}
+
+impl fmt::Display for Diagnostic {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let label = match self.severity {
+            Severity::Error => "error",
+            Severity::Warning => "warning",
+        };
+        writeln!(f, "{label}: {}", self.message)?;
+        let gutter = self.position.map(|p| p.line.to_string().len()).unwrap_or(1);
+        let pad = " ".repeat(gutter);
+        if let Some(file) = &self.file {
+            match self.position {
+                Some(p) => writeln!(f, "{pad}--> {file}:{}:{}", p.line, p.column)?,
+                None => writeln!(f, "{pad}--> {file}")?,
+            }
+        }
+        if let (Some(p), Some(line)) = (self.position, &self.source_line) {
+            let shown = line.replace('\t', "    ");
+            let before: String = line.chars().take(p.column.saturating_sub(1)).collect();
+            let marked: String = line
+                .chars()
+                .skip(p.column.saturating_sub(1))
+                .take(self.span)
+                .collect();
+            let offset = display_width(&before);
+            let carets = display_width(&marked).max(1);
+            writeln!(f, "{pad} |")?;
+            writeln!(f, "{} | {}", p.line, shown)?;
+            writeln!(f, "{pad} | {}{}", " ".repeat(offset), "^".repeat(carets))?;
+        }
+        if let Some(hint) = &self.hint {
+            writeln!(f, "{pad} = help: {hint}")?;
+        }
+        Ok(())
+    }
+}
+
+/// Everything found wrong in one run. Problems are collected, never thrown, so that
+/// one build reports every mistake at once instead of one per run.
+#[derive(Debug, Default, Clone)]
+pub struct Diagnostics {
+    items: Vec<Diagnostic>,
+}
+
+impl Diagnostics {
+    pub fn new() -> Self {
+        Self::default()
+    }
+
+    pub fn push(&mut self, d: Diagnostic) {
+        self.items.push(d);
+    }
+
+    pub fn extend(&mut self, other: impl IntoIterator<Item = Diagnostic>) {
+        self.items.extend(other);
+    }
+
+    pub fn has_errors(&self) -> bool {
+        self.items.iter().any(Diagnostic::is_error)
+    }
+
+    pub fn error_count(&self) -> usize {
+        self.items.iter().filter(|d| d.is_error()).count()
+    }
+
+    pub fn warning_count(&self) -> usize {
+        self.items.len() - self.error_count()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.items.is_empty()
+    }
+
+    /// Sorted by file and position, so output is stable whatever the thread timing.
+    pub fn sorted(&self) -> Vec<&Diagnostic> {
+        let mut v: Vec<&Diagnostic> = self.items.iter().collect();
+        v.sort_by(|a, b| a.sort_key().cmp(&b.sort_key()));
+        v.dedup_by(|a, b| a.sort_key() == b.sort_key());
+        v
+    }
+
+    pub fn iter(&self) -> impl Iterator<Item = &Diagnostic> {
+        self.items.iter()
+    }
+}
+
+impl IntoIterator for Diagnostics {
+    type Item = Diagnostic;
+    type IntoIter = std::vec::IntoIter<Diagnostic>;
+    fn into_iter(self) -> Self::IntoIter {
+        self.items.into_iter()
+    }
+}
+
+/// A site-relative path with forward slashes, as shown to editors.
+pub fn display_path(root: &Path, path: &Path) -> String {
+    let rel: PathBuf = path.strip_prefix(root).unwrap_or(path).to_path_buf();
+    rel.to_string_lossy().replace('\\', "/")
+}
+
+/// The closest candidate to `wrong`, if it is close enough to be a likely typo.
+pub fn nearest<'a>(wrong: &str, candidates: impl IntoIterator<Item = &'a str>) -> Option<&'a str> {
+    let mut best: Option<(&str, f64)> = None;
+    for c in candidates {
+        let score = strsim::normalized_damerau_levenshtein(wrong, c);
+        if best.is_none_or(|(_, s)| score > s) {
+            best = Some((c, score));
+        }
+    }
+    best.filter(|(_, s)| *s >= 0.5).map(|(c, _)| c)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn renders_rustc_style_with_cjk_aligned_carets() {
+        let d = Diagnostic::error("未知的荣誉称号")
+            .in_file("content/profiles/a.md")
+            .at(Position::new(2, 10))
+            .spanning(3)
+            .hint("did you mean 浙江省劳动模范?")
+            .with_source("---\nhonors: [省劳模范]\n");
+        let s = d.to_string();
+        assert!(s.contains("--> content/profiles/a.md:2:10"), "{s}");
+        assert!(s.contains("2 | honors: [省劳模范]"), "{s}");
+        // "honors: [" is 9 narrow columns, then three wide characters.
+        assert!(s.contains("  |          ^^^^^^\n"), "{s}");
+        assert!(s.contains("= help: did you mean 浙江省劳动模范?"), "{s}");
+    }
+
+    #[test]
+    fn nearest_finds_typos_only() {
+        assert_eq!(nearest("regon", ["region", "name"]), Some("region"));
+        assert_eq!(nearest("zzzzzz", ["region", "name"]), None);
+    }
+}

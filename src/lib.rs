@@ -1,0 +1,21 @@
+// Diagnostics are returned by value on the error path, which is cold; boxing them
+// would only add noise at every call site.
+#![allow(clippy::result_large_err)]
+
+//! laomo: a static site generator for model-worker (劳模) publicity sites.
+//!
+//! The data flows one way: [`load`] reads and checks every file, [`link`] resolves
+//! references into one immutable [`link::Site`], [`render`] runs the Tera templates,
+//! and [`write`] swaps the finished site into place atomically.
+
+pub mod build;
+pub mod config;
+pub mod diagnostic;
+pub mod link;
+pub mod load;
+pub mod model;
+pub mod pinyin;
+pub mod render;
+pub mod scaffold;
+pub mod write;
+pub mod yaml;

@@ -1,0 +1,485 @@
+//! Stage 2, link: resolve every slug, order the hall of fame, build taxonomies and
+//! backlinks, and freeze the result into one immutable `Site` the renderer reads.
+
+pub mod taxonomy;
+
+use crate::config::Config;
+use crate::diagnostic::{Diagnostic, Diagnostics, nearest};
+use crate::load::Loaded;
+use crate::model::*;
+use std::cmp::Ordering;
+use std::collections::{HashMap, HashSet};
+pub use taxonomy::{Taxonomy, Term};
+
+/// What the link stage learned about one page: resolved references and backlinks,
+/// all as indices into `Site::pages`.
+#[derive(Debug, Default, Clone)]
+pub struct PageLinks {
+    pub association: Option<usize>,
+    pub parent: Option<usize>,
+    /// A story's people.
+    pub people: Vec<usize>,
+    /// Profiles of an association, in hall-of-fame order.
+    pub profiles: Vec<usize>,
+    /// Stories about a profile or by an association, newest first.
+    pub stories: Vec<usize>,
+    pub exhibitions: Vec<usize>,
+    pub collections: Vec<usize>,
+    pub children: Vec<usize>,
+    /// A story's place in each collection it belongs to.
+    pub collection_nav: Vec<CollectionNav>,
+    /// A collection's parts, each with its resolved stories.
+    pub parts: Vec<Vec<usize>>,
+    /// An exhibition's resolved profile/story exhibits, per hall, per exhibit.
+    pub exhibits: Vec<Vec<Option<usize>>>,
+    /// The profile card of each `profile` shortcode.
+    pub shortcode_targets: Vec<Option<usize>>,
+}
+
+#[derive(Debug, Clone)]
+pub struct CollectionNav {
+    pub collection: usize,
+    pub prev: Option<usize>,
+    pub next: Option<usize>,
+    /// 1-based position in reading order, and the total.
+    pub position: usize,
+    pub total: usize,
+}
+
+#[derive(Debug, Clone)]
+pub struct LevelGroup {
+    pub level: String,
+    pub profiles: Vec<usize>,
+}
+
+/// The whole site, linked. Built once, then only read.
+pub struct Site {
+    pub config: Config,
+    pub pages: Vec<Page>,
+    pub links: Vec<PageLinks>,
+    pub intros: HashMap<String, SectionIntro>,
+    /// Profiles by honor rank, then pinyin.
+    pub hall_of_fame: Vec<usize>,
+    pub level_groups: Vec<LevelGroup>,
+    /// Stories newest first (same date: title pinyin).
+    pub stories: Vec<usize>,
+    pub exhibitions: Vec<usize>,
+    pub collections: Vec<usize>,
+    pub associations: Vec<usize>,
+    pub plain_pages: Vec<usize>,
+    pub taxonomies: Vec<Taxonomy>,
+}
+
+impl Site {
+    pub fn page(&self, i: usize) -> &Page {
+        &self.pages[i]
+    }
+}
+
+/// Paths the site itself uses; a page may not take them.
+fn reserved_paths() -> Vec<String> {
+    let mut v: Vec<String> = Kind::all_sections()
+        .iter()
+        .map(|k| format!("/{}/", k.section()))
+        .collect();
+    for t in taxonomy::TAXONOMIES {
+        v.push(format!("/{}/", t.0));
+    }
+    v.push("/search/".into());
+    v.push("/".into());
+    v
+}
+
+fn newest_first(a: &Page, b: &Page) -> Ordering {
+    let ka = a.date.map(|d| d.sort_key());
+    let kb = b.date.map(|d| d.sort_key());
+    kb.cmp(&ka).then_with(|| a.reading.compare(&b.reading))
+}
+
+pub fn link(config: Config, loaded: Loaded, drafts: bool, diags: &mut Diagnostics) -> Site {
+    // Drafts stay out unless asked for, but are remembered so links to them only warn.
+    let mut draft_slugs: HashSet<(Kind, String)> = HashSet::new();
+    let mut pages: Vec<Page> = Vec::new();
+    for p in loaded.pages {
+        if p.draft && !drafts {
+            draft_slugs.insert((p.kind, p.slug.clone()));
+        } else {
+            pages.push(p);
+        }
+    }
+    // Stable order whatever the load order: by kind, then source path.
+    pages.sort_by(|a, b| a.kind.cmp(&b.kind).then_with(|| a.source.cmp(&b.source)));
+
+    let mut by_slug: HashMap<(Kind, String), usize> = HashMap::new();
+    let mut by_path: HashMap<String, usize> = HashMap::new();
+    let reserved = reserved_paths();
+    for (i, p) in pages.iter().enumerate() {
+        if let Some(&j) = by_path.get(&p.path) {
+            let other = &pages[j];
+            diags.push(
+                Diagnostic::error(format!(
+                    "two pages have the same URL {}: {} and {}",
+                    p.path, other.source, p.source
+                ))
+                .in_file(&p.source)
+                .hint(format!(
+                    "give one of them its own `slug:` in the front matter, e.g. slug: {}-2",
+                    p.slug
+                )),
+            );
+            continue;
+        }
+        if reserved.contains(&p.path) {
+            diags.push(
+                Diagnostic::error(format!(
+                    "this page would take the URL {}, which the site uses for its own listing",
+                    p.path
+                ))
+                .in_file(&p.source)
+                .hint("rename the file or set another `slug:`"),
+            );
+            continue;
+        }
+        by_path.insert(p.path.clone(), i);
+        by_slug.insert((p.kind, p.slug.clone()), i);
+    }
+
+    let mut links = vec![PageLinks::default(); pages.len()];
+    let resolver = Resolver {
+        pages: &pages,
+        by_slug: &by_slug,
+        drafts: &draft_slugs,
+    };
+
+    for (i, p) in pages.iter().enumerate() {
+        let from = &p.source;
+        let resolve = |r: &Reference, diags: &mut Diagnostics| resolver.resolve(from, r, diags);
+        match &p.details {
+            Details::Profile(pr) => {
+                links[i].association = pr.association.as_ref().and_then(|r| resolve(r, diags));
+            }
+            Details::Story(s) => {
+                links[i].association = s.association.as_ref().and_then(|r| resolve(r, diags));
+                let mut people = Vec::new();
+                for r in &s.people {
+                    if let Some(t) = resolve(r, diags)
+                        && !people.contains(&t)
+                    {
+                        people.push(t);
+                    }
+                }
+                links[i].people = people;
+            }
+            Details::Exhibition(e) => {
+                links[i].association = e.association.as_ref().and_then(|r| resolve(r, diags));
+                links[i].exhibits = e
+                    .halls
+                    .iter()
+                    .map(|h| {
+                        h.exhibits
+                            .iter()
+                            .map(|x| match x {
+                                Exhibit::Profile(r) | Exhibit::Story(r) => resolve(r, diags),
+                                _ => None,
+                            })
+                            .collect()
+                    })
+                    .collect();
+            }
+            Details::Collection(c) => {
+                links[i].parts = c
+                    .parts
+                    .iter()
+                    .map(|part| {
+                        part.stories
+                            .iter()
+                            .filter_map(|r| resolve(r, diags))
+                            .collect()
+                    })
+                    .collect();
+            }
+            Details::Association(a) => {
+                links[i].parent = a.parent.as_ref().and_then(|r| resolve(r, diags));
+            }
+            Details::Page(_) => {}
+        }
+        links[i].shortcode_targets = p
+            .shortcodes
+            .iter()
+            .map(|call| {
+                if call.name != "profile" {
+                    return None;
+                }
+                let slug = call
+                    .args
+                    .get("slug")
+                    .map(|a| a.as_text())
+                    .unwrap_or_default();
+                let r = Reference {
+                    kind: Kind::Profile,
+                    slug,
+                    position: Some(call.position),
+                    source_line: Some(call.source_line.clone()),
+                    field: "profile shortcode",
+                };
+                resolve(&r, diags)
+            })
+            .collect();
+    }
+
+    check_parent_cycles(&pages, &links, diags);
+
+    // Hall of fame: honor rank, then pinyin.
+    let mut hall: Vec<usize> = (0..pages.len())
+        .filter(|&i| pages[i].kind == Kind::Profile)
+        .collect();
+    hall.sort_by(|&a, &b| {
+        let ra = pages[a].profile().map(Profile::rank).unwrap_or(usize::MAX);
+        let rb = pages[b].profile().map(Profile::rank).unwrap_or(usize::MAX);
+        ra.cmp(&rb)
+            .then_with(|| pages[a].reading.compare(&pages[b].reading))
+    });
+    let level_groups: Vec<LevelGroup> = config
+        .levels
+        .iter()
+        .map(|level| LevelGroup {
+            level: level.clone(),
+            profiles: hall
+                .iter()
+                .copied()
+                .filter(|&i| top_level(&config, &pages[i]) == Some(level.as_str()))
+                .collect(),
+        })
+        .filter(|g| !g.profiles.is_empty())
+        .collect();
+
+    let sorted = |kind: Kind, cmp: &dyn Fn(&Page, &Page) -> Ordering| -> Vec<usize> {
+        let mut v: Vec<usize> = (0..pages.len())
+            .filter(|&i| pages[i].kind == kind)
+            .collect();
+        v.sort_by(|&a, &b| cmp(&pages[a], &pages[b]));
+        v
+    };
+    let stories = sorted(Kind::Story, &newest_first);
+    let exhibitions = sorted(Kind::Exhibition, &newest_first);
+    let collections = sorted(Kind::Collection, &newest_first);
+    let associations = sorted(Kind::Association, &|a, b| a.reading.compare(&b.reading));
+    let plain_pages = sorted(Kind::Page, &|a, b| {
+        let oa = match &a.details {
+            Details::Page(p) => p.menu_order,
+            _ => None,
+        };
+        let ob = match &b.details {
+            Details::Page(p) => p.menu_order,
+            _ => None,
+        };
+        oa.unwrap_or(i64::MAX)
+            .cmp(&ob.unwrap_or(i64::MAX))
+            .then_with(|| a.reading.compare(&b.reading))
+    });
+
+    // Backlinks, filled in the orders above so every list is already sorted.
+    let rank_pos: HashMap<usize, usize> =
+        hall.iter().enumerate().map(|(pos, &i)| (i, pos)).collect();
+    for &i in &hall {
+        if let Some(a) = links[i].association {
+            links[a].profiles.push(i);
+        }
+    }
+    for &s in &stories {
+        for p in links[s].people.clone() {
+            links[p].stories.push(s);
+        }
+        if let Some(a) = links[s].association {
+            links[a].stories.push(s);
+        }
+    }
+    for &e in &exhibitions {
+        let targets: Vec<usize> = links[e]
+            .exhibits
+            .iter()
+            .flatten()
+            .flatten()
+            .copied()
+            .collect();
+        for t in targets {
+            if !links[t].exhibitions.contains(&e) {
+                links[t].exhibitions.push(e);
+            }
+        }
+        if let Some(a) = links[e].association
+            && !links[a].exhibitions.contains(&e)
+        {
+            links[a].exhibitions.push(e);
+        }
+    }
+    for &c in &collections {
+        let order: Vec<usize> = links[c].parts.iter().flatten().copied().collect();
+        for (pos, &s) in order.iter().enumerate() {
+            links[s].collection_nav.push(CollectionNav {
+                collection: c,
+                prev: pos.checked_sub(1).map(|p| order[p]),
+                next: order.get(pos + 1).copied(),
+                position: pos + 1,
+                total: order.len(),
+            });
+            if !links[s].collections.contains(&c) {
+                links[s].collections.push(c);
+            }
+            // A profile is in a collection when one of its stories is.
+            for p in links[s].people.clone() {
+                if !links[p].collections.contains(&c) {
+                    links[p].collections.push(c);
+                }
+            }
+        }
+    }
+    for &a in &associations {
+        if let Some(parent) = links[a].parent {
+            links[parent].children.push(a);
+        }
+    }
+    let _ = rank_pos;
+
+    let taxonomies = taxonomy::build(&config, &pages, &hall, &stories, diags);
+
+    let mut intros = HashMap::new();
+    for intro in loaded.intros {
+        intros.insert(intro.section.clone(), intro);
+    }
+
+    let mut used_loose: HashSet<std::path::PathBuf> = HashSet::new();
+    for p in &pages {
+        for img in p.images() {
+            used_loose.insert(img.source.clone());
+        }
+        for c in &p.shortcodes {
+            if let Some(i) = &c.image {
+                used_loose.insert(i.source.clone());
+            }
+            if let Some(v) = &c.video {
+                used_loose.insert(v.source.clone());
+            }
+        }
+        if let Details::Exhibition(e) = &p.details {
+            for h in &e.halls {
+                for x in &h.exhibits {
+                    if let Exhibit::Video { video, .. } = x {
+                        used_loose.insert(video.source.clone());
+                    }
+                }
+            }
+        }
+    }
+    for (path, rel) in &loaded.loose_files {
+        if !used_loose.contains(path) {
+            diags.push(
+                Diagnostic::warning(
+                    "this file is not in a page bundle and no page uses it, so it is not published",
+                )
+                .in_file(rel)
+                .hint(
+                    "put photos in the page's own folder (NAME/index.md beside them) or in static/",
+                ),
+            );
+        }
+    }
+
+    Site {
+        config,
+        pages,
+        links,
+        intros,
+        hall_of_fame: hall,
+        level_groups,
+        stories,
+        exhibitions,
+        collections,
+        associations,
+        plain_pages,
+        taxonomies,
+    }
+}
+
+/// The level of a profile's highest honor.
+pub fn top_level<'a>(config: &'a Config, page: &Page) -> Option<&'a str> {
+    let p = page.profile()?;
+    let top = p.honors.first()?;
+    config.honors.get(top.honor).map(|h| h.level.as_str())
+}
+
+struct Resolver<'a> {
+    pages: &'a [Page],
+    by_slug: &'a HashMap<(Kind, String), usize>,
+    drafts: &'a HashSet<(Kind, String)>,
+}
+
+impl Resolver<'_> {
+    fn resolve(&self, from: &str, r: &Reference, diags: &mut Diagnostics) -> Option<usize> {
+        if let Some(&i) = self.by_slug.get(&(r.kind, r.slug.clone())) {
+            return Some(i);
+        }
+        let mut d = if self.drafts.contains(&(r.kind, r.slug.clone())) {
+            Diagnostic::warning(format!(
+                "`{}` refers to {} `{}`, which is a draft, so no link is shown",
+                r.field,
+                r.kind.noun(),
+                r.slug
+            ))
+            .hint("publish that page (remove `draft: true`) or build with --drafts to preview")
+        } else {
+            let slugs = self
+                .pages
+                .iter()
+                .filter(|p| p.kind == r.kind)
+                .map(|p| p.slug.as_str());
+            let hint = match nearest(&r.slug, slugs) {
+                Some(n) => format!("did you mean `{n}`?"),
+                None => format!(
+                    "write the slug of {} in content/{}/ (its file name, or its `slug:`)",
+                    r.kind.noun(),
+                    r.kind.section()
+                ),
+            };
+            Diagnostic::error(format!(
+                "`{}` refers to {} `{}` that does not exist",
+                r.field,
+                r.kind.noun(),
+                r.slug
+            ))
+            .hint(hint)
+        };
+        d = d
+            .in_file(from)
+            .at_opt(r.position)
+            .spanning(r.slug.chars().count());
+        d.source_line = r.source_line.clone();
+        diags.push(d);
+        None
+    }
+}
+
+fn check_parent_cycles(pages: &[Page], links: &[PageLinks], diags: &mut Diagnostics) {
+    for (start, p) in pages.iter().enumerate() {
+        let mut seen = vec![start];
+        let mut cur = links[start].parent;
+        while let Some(c) = cur {
+            if c == start {
+                diags.push(
+                    Diagnostic::error(format!(
+                        "association `{}` is its own ancestor through `parent:`",
+                        p.slug
+                    ))
+                    .in_file(&p.source)
+                    .hint("an association's parent chain must end at one without `parent:`"),
+                );
+                break;
+            }
+            if seen.contains(&c) {
+                break;
+            }
+            seen.push(c);
+            cur = links[c].parent;
+        }
+    }
+}

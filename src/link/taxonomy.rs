@@ -1,0 +1,242 @@
+//! Term pages: honors, levels, regions (with their hierarchy), eras, industries,
+//! categories and tags. Each term gets a pinyin slug, fixed by `term_slugs:`.
+
+use crate::config::Config;
+use crate::diagnostic::{Diagnostic, Diagnostics};
+use crate::model::{Details, Kind, Page};
+use crate::pinyin;
+use std::collections::HashMap;
+
+/// (URL section, the name shown, what it classifies).
+pub const TAXONOMIES: &[(&str, &str)] = &[
+    ("honors", "荣誉称号"),
+    ("levels", "荣誉级别"),
+    ("regions", "地区"),
+    ("eras", "时期"),
+    ("industries", "行业"),
+    ("categories", "活动类别"),
+    ("tags", "标签"),
+];
+
+#[derive(Debug, Clone)]
+pub struct Term {
+    pub name: String,
+    pub slug: String,
+    /// Site path `/regions/shao-xing-shi/`.
+    pub path: String,
+    /// Profiles first (hall-of-fame order), then stories (newest first).
+    pub pages: Vec<usize>,
+    /// For regions: the parent region and the parts.
+    pub parent: Option<String>,
+    pub children: Vec<String>,
+}
+
+#[derive(Debug, Clone)]
+pub struct Taxonomy {
+    pub key: &'static str,
+    pub name: &'static str,
+    pub path: String,
+    pub terms: Vec<Term>,
+}
+
+pub fn build(
+    config: &Config,
+    pages: &[Page],
+    hall: &[usize],
+    stories: &[usize],
+    diags: &mut Diagnostics,
+) -> Vec<Taxonomy> {
+    // Collect term -> pages, in hall order for profiles and newest-first for stories.
+    let mut members: HashMap<&'static str, Vec<(String, usize)>> = HashMap::new();
+    let mut add = |tax: &'static str, term: &str, page: usize| {
+        let t = term.trim();
+        if !t.is_empty() {
+            members.entry(tax).or_default().push((t.to_string(), page));
+        }
+    };
+    for &i in hall {
+        let Details::Profile(p) = &pages[i].details else {
+            continue;
+        };
+        for h in &p.honors {
+            if let Some(honor) = config.honors.get(h.honor) {
+                add("honors", &honor.name, i);
+            }
+        }
+        if let Some(level) = super::top_level(config, &pages[i]) {
+            add("levels", level, i);
+        }
+        add("regions", &p.region, i);
+        // A profile in a part of a region is also in the region, at every level up.
+        for ancestor in region_ancestors(config, &p.region) {
+            add("regions", &ancestor, i);
+        }
+        if let Some(e) = &p.era {
+            add("eras", e, i);
+        }
+        if let Some(ind) = &p.industry {
+            add("industries", ind, i);
+        }
+        for t in &p.tags {
+            add("tags", t, i);
+        }
+    }
+    for &i in stories {
+        let Details::Story(s) = &pages[i].details else {
+            continue;
+        };
+        if let Some(c) = &s.category {
+            add("categories", c, i);
+        }
+        for t in &s.tags {
+            add("tags", t, i);
+        }
+    }
+
+    let positions: HashMap<usize, usize> = hall
+        .iter()
+        .chain(stories)
+        .enumerate()
+        .map(|(n, &i)| (i, n))
+        .collect();
+    let mut out = Vec::new();
+    for &(key, name) in TAXONOMIES {
+        let mut terms: Vec<Term> = Vec::new();
+        let mut index: HashMap<String, usize> = HashMap::new();
+        for (term, page) in members.remove(key).unwrap_or_default() {
+            let at = *index.entry(term.clone()).or_insert_with(|| {
+                terms.push(Term {
+                    slug: term_slug(config, key, &term),
+                    path: String::new(),
+                    name: term.clone(),
+                    pages: Vec::new(),
+                    parent: None,
+                    children: Vec::new(),
+                });
+                terms.len() - 1
+            });
+            if !terms[at].pages.contains(&page) {
+                terms[at].pages.push(page);
+            }
+        }
+        // Profiles before stories within a term.
+        for t in &mut terms {
+            t.pages.sort_by_key(|i| {
+                (
+                    if pages[*i].kind == Kind::Profile {
+                        0
+                    } else {
+                        1
+                    },
+                    positions.get(i).copied().unwrap_or(usize::MAX),
+                )
+            });
+        }
+        order_terms(key, config, &mut terms);
+        if key == "regions" {
+            for t in &mut terms {
+                t.children = config.regions.get(&t.name).cloned().unwrap_or_default();
+                t.parent = config
+                    .regions
+                    .iter()
+                    .find(|(_, parts)| parts.contains(&t.name))
+                    .map(|(p, _)| p.clone());
+            }
+        }
+        let mut seen: HashMap<String, String> = HashMap::new();
+        terms.retain(|t| {
+            if t.slug.is_empty() {
+                diags.push(
+                    Diagnostic::error(format!(
+                        "the {name} `{}` has no pinyin reading for its URL",
+                        t.name
+                    ))
+                    .in_file(crate::config::SITE_FILE)
+                    .hint(format!(
+                        "add it to `term_slugs:` in site.yaml, e.g. term_slugs: {{{}: my-slug}}",
+                        t.name
+                    )),
+                );
+                return false;
+            }
+            if let Some(other) = seen.get(&t.slug) {
+                diags.push(
+                    Diagnostic::error(format!(
+                        "the {name} `{}` and `{other}` would share the URL /{key}/{}/",
+                        t.name, t.slug
+                    ))
+                    .in_file(crate::config::SITE_FILE)
+                    .hint(format!(
+                        "give one of them its own slug in site.yaml: term_slugs: {{{}: {}-2}}",
+                        t.name, t.slug
+                    )),
+                );
+                return false;
+            }
+            seen.insert(t.slug.clone(), t.name.clone());
+            true
+        });
+        for t in &mut terms {
+            t.path = format!("/{key}/{}/", t.slug);
+        }
+        out.push(Taxonomy {
+            key,
+            name,
+            path: format!("/{key}/"),
+            terms,
+        });
+    }
+    out
+}
+
+fn order_terms(key: &str, config: &Config, terms: &mut [Term]) {
+    let position = |name: &str| -> Option<usize> {
+        match key {
+            "honors" => config.honors.iter().position(|h| h.name == name),
+            "levels" => config.levels.iter().position(|l| l == name),
+            "eras" => config.eras.iter().position(|e| e.name == name),
+            "regions" => config.regions.keys().position(|r| r == name),
+            _ => None,
+        }
+    };
+    terms.sort_by(|a, b| {
+        let (pa, pb) = (position(&a.name), position(&b.name));
+        match (pa, pb) {
+            (Some(x), Some(y)) => x.cmp(&y),
+            (Some(_), None) => std::cmp::Ordering::Less,
+            (None, Some(_)) => std::cmp::Ordering::Greater,
+            (None, None) => pinyin::read_text(&a.name).compare(&pinyin::read_text(&b.name)),
+        }
+    });
+}
+
+/// A term's URL slug: `term_slugs:` first, an honor's id, else the pinyin.
+fn term_slug(config: &Config, key: &str, term: &str) -> String {
+    if let Some(s) = config.term_slugs.get(term) {
+        return s.clone();
+    }
+    if key == "honors"
+        && let Some(h) = config.honor(term)
+    {
+        return h.id.clone();
+    }
+    pinyin::read_text(term).text_slug()
+}
+
+/// The regions containing `region`, nearest first; stops on a cycle.
+pub fn region_ancestors(config: &Config, region: &str) -> Vec<String> {
+    let mut out: Vec<String> = Vec::new();
+    let mut current = region.to_string();
+    while let Some((parent, _)) = config
+        .regions
+        .iter()
+        .find(|(_, parts)| parts.contains(&current))
+    {
+        if parent == region || out.contains(parent) {
+            break;
+        }
+        out.push(parent.clone());
+        current = parent.clone();
+    }
+    out
+}

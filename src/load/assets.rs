@@ -1,0 +1,231 @@
+//! Paths editors write to photos and media: relative to the page's folder, or to
+//! `static/` when they start with `/`. None may leave the site root.
+
+use super::SiteRoot;
+use crate::model::{Image, Media};
+use std::path::{Component, Path, PathBuf};
+
+pub const IMAGE_EXTENSIONS: &[&str] = &["jpg", "jpeg", "png", "gif", "webp"];
+
+/// Where a referenced file is, and the site path it will be published at.
+pub struct Resolved {
+    pub source: PathBuf,
+    pub output: String,
+}
+
+/// Resolves `written` for a page in `page_dir` published at `page_path`.
+/// Errors are (message, hint).
+pub fn resolve(
+    site: &SiteRoot,
+    page_dir: &Path,
+    page_path: &str,
+    written: &str,
+) -> Result<Resolved, (String, String)> {
+    let w = written.trim();
+    if w.is_empty() {
+        return Err((
+            "the path is empty".into(),
+            "write the file name, e.g. photo.jpg".into(),
+        ));
+    }
+    if w.contains("://") || w.starts_with("//") || w.starts_with("data:") {
+        return Err((
+            format!("`{w}` is on another host"),
+            "nothing may load from another host: save the file in the page's folder and write its name".into(),
+        ));
+    }
+    let looks_absolute_fs = w.starts_with('\\') || (w.len() > 2 && w.as_bytes()[1] == b':');
+    if looks_absolute_fs {
+        return Err((
+            format!("`{w}` is a path on your computer, not in the site"),
+            "copy the file into the page's folder and write just its name".into(),
+        ));
+    }
+    let (base, rel, static_file) = match w.strip_prefix('/') {
+        Some(r) => (site.static_dir.clone(), r, true),
+        None => (page_dir.to_path_buf(), w, false),
+    };
+    let joined = normalize(&base.join(rel));
+    let Some(joined) =
+        joined.filter(|j| j.starts_with(&site.root) || j.starts_with(&site.canonical))
+    else {
+        return Err((
+            format!("`{w}` points outside the site folder"),
+            "keep photos inside the site: in the page's folder, or in static/ written as /name.jpg"
+                .into(),
+        ));
+    };
+    if !joined.is_file() {
+        let looked = super::display_path(&site.root, &joined);
+        let hint = match nearby_name(&joined) {
+            Some(n) => {
+                format!("looked for {looked}; a file named `{n}` is there: did you mean it?")
+            }
+            None => format!(
+                "looked for {looked}; check the file name and that the file is in that folder"
+            ),
+        };
+        return Err((format!("file `{w}` not found"), hint));
+    }
+    match joined.canonicalize() {
+        Ok(c) if c.starts_with(&site.canonical) => {}
+        _ => {
+            return Err((
+                format!("`{w}` is a link to a file outside the site folder"),
+                "copy the file into the site instead of linking to it".into(),
+            ));
+        }
+    }
+    let output = if static_file {
+        format!("/{}", rel.trim_start_matches('/'))
+    } else {
+        let inside = joined
+            .strip_prefix(page_dir)
+            .ok()
+            .map(|p| p.to_string_lossy().replace('\\', "/"));
+        match inside {
+            Some(p) => format!("{page_path}{p}"),
+            None => {
+                let from_content = joined.strip_prefix(&site.content).unwrap_or(&joined);
+                format!("/{}", from_content.to_string_lossy().replace('\\', "/"))
+            }
+        }
+    };
+    Ok(Resolved {
+        source: joined,
+        output,
+    })
+}
+
+/// Lexically resolves `.` and `..`; None when `..` climbs past the filesystem root.
+fn normalize(p: &Path) -> Option<PathBuf> {
+    let mut out = PathBuf::new();
+    for c in p.components() {
+        match c {
+            Component::ParentDir => {
+                if !out.pop() {
+                    return None;
+                }
+            }
+            Component::CurDir => {}
+            other => out.push(other.as_os_str()),
+        }
+    }
+    Some(out)
+}
+
+/// A file in the same folder whose name differs only in case or extension.
+fn nearby_name(missing: &Path) -> Option<String> {
+    let dir = missing.parent()?;
+    let want = missing.file_stem()?.to_string_lossy().to_lowercase();
+    let want_full = missing.file_name()?.to_string_lossy().to_lowercase();
+    let mut names: Vec<String> = std::fs::read_dir(dir)
+        .ok()?
+        .filter_map(|e| e.ok())
+        .map(|e| e.file_name().to_string_lossy().to_string())
+        .collect();
+    names.sort();
+    names
+        .iter()
+        .find(|n| n.to_lowercase() == want_full)
+        .or_else(|| {
+            names.iter().find(|n| {
+                Path::new(n.as_str())
+                    .file_stem()
+                    .map(|s| s.to_string_lossy().to_lowercase())
+                    == Some(want.clone())
+            })
+        })
+        .cloned()
+}
+
+/// Percent-encodes a site path for use in a URL (Chinese names and spaces are fine on disk).
+pub fn url_path(path: &str) -> String {
+    let mut out = String::with_capacity(path.len());
+    for b in path.bytes() {
+        if b.is_ascii_alphanumeric() || b"/-_.~".contains(&b) {
+            out.push(b as char);
+        } else {
+            out.push_str(&format!("%{b:02X}"));
+        }
+    }
+    out
+}
+
+/// An image for a page: file checked, dimensions read from its header.
+pub fn image(
+    site: &SiteRoot,
+    base_path: &str,
+    page_dir: &Path,
+    page_path: &str,
+    written: &str,
+    alt: Option<String>,
+    caption: Option<String>,
+) -> Result<Image, (String, String)> {
+    let r = resolve(site, page_dir, page_path, written)?;
+    let ext = r
+        .source
+        .extension()
+        .map(|e| e.to_string_lossy().to_lowercase())
+        .unwrap_or_default();
+    if !IMAGE_EXTENSIONS.contains(&ext.as_str()) {
+        return Err((
+            format!("`{written}` is not a photo laomo can publish"),
+            format!("use a {} file", IMAGE_EXTENSIONS.join(", ")),
+        ));
+    }
+    let (width, height) = match imagesize::size(&r.source) {
+        Ok(s) => (Some(s.width as u32), Some(s.height as u32)),
+        Err(_) => {
+            return Err((
+                format!(
+                    "`{written}` cannot be read as an image (the file is damaged or not really a {ext})"
+                ),
+                "open it in a photo viewer and save it again as JPEG or PNG".into(),
+            ));
+        }
+    };
+    Ok(Image {
+        src: url_path(&format!(
+            "{}{}",
+            base_path,
+            r.output.trim_start_matches('/')
+        )),
+        width,
+        height,
+        alt: alt.unwrap_or_default(),
+        caption,
+        output: r.output,
+        source: r.source,
+    })
+}
+
+pub fn media(
+    site: &SiteRoot,
+    base_path: &str,
+    page_dir: &Path,
+    page_path: &str,
+    written: &str,
+) -> Result<Media, (String, String)> {
+    let r = resolve(site, page_dir, page_path, written)?;
+    Ok(Media {
+        src: url_path(&format!(
+            "{}{}",
+            base_path,
+            r.output.trim_start_matches('/')
+        )),
+        output: r.output,
+        source: r.source,
+    })
+}
+
+/// Percent-encodes the path part of an absolute URL, leaving scheme and host alone.
+pub fn url_path_full(url: &str) -> String {
+    match url
+        .find("://")
+        .and_then(|i| url[i + 3..].find('/').map(|j| i + 3 + j))
+    {
+        Some(cut) => format!("{}{}", &url[..cut], url_path(&url[cut..])),
+        None => url.to_string(),
+    }
+}

@@ -1,0 +1,255 @@
+//! The front matter each kind accepts, exactly as CONTENT.md lists it. Unknown keys are
+//! refused (`deny_unknown_fields`) so a typo never silently drops a value.
+
+use crate::yaml::{OrderedScalars, Scalar, Sp};
+use serde::Deserialize;
+use serde::de::IgnoredAny;
+
+pub const PROFILE_KEYS: &[&str] = &[
+    "name",
+    "honors",
+    "region",
+    "association",
+    "organization",
+    "occupation",
+    "industry",
+    "era",
+    "tags",
+    "summary",
+    "portrait",
+    "gallery",
+    "pinyin",
+    "private",
+    "slug",
+    "draft",
+    "extra",
+];
+pub const STORY_KEYS: &[&str] = &[
+    "title",
+    "date",
+    "end_date",
+    "date_note",
+    "association",
+    "people",
+    "category",
+    "tags",
+    "location",
+    "cover",
+    "gallery",
+    "figures",
+    "summary",
+    "slug",
+    "draft",
+    "extra",
+];
+pub const EXHIBITION_KEYS: &[&str] = &[
+    "title",
+    "date",
+    "association",
+    "featured",
+    "summary",
+    "cover",
+    "halls",
+    "slug",
+    "draft",
+    "extra",
+];
+pub const COLLECTION_KEYS: &[&str] = &[
+    "title",
+    "kind",
+    "published",
+    "publisher",
+    "cover",
+    "summary",
+    "stories",
+    "parts",
+    "slug",
+    "draft",
+    "extra",
+];
+pub const ASSOCIATION_KEYS: &[&str] = &[
+    "name",
+    "short_name",
+    "kind",
+    "parent",
+    "founded",
+    "region",
+    "members",
+    "logo",
+    "summary",
+    "slug",
+    "draft",
+    "extra",
+];
+pub const PAGE_KEYS: &[&str] = &[
+    "title",
+    "summary",
+    "date",
+    "menu_order",
+    "slug",
+    "draft",
+    "extra",
+];
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ProfileFm {
+    pub name: Sp<String>,
+    pub honors: Sp<Vec<Sp<HonorEntry>>>,
+    pub region: Sp<String>,
+    pub association: Option<Sp<String>>,
+    pub organization: Option<String>,
+    pub occupation: Option<String>,
+    pub industry: Option<String>,
+    pub era: Option<Sp<String>>,
+    #[serde(default)]
+    pub tags: Vec<String>,
+    pub summary: Option<String>,
+    pub portrait: Option<Sp<String>>,
+    #[serde(default)]
+    pub gallery: Vec<Sp<GalleryEntry>>,
+    pub pinyin: Option<Sp<String>>,
+    /// Never kept: the value is skipped while parsing, so it cannot reach any output.
+    #[allow(dead_code)]
+    pub private: Option<IgnoredAny>,
+    pub slug: Option<Sp<String>>,
+    #[serde(default)]
+    pub draft: bool,
+    pub extra: Option<serde_json::Value>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct HonorEntry {
+    pub title: Sp<String>,
+    pub year: Option<Sp<Scalar>>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct GalleryEntry {
+    pub src: Sp<String>,
+    pub caption: Option<String>,
+    pub alt: Option<String>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct StoryFm {
+    pub title: Sp<String>,
+    pub date: Sp<Scalar>,
+    pub end_date: Option<Sp<Scalar>>,
+    pub date_note: Option<String>,
+    pub association: Option<Sp<String>>,
+    #[serde(default)]
+    pub people: Vec<Sp<String>>,
+    pub category: Option<String>,
+    #[serde(default)]
+    pub tags: Vec<String>,
+    pub location: Option<String>,
+    pub cover: Option<Sp<String>>,
+    #[serde(default)]
+    pub gallery: Vec<Sp<GalleryEntry>>,
+    pub figures: Option<OrderedScalars>,
+    pub summary: Option<String>,
+    pub slug: Option<Sp<String>>,
+    #[serde(default)]
+    pub draft: bool,
+    pub extra: Option<serde_json::Value>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ExhibitionFm {
+    pub title: Sp<String>,
+    pub date: Option<Sp<Scalar>>,
+    pub association: Option<Sp<String>>,
+    #[serde(default)]
+    pub featured: bool,
+    pub summary: Option<String>,
+    pub cover: Option<Sp<String>>,
+    #[serde(default)]
+    pub halls: Vec<Sp<HallFm>>,
+    pub slug: Option<Sp<String>>,
+    #[serde(default)]
+    pub draft: bool,
+    pub extra: Option<serde_json::Value>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct HallFm {
+    pub title: String,
+    pub intro: Option<String>,
+    #[serde(default)]
+    pub exhibits: Vec<Sp<ExhibitFm>>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ExhibitFm {
+    pub profile: Option<Sp<String>>,
+    pub story: Option<Sp<String>>,
+    pub image: Option<Sp<String>>,
+    pub video: Option<Sp<String>>,
+    pub poster: Option<Sp<String>>,
+    pub caption: Option<String>,
+    pub alt: Option<String>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct CollectionFm {
+    pub title: Sp<String>,
+    pub kind: Option<Sp<String>>,
+    pub published: Option<Sp<Scalar>>,
+    pub publisher: Option<String>,
+    pub cover: Option<Sp<String>>,
+    pub summary: Option<String>,
+    pub stories: Option<Vec<Sp<String>>>,
+    pub parts: Option<Vec<Sp<PartFm>>>,
+    pub slug: Option<Sp<String>>,
+    #[serde(default)]
+    pub draft: bool,
+    pub extra: Option<serde_json::Value>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct PartFm {
+    pub title: String,
+    pub date: Option<Sp<Scalar>>,
+    #[serde(default)]
+    pub stories: Vec<Sp<String>>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct AssociationFm {
+    pub name: Sp<String>,
+    pub short_name: Option<String>,
+    pub kind: Option<String>,
+    pub parent: Option<Sp<String>>,
+    pub founded: Option<Sp<Scalar>>,
+    pub region: Option<String>,
+    pub members: Option<Scalar>,
+    pub logo: Option<Sp<String>>,
+    pub summary: Option<String>,
+    pub slug: Option<Sp<String>>,
+    #[serde(default)]
+    pub draft: bool,
+    pub extra: Option<serde_json::Value>,
+}
+
+#[derive(Debug, Deserialize, Default)]
+#[serde(deny_unknown_fields)]
+pub struct PageFm {
+    pub title: Option<String>,
+    pub summary: Option<String>,
+    pub date: Option<Sp<Scalar>>,
+    pub menu_order: Option<i64>,
+    pub slug: Option<Sp<String>>,
+    #[serde(default)]
+    pub draft: bool,
+    pub extra: Option<serde_json::Value>,
+}

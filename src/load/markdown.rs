@@ -1,0 +1,314 @@
+//! Markdown to HTML with pulldown-cmark, made to read right in Chinese.
+//!
+//! Two CommonMark rules assume spaces between words, which Chinese does not have:
+//! a soft line break becomes a space (so a wrapped Chinese sentence gets a stray gap),
+//! and `**` next to punctuation only opens or closes emphasis beside whitespace (so
+//! `**“劳模”**精神` stays literal). Both are repaired on the event stream, after
+//! parsing, where code spans and escapes are already known; emphasis in its own
+//! module, [`super::emphasis`].
+
+use pulldown_cmark::{CowStr, Event, HeadingLevel, Options, Parser, Tag, TagEnd, html};
+use std::collections::HashSet;
+use std::ops::Range;
+
+pub struct Rendered {
+    pub html: String,
+    /// Plain text before `<!-- more -->`, if the body has that marker.
+    pub summary_before_more: Option<String>,
+    /// Plain text of the whole body (paragraphs, headings, lists), for summaries and search.
+    pub plain: String,
+}
+
+pub fn options() -> Options {
+    Options::ENABLE_TABLES
+        | Options::ENABLE_FOOTNOTES
+        | Options::ENABLE_STRIKETHROUGH
+        | Options::ENABLE_TASKLISTS
+        | Options::ENABLE_HEADING_ATTRIBUTES
+}
+
+/// CJK ideographs, kana, hangul and the punctuation used in Chinese text.
+pub fn is_cjk(c: char) -> bool {
+    matches!(c as u32,
+        0x2E80..=0x2FDF | 0x3000..=0x303F | 0x3040..=0x30FF | 0x3100..=0x312F |
+        0x3190..=0x31FF | 0x3400..=0x4DBF | 0x4E00..=0x9FFF | 0xAC00..=0xD7AF |
+        0xF900..=0xFAFF | 0xFE30..=0xFE4F | 0xFF00..=0xFFEF | 0x20000..=0x2FFFF)
+        || matches!(c, '“' | '”' | '‘' | '’' | '—' | '…' | '·')
+}
+
+pub fn render(markdown: &str) -> Rendered {
+    let events: Vec<(Event, Range<usize>)> = Parser::new_ext(markdown, options())
+        .into_offset_iter()
+        .collect();
+    let events = super::emphasis::resolve(events, markdown);
+    let events = merge_text(events);
+    let events = drop_cjk_soft_breaks(events);
+    let events = heading_ids(events);
+
+    let mut plain = String::new();
+    let mut summary_before_more = None;
+    let mut in_code = false;
+    for e in &events {
+        match e {
+            Event::Text(t) if !in_code => plain.push_str(t),
+            Event::Code(t) => plain.push_str(t),
+            Event::Start(Tag::CodeBlock(_)) => in_code = true,
+            Event::End(TagEnd::CodeBlock) => in_code = false,
+            Event::SoftBreak => plain.push(' '),
+            Event::HardBreak
+            | Event::End(
+                TagEnd::Paragraph | TagEnd::Heading(_) | TagEnd::Item | TagEnd::TableCell,
+            ) if !plain.ends_with('\n') => {
+                plain.push('\n');
+            }
+            Event::Html(h) | Event::InlineHtml(h)
+                if is_more_marker(h) && summary_before_more.is_none() =>
+            {
+                summary_before_more = Some(plain.trim().to_string());
+            }
+            _ => {}
+        }
+    }
+    let mut out = String::with_capacity(markdown.len() * 3 / 2);
+    html::push_html(&mut out, events.into_iter());
+    Rendered {
+        html: out,
+        summary_before_more,
+        plain,
+    }
+}
+
+fn is_more_marker(h: &str) -> bool {
+    let t = h.trim();
+    t.starts_with("<!--") && t.trim_start_matches("<!--").trim_end_matches("-->").trim() == "more"
+}
+
+/// pulldown-cmark splits text at every special character; joined pieces render the same
+/// and let the soft-break pass see whole words.
+fn merge_text(events: Vec<Event<'_>>) -> Vec<Event<'_>> {
+    let mut out: Vec<Event> = Vec::with_capacity(events.len());
+    for e in events {
+        if let Event::Text(t) = &e
+            && let Some(Event::Text(prev)) = out.last_mut()
+        {
+            let mut s = prev.to_string();
+            s.push_str(t);
+            *prev = CowStr::from(s);
+            continue;
+        }
+        out.push(e);
+    }
+    out
+}
+
+fn last_char(e: &Event) -> Option<char> {
+    match e {
+        Event::Text(t) | Event::Code(t) => t.chars().last(),
+        _ => None,
+    }
+}
+
+fn first_char(e: &Event) -> Option<char> {
+    match e {
+        Event::Text(t) | Event::Code(t) => t.chars().next(),
+        _ => None,
+    }
+}
+
+fn is_inline_tag(e: &Event) -> bool {
+    matches!(
+        e,
+        Event::Start(Tag::Emphasis | Tag::Strong | Tag::Strikethrough | Tag::Link { .. })
+            | Event::End(TagEnd::Emphasis | TagEnd::Strong | TagEnd::Strikethrough | TagEnd::Link)
+    )
+}
+
+/// A soft break between two CJK characters is no space at all.
+fn drop_cjk_soft_breaks(events: Vec<Event>) -> Vec<Event> {
+    let mut keep = vec![true; events.len()];
+    for i in 0..events.len() {
+        if !matches!(events[i], Event::SoftBreak) {
+            continue;
+        }
+        let before = events[..i]
+            .iter()
+            .rev()
+            .find(|e| !is_inline_tag(e))
+            .and_then(last_char);
+        let after = events[i + 1..]
+            .iter()
+            .find(|e| !is_inline_tag(e))
+            .and_then(first_char);
+        if before.is_some_and(is_cjk) && after.is_some_and(is_cjk) {
+            keep[i] = false;
+        }
+    }
+    events
+        .into_iter()
+        .zip(keep)
+        .filter_map(|(e, k)| k.then_some(e))
+        .collect()
+}
+
+/// Heading ids from the heading text; Chinese stays Chinese, repeats get `-1`, `-2`.
+fn heading_ids(mut events: Vec<Event>) -> Vec<Event> {
+    let mut used: HashSet<String> = HashSet::new();
+    for e in &events {
+        if let Event::Start(Tag::Heading { id: Some(id), .. }) = e {
+            used.insert(id.to_string());
+        }
+    }
+    let mut i = 0;
+    while i < events.len() {
+        if let Event::Start(Tag::Heading {
+            id: None, level, ..
+        }) = &events[i]
+        {
+            let level: HeadingLevel = *level;
+            let mut text = String::new();
+            for e in &events[i + 1..] {
+                match e {
+                    Event::End(TagEnd::Heading(_)) => break,
+                    Event::Text(t) | Event::Code(t) => text.push_str(t),
+                    _ => {}
+                }
+            }
+            let base = heading_slug(&text);
+            let base = if base.is_empty() {
+                "section".to_string()
+            } else {
+                base
+            };
+            let mut id = base.clone();
+            let mut n = 1;
+            while used.contains(&id) {
+                id = format!("{base}-{n}");
+                n += 1;
+            }
+            used.insert(id.clone());
+            if let Event::Start(Tag::Heading { classes, attrs, .. }) = &events[i] {
+                events[i] = Event::Start(Tag::Heading {
+                    level,
+                    id: Some(CowStr::from(id)),
+                    classes: classes.clone(),
+                    attrs: attrs.clone(),
+                });
+            }
+        }
+        i += 1;
+    }
+    events
+}
+
+/// Keeps letters (any script) and digits, lowercases ASCII, joins words with `-`.
+pub fn heading_slug(text: &str) -> String {
+    let mut out = String::new();
+    for c in text.trim().chars() {
+        if c.is_alphanumeric() && !matches!(c as u32, 0x3000..=0x303F | 0xFF00..=0xFF0F) {
+            out.extend(c.to_lowercase());
+        } else if (c.is_whitespace() || c == '-' || c == '_')
+            && !out.ends_with('-')
+            && !out.is_empty()
+        {
+            out.push('-');
+        }
+    }
+    out.trim_end_matches('-').to_string()
+}
+
+/// Cuts plain text to about `max` characters, ending at a sentence end where one is near.
+pub fn summarize(plain: &str, max: usize) -> String {
+    let text: String = plain.split_whitespace().collect::<Vec<_>>().join(" ");
+    let text = collapse_cjk_spaces(&text);
+    let chars: Vec<char> = text.chars().collect();
+    if chars.len() <= max {
+        return text;
+    }
+    let window = &chars[..max];
+    let ends = ['。', '！', '？', '!', '?', '；', '…'];
+    if let Some(cut) = window.iter().rposition(|c| ends.contains(c))
+        && cut + 1 >= max / 3
+    {
+        // Keep a closing quote that belongs to the sentence.
+        let mut end = cut + 1;
+        while end < chars.len() && matches!(chars[end], '”' | '’' | '」' | '）') {
+            end += 1;
+        }
+        return chars[..end].iter().collect();
+    }
+    let mut s: String = window.iter().collect();
+    s.push('…');
+    s
+}
+
+/// Joining paragraphs with spaces puts a space between two Chinese sentences; drop it.
+fn collapse_cjk_spaces(s: &str) -> String {
+    let chars: Vec<char> = s.chars().collect();
+    let mut out = String::with_capacity(s.len());
+    for (i, c) in chars.iter().enumerate() {
+        if *c == ' ' && i > 0 && i + 1 < chars.len() && is_cjk(chars[i - 1]) && is_cjk(chars[i + 1])
+        {
+            continue;
+        }
+        out.push(*c);
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn soft_breaks_between_cjk_vanish() {
+        let r = render("劳模精神\n代代相传。\n2018 年\nLaomo 精神\n");
+        assert!(
+            r.html
+                .contains("<p>劳模精神代代相传。\n2018 年\nLaomo 精神</p>"),
+            "{}",
+            r.html
+        );
+    }
+
+    #[test]
+    fn emphasis_next_to_cjk_punctuation() {
+        let r = render("弘扬**“劳模”**精神，他是**全国劳模。**后来\n");
+        assert!(
+            r.html.contains("弘扬<strong>“劳模”</strong>精神"),
+            "{}",
+            r.html
+        );
+        assert!(
+            r.html.contains("他是<strong>全国劳模。</strong>后来"),
+            "{}",
+            r.html
+        );
+    }
+
+    #[test]
+    fn chinese_heading_ids_are_kept_and_deduplicated() {
+        let r = render("## 先进事迹\n\n## 先进事迹\n\n## Hello World\n");
+        assert!(r.html.contains("<h2 id=\"先进事迹\">"), "{}", r.html);
+        assert!(r.html.contains("<h2 id=\"先进事迹-1\">"), "{}", r.html);
+        assert!(r.html.contains("<h2 id=\"hello-world\">"), "{}", r.html);
+    }
+
+    #[test]
+    fn summaries_end_at_a_sentence() {
+        let s = summarize(
+            "第一句话很短。第二句话稍微长一些，但还没有结束，继续写下去。第三句。",
+            30,
+        );
+        assert_eq!(
+            s,
+            "第一句话很短。第二句话稍微长一些，但还没有结束，继续写下去。"
+        );
+        assert_eq!(summarize("短文。", 30), "短文。");
+    }
+
+    #[test]
+    fn more_marker_cuts_summary() {
+        let r = render("引言部分。\n\n<!-- more -->\n\n正文。\n");
+        assert_eq!(r.summary_before_more.as_deref(), Some("引言部分。"));
+    }
+}

@@ -1,0 +1,203 @@
+//! Stage 1, load: walk `content/`, read each file, parse its front matter into the
+//! kind's model and render its Markdown. Files are independent here, so they are
+//! loaded in parallel; every problem becomes a diagnostic, none stops the walk.
+
+pub mod assets;
+pub mod emphasis;
+pub mod front_matter;
+pub mod kinds;
+pub mod markdown;
+pub mod shortcode;
+pub mod source;
+
+use crate::config::Config;
+use crate::diagnostic::{Diagnostic, Diagnostics, display_path};
+use crate::model::{Kind, Page, SectionIntro};
+use rayon::prelude::*;
+use std::path::{Path, PathBuf};
+
+/// Everything read from `content/`.
+pub struct Loaded {
+    pub pages: Vec<Page>,
+    pub intros: Vec<SectionIntro>,
+    /// Files outside bundles that are not Markdown: used if a page refers to them.
+    pub loose_files: Vec<(PathBuf, String)>,
+}
+
+/// The site folders every stage needs.
+#[derive(Debug, Clone)]
+pub struct SiteRoot {
+    pub root: PathBuf,
+    /// Canonical root, to check that no path leaves it (symlinks included).
+    pub canonical: PathBuf,
+    pub content: PathBuf,
+    pub static_dir: PathBuf,
+}
+
+impl SiteRoot {
+    pub fn new(root: &Path) -> std::io::Result<SiteRoot> {
+        // Absolute from here on, so `..` checks compare like with like.
+        let canonical = root.canonicalize()?;
+        Ok(SiteRoot {
+            root: canonical.clone(),
+            content: canonical.join("content"),
+            static_dir: canonical.join("static"),
+            canonical,
+        })
+    }
+
+    pub fn rel(&self, path: &Path) -> String {
+        display_path(&self.root, path)
+    }
+}
+
+/// Files editors' tools leave behind, never content.
+pub fn is_ignored_name(name: &str) -> bool {
+    name.starts_with('.')
+        || name.starts_with("~$")
+        || name.starts_with('#')
+        || name.ends_with('~')
+        || name.ends_with(".swp")
+        || name.ends_with(".swx")
+        || name.ends_with(".tmp")
+        || name.ends_with(".bak")
+        || name.eq_ignore_ascii_case("Thumbs.db")
+        || name.eq_ignore_ascii_case("desktop.ini")
+}
+
+enum Entry {
+    Page { path: PathBuf, bundle: bool },
+    Intro { path: PathBuf },
+}
+
+pub fn load(site: &SiteRoot, config: &Config, diags: &mut Diagnostics) -> Loaded {
+    let mut entries = Vec::new();
+    let mut loose_files = Vec::new();
+    if site.content.is_dir() {
+        walk(site, &site.content, &mut entries, &mut loose_files, diags);
+    } else {
+        diags.push(
+            Diagnostic::warning("this site has no content/ folder, so it has no pages")
+                .hint("create content/profiles/ and add a profile with `laomo new profile 姓名`"),
+        );
+    }
+    let results: Vec<(Option<Page>, Option<SectionIntro>, Vec<Diagnostic>)> = entries
+        .par_iter()
+        .map(|e| match e {
+            Entry::Page { path, bundle } => {
+                let (page, d) = kinds::load_page(site, config, path, *bundle);
+                (page, None, d)
+            }
+            Entry::Intro { path } => {
+                let (intro, d) = kinds::load_intro(site, config, path);
+                (None, intro, d)
+            }
+        })
+        .collect();
+    let mut pages = Vec::new();
+    let mut intros = Vec::new();
+    for (p, i, d) in results {
+        diags.extend(d);
+        // Drafts are kept: the link stage leaves them out but warns about links to them.
+        pages.extend(p);
+        if let Some(i) = i {
+            intros.push(i);
+        }
+    }
+    Loaded {
+        pages,
+        intros,
+        loose_files,
+    }
+}
+
+fn walk(
+    site: &SiteRoot,
+    dir: &Path,
+    entries: &mut Vec<Entry>,
+    loose: &mut Vec<(PathBuf, String)>,
+    diags: &mut Diagnostics,
+) {
+    let mut children: Vec<PathBuf> = match std::fs::read_dir(dir) {
+        Ok(rd) => rd.filter_map(|e| e.ok().map(|e| e.path())).collect(),
+        Err(e) => {
+            diags.push(
+                Diagnostic::error(format!("cannot read the folder: {e}")).in_file(site.rel(dir)),
+            );
+            return;
+        }
+    };
+    children.sort();
+    let name_of = |p: &Path| {
+        p.file_name()
+            .map(|n| n.to_string_lossy().to_string())
+            .unwrap_or_default()
+    };
+    children.retain(|p| !is_ignored_name(&name_of(p)));
+    for child in children {
+        let name = name_of(&child);
+        let meta = match std::fs::symlink_metadata(&child) {
+            Ok(m) => m,
+            Err(_) => continue,
+        };
+        if meta.file_type().is_symlink() {
+            match child.canonicalize() {
+                Ok(target) if target.starts_with(&site.canonical) => {}
+                _ => {
+                    diags.push(
+                        Diagnostic::error(
+                            "this symbolic link points outside the site folder (or nowhere)",
+                        )
+                        .in_file(site.rel(&child))
+                        .hint("copy the file into the site instead of linking to it"),
+                    );
+                    continue;
+                }
+            }
+        }
+        if child.is_dir() {
+            let index = child.join("index.md");
+            if index.is_file() {
+                entries.push(Entry::Page {
+                    path: index,
+                    bundle: true,
+                });
+            } else {
+                walk(site, &child, entries, loose, diags);
+            }
+        } else if name == "_index.md" {
+            entries.push(Entry::Intro { path: child });
+        } else if name.to_lowercase().ends_with(".md") || name.to_lowercase().ends_with(".markdown")
+        {
+            if name.to_lowercase() != name
+                && name.to_lowercase().ends_with(".md")
+                && !name.ends_with(".md")
+            {
+                diags.push(
+                    Diagnostic::warning("this Markdown file has an upper-case extension")
+                        .in_file(site.rel(&child))
+                        .hint("rename it to end in .md"),
+                );
+            }
+            entries.push(Entry::Page {
+                path: child,
+                bundle: false,
+            });
+        } else {
+            let rel = site.rel(&child);
+            loose.push((child, rel));
+        }
+    }
+}
+
+pub fn kind_of(site: &SiteRoot, path: &Path) -> Kind {
+    let rel = path.strip_prefix(&site.content).unwrap_or(path);
+    let first = rel
+        .components()
+        .next()
+        .map(|c| c.as_os_str().to_string_lossy().to_string());
+    match first {
+        Some(f) if rel.components().count() > 1 => Kind::from_section(&f),
+        _ => Kind::Page,
+    }
+}

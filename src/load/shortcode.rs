@@ -1,0 +1,431 @@
+//! Shortcodes: `{{ figure(src="a.jpg", caption="…") }}` in a Markdown body.
+//!
+//! They are found before Markdown parsing (outside fenced code and code spans) and
+//! replaced by an HTML comment marker on a line of its own. CommonMark makes such a
+//! line an HTML block, so the card or figure that later replaces it is never inside a
+//! `<p>`. The call is expanded at render time, when every page it may name is known.
+
+use crate::diagnostic::{Diagnostic, Position};
+use serde::Serialize;
+use std::collections::BTreeMap;
+
+/// What each shortcode accepts: (name, [(argument, required)]).
+pub const SHORTCODES: &[(&str, &[(&str, bool)])] = &[
+    (
+        "figure",
+        &[
+            ("src", true),
+            ("caption", false),
+            ("alt", false),
+            ("width", false),
+        ],
+    ),
+    ("gallery", &[]),
+    (
+        "video",
+        &[("src", true), ("poster", false), ("caption", false)],
+    ),
+    ("profile", &[("slug", true)]),
+];
+
+#[derive(Debug, Clone, PartialEq, Serialize)]
+#[serde(untagged)]
+pub enum ArgValue {
+    Text(String),
+    Number(f64),
+    Bool(bool),
+}
+
+impl ArgValue {
+    pub fn as_text(&self) -> String {
+        match self {
+            ArgValue::Text(s) => s.clone(),
+            ArgValue::Number(n) => n.to_string(),
+            ArgValue::Bool(b) => b.to_string(),
+        }
+    }
+}
+
+#[derive(Debug, Clone)]
+pub struct ShortcodeCall {
+    pub name: String,
+    pub args: BTreeMap<String, ArgValue>,
+    /// Where the call is, in the file (for errors found later, e.g. a missing image).
+    pub position: Position,
+    pub source_line: String,
+    /// Files the call names, resolved by the loader (figure src, video src and poster).
+    pub image: Option<crate::model::Image>,
+    pub video: Option<crate::model::Media>,
+}
+
+/// The HTML comment that stands for call number `n` in rendered Markdown.
+pub fn marker(n: usize) -> String {
+    format!("<!--laomo:shortcode:{n}-->")
+}
+
+pub struct Expanded {
+    pub markdown: String,
+    pub calls: Vec<ShortcodeCall>,
+}
+
+/// Replaces every shortcode call in `body` with a block marker; errors name file positions.
+/// `first_line` is the 0-based line of the file where the body starts.
+pub fn expand(
+    body: &str,
+    file: &str,
+    file_text: &str,
+    first_line: usize,
+) -> (Expanded, Vec<Diagnostic>) {
+    let mut out = String::with_capacity(body.len() + 64);
+    let mut calls = Vec::new();
+    let mut diags = Vec::new();
+    let mut fence: Option<(char, usize)> = None;
+    for (i, line) in body.split_inclusive('\n').enumerate() {
+        let line_no = first_line + i + 1;
+        let trimmed = line.trim_start();
+        // Fenced code: shortcodes stay literal inside.
+        let fence_char = trimmed.chars().next().filter(|c| *c == '`' || *c == '~');
+        if let Some(c) = fence_char {
+            let run = trimmed.chars().take_while(|x| *x == c).count();
+            if run >= 3 {
+                match fence {
+                    None => fence = Some((c, run)),
+                    Some((fc, fr)) if fc == c && run >= fr && trimmed[run..].trim().is_empty() => {
+                        fence = None
+                    }
+                    _ => {}
+                }
+                out.push_str(line);
+                continue;
+            }
+        }
+        if fence.is_some() || !line.contains("{{") {
+            out.push_str(line);
+            continue;
+        }
+        scan_line(
+            line, line_no, file, file_text, &mut out, &mut calls, &mut diags,
+        );
+    }
+    (
+        Expanded {
+            markdown: out,
+            calls,
+        },
+        diags,
+    )
+}
+
+fn scan_line(
+    line: &str,
+    line_no: usize,
+    file: &str,
+    file_text: &str,
+    out: &mut String,
+    calls: &mut Vec<ShortcodeCall>,
+    diags: &mut Vec<Diagnostic>,
+) {
+    let indent: String = line
+        .chars()
+        .take_while(|c| *c == ' ' || *c == '\t')
+        .collect();
+    let bytes = line.as_bytes();
+    let mut i = 0;
+    let mut code_ticks: Option<usize> = None;
+    let mut pending = String::new();
+    while i < line.len() {
+        if bytes[i] == b'`' {
+            let run = line[i..].bytes().take_while(|b| *b == b'`').count();
+            code_ticks = match code_ticks {
+                None => Some(run),
+                Some(r) if r == run => None,
+                other => other,
+            };
+            pending.push_str(&line[i..i + run]);
+            i += run;
+            continue;
+        }
+        if code_ticks.is_none() && line[i..].starts_with("{{") {
+            let column = line[..i].chars().count() + 1;
+            let position = Position::new(line_no, column);
+            let err = |msg: String, hint: &str| {
+                Diagnostic::error(msg)
+                    .in_file(file)
+                    .at(position)
+                    .spanning(2)
+                    .hint(hint)
+                    .with_source(file_text)
+            };
+            // `{{/* figure() */}}` writes the call literally.
+            if line[i..].starts_with("{{/*")
+                && let Some(end) = line[i..].find("*/}}")
+            {
+                let inner = line[i + 4..i + end].trim();
+                pending.push_str(&format!("{{{{ {inner} }}}}"));
+                i += end + 4;
+                continue;
+            }
+            let Some(end) = find_close(&line[i + 2..]) else {
+                diags.push(err(
+                    "a shortcode opened with `{{` is not closed on the same line".into(),
+                    "write the whole call on one line, e.g. {{ figure(src=\"a.jpg\") }}; for literal braces write {{/* … */}}",
+                ));
+                pending.push_str(&line[i..i + 2]);
+                i += 2;
+                continue;
+            };
+            let inner = &line[i + 2..i + 2 + end];
+            match parse_call(inner.trim()) {
+                Ok((name, args)) => {
+                    if let Some(d) = check_call(&name, &args, position, file, file_text) {
+                        diags.push(d);
+                    }
+                    let n = calls.len();
+                    calls.push(ShortcodeCall {
+                        name,
+                        args,
+                        position,
+                        source_line: line.trim_end().to_string(),
+                        image: None,
+                        video: None,
+                    });
+                    // The marker goes on a line of its own: a block, even mid-paragraph.
+                    if !pending.trim().is_empty() {
+                        out.push_str(&pending);
+                        out.push('\n');
+                    }
+                    pending.clear();
+                    out.push_str(&indent);
+                    out.push_str(&marker(n));
+                    out.push('\n');
+                    pending.push_str(&indent);
+                }
+                Err(msg) => {
+                    diags.push(err(
+                        format!("this shortcode cannot be read: {msg}"),
+                        "write it as {{ name(key=\"text\", n=3, flag=true) }}; shortcodes are figure, gallery, video and profile",
+                    ));
+                    pending.push_str(&line[i..i + 2 + end + 2]);
+                }
+            }
+            i += 2 + end + 2;
+            continue;
+        }
+        let ch = line[i..].chars().next().unwrap_or(' ');
+        pending.push(ch);
+        i += ch.len_utf8();
+    }
+    if !pending.trim().is_empty() {
+        out.push_str(&pending);
+        if !pending.ends_with('\n') {
+            out.push('\n');
+        }
+    } else if line.ends_with('\n') && out.ends_with('\n') && pending.is_empty() {
+        // nothing pending: the marker line already ended the line
+    }
+}
+
+/// Finds the `}}` closing a call, skipping braces inside quoted strings.
+fn find_close(s: &str) -> Option<usize> {
+    let mut quote: Option<char> = None;
+    let mut escaped = false;
+    for (i, c) in s.char_indices() {
+        if let Some(q) = quote {
+            if escaped {
+                escaped = false;
+            } else if c == '\\' {
+                escaped = true;
+            } else if c == q {
+                quote = None;
+            }
+            continue;
+        }
+        if c == '"' || c == '\'' {
+            quote = Some(c);
+        } else if s[i..].starts_with("}}") {
+            return Some(i);
+        }
+    }
+    None
+}
+
+type Args = BTreeMap<String, ArgValue>;
+
+fn parse_call(s: &str) -> Result<(String, Args), String> {
+    let open = s.find('(').ok_or("expected `name(…)`, with parentheses")?;
+    let name = s[..open].trim();
+    if name.is_empty() || !name.chars().all(|c| c.is_ascii_alphanumeric() || c == '_') {
+        return Err(format!("`{name}` is not a shortcode name"));
+    }
+    let rest = s[open + 1..].trim_end();
+    let inner = rest
+        .strip_suffix(')')
+        .ok_or("the argument list is not closed with `)`")?;
+    let mut args = Args::new();
+    let chars: Vec<char> = inner.chars().collect();
+    let mut i = 0;
+    let skip_ws = |i: &mut usize| {
+        while *i < chars.len() && chars[*i].is_whitespace() {
+            *i += 1;
+        }
+    };
+    loop {
+        skip_ws(&mut i);
+        if i >= chars.len() {
+            break;
+        }
+        let start = i;
+        while i < chars.len() && (chars[i].is_ascii_alphanumeric() || chars[i] == '_') {
+            i += 1;
+        }
+        let key: String = chars[start..i].iter().collect();
+        if key.is_empty() {
+            return Err(format!(
+                "expected an argument name at `{}`",
+                chars[i..].iter().collect::<String>()
+            ));
+        }
+        skip_ws(&mut i);
+        if chars.get(i) != Some(&'=') {
+            return Err(format!("argument `{key}` needs a value: {key}=\"…\""));
+        }
+        i += 1;
+        skip_ws(&mut i);
+        let value = match chars.get(i) {
+            Some(&q) if q == '"' || q == '\'' => {
+                i += 1;
+                let mut v = String::new();
+                loop {
+                    match chars.get(i) {
+                        None => return Err(format!("the text for `{key}` is not closed with {q}")),
+                        Some('\\') if chars.get(i + 1).is_some() => {
+                            v.push(chars[i + 1]);
+                            i += 2;
+                        }
+                        Some(&c) if c == q => {
+                            i += 1;
+                            break;
+                        }
+                        Some(&c) => {
+                            v.push(c);
+                            i += 1;
+                        }
+                    }
+                }
+                ArgValue::Text(v)
+            }
+            Some(_) => {
+                let start = i;
+                while i < chars.len() && chars[i] != ',' && !chars[i].is_whitespace() {
+                    i += 1;
+                }
+                let raw: String = chars[start..i].iter().collect();
+                match raw.as_str() {
+                    "true" => ArgValue::Bool(true),
+                    "false" => ArgValue::Bool(false),
+                    _ => ArgValue::Number(raw.parse::<f64>().map_err(|_| {
+                        format!("the value of `{key}` must be quoted text, a number, true or false; write {key}=\"{raw}\"")
+                    })?),
+                }
+            }
+            None => return Err(format!("argument `{key}` has no value")),
+        };
+        if args.insert(key.clone(), value).is_some() {
+            return Err(format!("argument `{key}` is given twice"));
+        }
+        skip_ws(&mut i);
+        match chars.get(i) {
+            Some(',') => i += 1,
+            None => break,
+            Some(c) => return Err(format!("expected `,` between arguments, found `{c}`")),
+        }
+    }
+    Ok((name.to_string(), args))
+}
+
+fn check_call(
+    name: &str,
+    args: &Args,
+    position: Position,
+    file: &str,
+    file_text: &str,
+) -> Option<Diagnostic> {
+    let base = |msg: String| {
+        Diagnostic::error(msg)
+            .in_file(file)
+            .at(position)
+            .with_source(file_text)
+    };
+    let names: Vec<&str> = SHORTCODES.iter().map(|(n, _)| *n).collect();
+    let Some((_, spec)) = SHORTCODES.iter().find(|(n, _)| *n == name) else {
+        let hint = match crate::diagnostic::nearest(name, names.iter().copied()) {
+            Some(n) => format!(
+                "did you mean `{n}`? The shortcodes are {}",
+                names.join(", ")
+            ),
+            None => format!("the shortcodes are {}", names.join(", ")),
+        };
+        return Some(base(format!("unknown shortcode `{name}`")).hint(hint));
+    };
+    for key in args.keys() {
+        if !spec.iter().any(|(k, _)| k == key) {
+            let valid: Vec<&str> = spec.iter().map(|(k, _)| *k).collect();
+            let hint = match crate::diagnostic::nearest(key, valid.iter().copied()) {
+                Some(n) => format!("did you mean `{n}`? `{name}` accepts: {}", valid.join(", ")),
+                None if valid.is_empty() => {
+                    format!("`{name}` takes no arguments: write {{{{ {name}() }}}}")
+                }
+                None => format!("`{name}` accepts: {}", valid.join(", ")),
+            };
+            return Some(base(format!("shortcode `{name}` has no argument `{key}`")).hint(hint));
+        }
+    }
+    for (key, required) in spec.iter() {
+        if *required && !args.contains_key(*key) {
+            return Some(
+                base(format!("shortcode `{name}` needs the argument `{key}`"))
+                    .hint(format!("e.g. {{{{ {name}({key}=\"…\") }}}}")),
+            );
+        }
+    }
+    None
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn run(body: &str) -> (Expanded, Vec<Diagnostic>) {
+        expand(body, "t.md", body, 0)
+    }
+
+    #[test]
+    fn block_and_inline_calls_become_markers_on_their_own_lines() {
+        let (e, d) = run(
+            "前文\n{{ figure(src=\"a.jpg\", caption='说“好”\\'') }}\n正文 {{ profile(slug=\"ding-weisong\") }} 后文\n",
+        );
+        assert!(d.is_empty(), "{d:?}");
+        assert_eq!(e.calls.len(), 2);
+        assert_eq!(e.calls[0].args["caption"], ArgValue::Text("说“好”'".into()));
+        assert_eq!(
+            e.markdown,
+            format!("前文\n{}\n正文 \n{}\n 后文\n", marker(0), marker(1))
+        );
+    }
+
+    #[test]
+    fn code_and_escapes_stay_literal() {
+        let (e, d) = run("`{{ figure() }}`\n```\n{{ nope() }}\n```\n{{/* figure(src=\"a\") */}}\n");
+        assert!(d.is_empty(), "{d:?}");
+        assert!(e.calls.is_empty());
+        assert!(e.markdown.contains("{{ figure(src=\"a\") }}"));
+    }
+
+    #[test]
+    fn unknown_names_and_arguments_are_errors() {
+        let (_, d) = run("{{ figur(src=\"a.jpg\") }}\n{{ figure(source=\"a.jpg\") }}\n");
+        assert_eq!(d.len(), 2);
+        assert!(d[0].hint.as_deref().unwrap_or("").contains("figure"));
+        assert!(d[1].message.contains("source"));
+    }
+}

@@ -1,0 +1,110 @@
+//! Reading an editor's file: encoding checks, line endings, and the front-matter split.
+
+/// Decodes file bytes as UTF-8 (BOM allowed), with a clear message for other encodings.
+pub fn decode(bytes: &[u8]) -> Result<String, String> {
+    if bytes.starts_with(&[0xFF, 0xFE]) || bytes.starts_with(&[0xFE, 0xFF]) {
+        return Err(
+            "the file is saved as UTF-16; laomo reads UTF-8 only".to_string()
+                + ": re-save it as \"UTF-8\" in your editor",
+        );
+    }
+    let bytes = bytes.strip_prefix(&[0xEF, 0xBB, 0xBF]).unwrap_or(bytes);
+    match std::str::from_utf8(bytes) {
+        Ok(s) => {
+            if s.contains('\0') {
+                return Err("the file contains NUL bytes: it looks like a binary file or UTF-16 without a BOM; re-save it as \"UTF-8\"".into());
+            }
+            Ok(s.replace("\r\n", "\n").replace('\r', "\n"))
+        }
+        Err(e) => {
+            let (gbk, _, had_errors) = encoding_rs::GBK.decode(bytes);
+            let looks_gbk =
+                !had_errors && gbk.chars().any(|c| ('\u{4e00}'..='\u{9fff}').contains(&c));
+            let line = bytes[..e.valid_up_to()]
+                .iter()
+                .filter(|b| **b == b'\n')
+                .count()
+                + 1;
+            if looks_gbk {
+                Err(format!(
+                    "the file is not UTF-8 (it looks like GBK/GB18030, first bad byte on line {line}): re-save it as \"UTF-8\" in your editor"
+                ))
+            } else {
+                Err(format!(
+                    "the file is not valid UTF-8 (first bad byte on line {line}): re-save it as \"UTF-8\" in your editor"
+                ))
+            }
+        }
+    }
+}
+
+/// A Markdown file split into its front matter and body.
+#[derive(Debug, Clone)]
+pub struct Split<'a> {
+    /// The YAML between the `---` lines (None if the file has no front matter).
+    pub front_matter: Option<&'a str>,
+    /// 0-based line index where the YAML starts (the line after the opening `---`).
+    pub yaml_first_line: usize,
+    pub body: &'a str,
+    /// 0-based line index where the body starts.
+    pub body_first_line: usize,
+}
+
+/// Splits `---\nyaml\n---\nbody`. Errors when the front matter is opened but never closed.
+pub fn split_front_matter(text: &str) -> Result<Split<'_>, String> {
+    let first_line_end = text.find('\n').unwrap_or(text.len());
+    if text[..first_line_end].trim_end() != "---" {
+        return Ok(Split {
+            front_matter: None,
+            yaml_first_line: 0,
+            body: text,
+            body_first_line: 0,
+        });
+    }
+    let yaml_start = (first_line_end + 1).min(text.len());
+    let mut offset = yaml_start;
+    for (line_no, line) in (1..).zip(text[yaml_start..].split_inclusive('\n')) {
+        if line.trim_end() == "---" || line.trim_end() == "..." {
+            let yaml = &text[yaml_start..offset];
+            let body_start = offset + line.len();
+            return Ok(Split {
+                front_matter: Some(yaml),
+                yaml_first_line: 1,
+                body: &text[body_start.min(text.len())..],
+                body_first_line: line_no + 1,
+            });
+        }
+        offset += line.len();
+    }
+    Err("the front matter starts with `---` on line 1 but is never closed".into())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn splits_and_counts_lines() {
+        let s = split_front_matter("---\nname: 丁卫松\n---\n正文\n").unwrap();
+        assert_eq!(s.front_matter, Some("name: 丁卫松\n"));
+        assert_eq!(s.body, "正文\n");
+        assert_eq!(s.body_first_line, 3);
+    }
+
+    #[test]
+    fn unclosed_is_an_error() {
+        assert!(split_front_matter("---\nname: x\n正文").is_err());
+    }
+
+    #[test]
+    fn encodings() {
+        assert_eq!(decode(b"\xEF\xBB\xBFa\r\nb").unwrap(), "a\nb");
+        let (gbk, _, _) = encoding_rs::GBK.encode("劳模风采");
+        assert!(decode(&gbk).unwrap_err().contains("GBK"));
+        assert!(
+            decode(&[0xFF, 0xFE, b'a', 0])
+                .unwrap_err()
+                .contains("UTF-16")
+        );
+    }
+}

@@ -1,0 +1,178 @@
+//! The command line. Parsing only: every command's work lives in the library.
+
+use clap::{Parser, Subcommand, ValueEnum};
+use laomo::build::{BuildOptions, build};
+use laomo::diagnostic::Diagnostics;
+use laomo::scaffold;
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+/// laomo builds model-worker (劳模) showcase sites from Markdown.
+#[derive(Parser)]
+#[command(name = "laomo", version, about, long_about = None)]
+struct Cli {
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// Build the site into public/ (replaced only when the build succeeds).
+    Build {
+        /// The site folder (with site.yaml and content/).
+        #[arg(long, default_value = ".")]
+        root: PathBuf,
+        /// Where to write the site [default: ROOT/public].
+        #[arg(long)]
+        output: Option<PathBuf>,
+        /// Include pages marked `draft: true`.
+        #[arg(long)]
+        drafts: bool,
+        /// Override base_url from site.yaml, e.g. for a preview host.
+        #[arg(long)]
+        base_url: Option<String>,
+    },
+    /// Check the whole site and list every problem, writing nothing.
+    Check {
+        /// The site folder (with site.yaml and content/).
+        #[arg(long, default_value = ".")]
+        root: PathBuf,
+        /// Also check pages marked `draft: true`.
+        #[arg(long)]
+        drafts: bool,
+    },
+    /// Create a new page with its front matter skeleton (never overwrites).
+    New {
+        /// What to create.
+        kind: NewKind,
+        /// The person's name or the page's title, e.g. 丁卫松.
+        name: String,
+        /// The site folder.
+        #[arg(long, default_value = ".")]
+        root: PathBuf,
+    },
+    /// Create a new site with a small sample in DIR.
+    Init {
+        /// The folder to create (must not exist or be empty).
+        dir: PathBuf,
+    },
+}
+
+#[derive(Clone, Copy, ValueEnum)]
+enum NewKind {
+    Profile,
+    Story,
+    Exhibition,
+    Collection,
+    Association,
+}
+
+fn print_diagnostics(d: &Diagnostics) {
+    for item in d.sorted() {
+        eprintln!("{item}");
+    }
+}
+
+fn main() -> ExitCode {
+    let cli = Cli::parse();
+    match cli.command {
+        Command::Build {
+            root,
+            output,
+            drafts,
+            base_url,
+        } => {
+            let report = build(&BuildOptions {
+                root,
+                output,
+                drafts,
+                base_url,
+                write: true,
+            });
+            print_diagnostics(&report.diagnostics);
+            let d = &report.diagnostics;
+            if report.ok() && report.written {
+                println!(
+                    "built {} pages ({} files) into {} in {} ms{}",
+                    report.pages,
+                    report.files,
+                    report.output.display(),
+                    report.elapsed.as_millis(),
+                    if d.warning_count() > 0 {
+                        format!(", {} warning(s)", d.warning_count())
+                    } else {
+                        String::new()
+                    }
+                );
+                ExitCode::SUCCESS
+            } else {
+                eprintln!(
+                    "error: build failed with {} error(s) and {} warning(s); {} was left as it was",
+                    d.error_count(),
+                    d.warning_count(),
+                    report.output.display()
+                );
+                ExitCode::FAILURE
+            }
+        }
+        Command::Check { root, drafts } => {
+            let report = build(&BuildOptions {
+                root,
+                output: None,
+                drafts,
+                base_url: None,
+                write: false,
+            });
+            print_diagnostics(&report.diagnostics);
+            let d = &report.diagnostics;
+            if report.ok() {
+                println!(
+                    "checked {} pages: no errors, {} warning(s)",
+                    report.pages,
+                    d.warning_count()
+                );
+                ExitCode::SUCCESS
+            } else {
+                eprintln!(
+                    "error: found {} error(s) and {} warning(s)",
+                    d.error_count(),
+                    d.warning_count()
+                );
+                ExitCode::FAILURE
+            }
+        }
+        Command::New { kind, name, root } => {
+            let kind = match kind {
+                NewKind::Profile => scaffold::NewKind::Profile,
+                NewKind::Story => scaffold::NewKind::Story,
+                NewKind::Exhibition => scaffold::NewKind::Exhibition,
+                NewKind::Collection => scaffold::NewKind::Collection,
+                NewKind::Association => scaffold::NewKind::Association,
+            };
+            match scaffold::new_page(&root, kind, &name) {
+                Ok(path) => {
+                    println!("created {}", path.display());
+                    ExitCode::SUCCESS
+                }
+                Err(d) => {
+                    eprintln!("{d}");
+                    ExitCode::FAILURE
+                }
+            }
+        }
+        Command::Init { dir } => match scaffold::init(&dir) {
+            Ok(()) => {
+                println!(
+                    "created a new site in {}; build it with: laomo build --root {}",
+                    dir.display(),
+                    dir.display()
+                );
+                ExitCode::SUCCESS
+            }
+            Err(d) => {
+                eprintln!("{d}");
+                ExitCode::FAILURE
+            }
+        },
+    }
+}

@@ -1,0 +1,180 @@
+//! Dates as editors write them: a year, a month or a day, shown at that precision.
+
+use serde::Serialize;
+use std::fmt;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub struct Date {
+    pub year: i32,
+    pub month: Option<u8>,
+    pub day: Option<u8>,
+}
+
+impl Date {
+    /// Parses `YYYY`, `YYYY-MM` or `YYYY-MM-DD` and checks that the day exists.
+    pub fn parse(text: &str) -> Result<Date, String> {
+        let t = text.trim();
+        let parts: Vec<&str> = t.split('-').collect();
+        let bad = || {
+            format!(
+                "`{t}` is not a date: write YYYY, YYYY-MM or YYYY-MM-DD, e.g. 2018, 2018-03 or 2018-03-12"
+            )
+        };
+        if parts.is_empty() || parts.len() > 3 {
+            return Err(bad());
+        }
+        let digits = |s: &str, n: usize| s.len() == n && s.bytes().all(|b| b.is_ascii_digit());
+        if !digits(parts[0], 4) {
+            return Err(bad());
+        }
+        let year: i32 = parts[0].parse().map_err(|_| bad())?;
+        let mut date = Date {
+            year,
+            month: None,
+            day: None,
+        };
+        if let Some(m) = parts.get(1) {
+            if !(digits(m, 2) || digits(m, 1)) {
+                return Err(bad());
+            }
+            let month: u8 = m.parse().map_err(|_| bad())?;
+            if !(1..=12).contains(&month) {
+                return Err(format!(
+                    "`{t}` has no month {month}: months run from 01 to 12"
+                ));
+            }
+            date.month = Some(month);
+        }
+        if let Some(d) = parts.get(2) {
+            if !(digits(d, 2) || digits(d, 1)) {
+                return Err(bad());
+            }
+            let day: u8 = d.parse().map_err(|_| bad())?;
+            let month = date.month.unwrap_or(1);
+            let last = days_in_month(year, month);
+            if day == 0 || day > last {
+                return Err(format!(
+                    "`{t}` is not a real day: {year}年{month}月 has {last} days"
+                ));
+            }
+            date.day = Some(day);
+        }
+        Ok(date)
+    }
+
+    pub fn from_year(year: i64) -> Result<Date, String> {
+        if (1000..=9999).contains(&year) {
+            Ok(Date {
+                year: year as i32,
+                month: None,
+                day: None,
+            })
+        } else {
+            Err(format!(
+                "`{year}` is not a year: write four digits, e.g. 2018"
+            ))
+        }
+    }
+
+    /// ISO form at the written precision: 2018, 2018-03, 2018-03-12.
+    pub fn iso(&self) -> String {
+        match (self.month, self.day) {
+            (Some(m), Some(d)) => format!("{:04}-{:02}-{:02}", self.year, m, d),
+            (Some(m), None) => format!("{:04}-{:02}", self.year, m),
+            _ => format!("{:04}", self.year),
+        }
+    }
+
+    /// Full date for feeds and sitemaps: missing parts become the first of the period.
+    pub fn rfc3339(&self) -> String {
+        format!(
+            "{:04}-{:02}-{:02}T00:00:00+08:00",
+            self.year,
+            self.month.unwrap_or(1),
+            self.day.unwrap_or(1)
+        )
+    }
+
+    pub fn chinese(&self) -> String {
+        match (self.month, self.day) {
+            (Some(m), Some(d)) => format!("{}年{}月{}日", self.year, m, d),
+            (Some(m), None) => format!("{}年{}月", self.year, m),
+            _ => format!("{}年", self.year),
+        }
+    }
+
+    /// Sorting key: a date known only to the year sorts before the days within it.
+    pub fn sort_key(&self) -> (i32, u8, u8) {
+        (self.year, self.month.unwrap_or(0), self.day.unwrap_or(0))
+    }
+}
+
+fn days_in_month(year: i32, month: u8) -> u8 {
+    match month {
+        2 if (year % 4 == 0 && year % 100 != 0) || year % 400 == 0 => 29,
+        2 => 28,
+        4 | 6 | 9 | 11 => 30,
+        _ => 31,
+    }
+}
+
+impl fmt::Display for Date {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.chinese())
+    }
+}
+
+/// What templates see of a date: the ISO form for `<time datetime>`, the Chinese form to show.
+#[derive(Serialize)]
+struct DateView {
+    iso: String,
+    text: String,
+    year: i32,
+    month: Option<u8>,
+    day: Option<u8>,
+}
+
+impl Serialize for Date {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        DateView {
+            iso: self.iso(),
+            text: self.chinese(),
+            year: self.year,
+            month: self.month,
+            day: self.day,
+        }
+        .serialize(s)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn parses_each_precision() {
+        assert_eq!(Date::parse("2018").unwrap().chinese(), "2018年");
+        assert_eq!(Date::parse("2018-03").unwrap().chinese(), "2018年3月");
+        assert_eq!(
+            Date::parse("2018-03-12").unwrap().chinese(),
+            "2018年3月12日"
+        );
+        assert_eq!(Date::parse("2018-3-2").unwrap().iso(), "2018-03-02");
+    }
+
+    #[test]
+    fn rejects_unreal_dates() {
+        assert!(Date::parse("2023-02-29").is_err());
+        assert!(Date::parse("2024-02-29").is_ok());
+        assert!(Date::parse("2018-13").is_err());
+        assert!(Date::parse("18-03").is_err());
+        assert!(Date::parse("2018年3月").is_err());
+    }
+
+    #[test]
+    fn year_sorts_before_its_days() {
+        assert!(
+            Date::parse("2018").unwrap().sort_key() < Date::parse("2018-01-01").unwrap().sort_key()
+        );
+    }
+}

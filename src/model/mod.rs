@@ -1,0 +1,339 @@
+//! The site's content as loaded from files: pages of each kind with their checked
+//! front matter and rendered Markdown. Cross-page references are still slugs here;
+//! the link stage resolves them.
+
+pub mod date;
+
+pub use date::Date;
+
+use crate::diagnostic::Position;
+use crate::load::shortcode::ShortcodeCall;
+use crate::pinyin::Reading;
+use serde::Serialize;
+use std::path::PathBuf;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Kind {
+    Profile,
+    Story,
+    Exhibition,
+    Collection,
+    Association,
+    Page,
+}
+
+impl Kind {
+    /// The content folder (and URL section) of each kind.
+    pub fn section(self) -> &'static str {
+        match self {
+            Kind::Profile => "profiles",
+            Kind::Story => "stories",
+            Kind::Exhibition => "exhibitions",
+            Kind::Collection => "collections",
+            Kind::Association => "associations",
+            Kind::Page => "",
+        }
+    }
+
+    pub fn from_section(s: &str) -> Kind {
+        match s {
+            "profiles" => Kind::Profile,
+            "stories" => Kind::Story,
+            "exhibitions" => Kind::Exhibition,
+            "collections" => Kind::Collection,
+            "associations" => Kind::Association,
+            _ => Kind::Page,
+        }
+    }
+
+    /// How an editor calls it, for messages.
+    pub fn noun(self) -> &'static str {
+        match self {
+            Kind::Profile => "a profile",
+            Kind::Story => "a story",
+            Kind::Exhibition => "an exhibition",
+            Kind::Collection => "a collection",
+            Kind::Association => "an association",
+            Kind::Page => "a page",
+        }
+    }
+
+    /// The listing's default heading, when its `_index.md` gives none.
+    pub fn title(self) -> &'static str {
+        match self {
+            Kind::Profile => "劳模风采",
+            Kind::Story => "事迹与活动",
+            Kind::Exhibition => "展览",
+            Kind::Collection => "文集",
+            Kind::Association => "协会",
+            Kind::Page => "页面",
+        }
+    }
+
+    pub fn all_sections() -> [Kind; 5] {
+        [
+            Kind::Profile,
+            Kind::Story,
+            Kind::Exhibition,
+            Kind::Collection,
+            Kind::Association,
+        ]
+    }
+}
+
+/// A photo a page uses. Width and height come from the file so pages never shift.
+#[derive(Debug, Clone, Serialize)]
+pub struct Image {
+    /// Root-relative URL including the base path.
+    pub src: String,
+    pub width: Option<u32>,
+    pub height: Option<u32>,
+    pub alt: String,
+    pub caption: Option<String>,
+    /// Site path the file is written to.
+    #[serde(skip)]
+    pub output: String,
+    #[serde(skip)]
+    pub source: PathBuf,
+}
+
+/// A media file other than a photo (video), copied as is.
+#[derive(Debug, Clone, Serialize)]
+pub struct Media {
+    pub src: String,
+    #[serde(skip)]
+    pub output: String,
+    #[serde(skip)]
+    pub source: PathBuf,
+}
+
+/// A slug written in front matter or a shortcode, with where it was written.
+#[derive(Debug, Clone)]
+pub struct Reference {
+    pub kind: Kind,
+    pub slug: String,
+    pub position: Option<Position>,
+    pub source_line: Option<String>,
+    /// The front-matter key, for messages (`people`, `association`…).
+    pub field: &'static str,
+}
+
+#[derive(Debug, Clone)]
+pub struct ProfileHonor {
+    /// Index into the config's honor vocabulary.
+    pub honor: usize,
+    pub year: Option<i32>,
+}
+
+#[derive(Debug, Clone)]
+pub struct Profile {
+    pub name: String,
+    pub honors: Vec<ProfileHonor>,
+    pub region: String,
+    pub association: Option<Reference>,
+    pub organization: Option<String>,
+    pub occupation: Option<String>,
+    pub industry: Option<String>,
+    pub era: Option<String>,
+    pub tags: Vec<String>,
+    pub portrait: Option<Image>,
+    pub gallery: Vec<Image>,
+}
+
+impl Profile {
+    /// Rank of the highest honor (0 is the highest).
+    pub fn rank(&self) -> usize {
+        self.honors
+            .iter()
+            .map(|h| h.honor)
+            .min()
+            .unwrap_or(usize::MAX)
+    }
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct Figure {
+    pub label: String,
+    pub value: String,
+    pub is_number: bool,
+}
+
+#[derive(Debug, Clone)]
+pub struct Story {
+    pub end_date: Option<Date>,
+    pub date_note: Option<String>,
+    pub association: Option<Reference>,
+    pub people: Vec<Reference>,
+    pub category: Option<String>,
+    pub tags: Vec<String>,
+    pub location: Option<String>,
+    pub cover: Option<Image>,
+    pub gallery: Vec<Image>,
+    pub figures: Vec<Figure>,
+}
+
+#[derive(Debug, Clone)]
+pub enum Exhibit {
+    Profile(Reference),
+    Story(Reference),
+    Image(Image),
+    Video {
+        video: Media,
+        poster: Option<Image>,
+        caption: Option<String>,
+    },
+}
+
+#[derive(Debug, Clone)]
+pub struct Hall {
+    pub title: String,
+    pub intro: Option<String>,
+    pub exhibits: Vec<Exhibit>,
+}
+
+#[derive(Debug, Clone)]
+pub struct Exhibition {
+    pub association: Option<Reference>,
+    pub featured: bool,
+    pub cover: Option<Image>,
+    pub halls: Vec<Hall>,
+}
+
+#[derive(Debug, Clone)]
+pub struct Part {
+    pub title: Option<String>,
+    pub date: Option<Date>,
+    pub stories: Vec<Reference>,
+}
+
+#[derive(Debug, Clone)]
+pub struct Collection {
+    pub kind: Option<String>,
+    pub published: Option<Date>,
+    pub publisher: Option<String>,
+    pub cover: Option<Image>,
+    pub parts: Vec<Part>,
+}
+
+#[derive(Debug, Clone)]
+pub struct Association {
+    pub name: String,
+    pub short_name: Option<String>,
+    pub kind: Option<String>,
+    pub parent: Option<Reference>,
+    pub founded: Option<Date>,
+    pub region: Option<String>,
+    pub members: Option<String>,
+    pub logo: Option<Image>,
+}
+
+#[derive(Debug, Clone)]
+pub struct PlainPage {
+    pub menu_order: Option<i64>,
+}
+
+#[derive(Debug, Clone)]
+pub enum Details {
+    Profile(Profile),
+    Story(Story),
+    Exhibition(Exhibition),
+    Collection(Collection),
+    Association(Association),
+    Page(PlainPage),
+}
+
+/// One published page (or draft) of any kind.
+#[derive(Debug, Clone)]
+pub struct Page {
+    pub kind: Kind,
+    /// Site-relative source path, `content/profiles/ding-weisong.md`.
+    pub source: String,
+    pub slug: String,
+    /// Site path: `/profiles/ding-weisong/`.
+    pub path: String,
+    pub title: String,
+    pub draft: bool,
+    pub date: Option<Date>,
+    /// Plain-text summary (front matter `summary:` or cut from the body).
+    pub summary: String,
+    /// Rendered body; shortcodes are markers until the render stage.
+    pub content: String,
+    pub shortcodes: Vec<ShortcodeCall>,
+    /// Plain text of the body, for search.
+    pub plain: String,
+    pub extra: serde_json::Value,
+    pub reading: Reading,
+    /// Files of a page bundle, copied beside the page: (source, site path).
+    pub assets: Vec<(PathBuf, String)>,
+    /// Folder the page's relative paths start from.
+    pub dir: PathBuf,
+    pub details: Details,
+}
+
+impl Page {
+    pub fn profile(&self) -> Option<&Profile> {
+        match &self.details {
+            Details::Profile(p) => Some(p),
+            _ => None,
+        }
+    }
+    pub fn story(&self) -> Option<&Story> {
+        match &self.details {
+            Details::Story(s) => Some(s),
+            _ => None,
+        }
+    }
+    pub fn association(&self) -> Option<&Association> {
+        match &self.details {
+            Details::Association(a) => Some(a),
+            _ => None,
+        }
+    }
+
+    /// Every image of the page, for copying and (later) resizing.
+    pub fn images(&self) -> Vec<&Image> {
+        let mut v: Vec<&Image> = Vec::new();
+        match &self.details {
+            Details::Profile(p) => {
+                v.extend(p.portrait.iter());
+                v.extend(p.gallery.iter());
+            }
+            Details::Story(s) => {
+                v.extend(s.cover.iter());
+                v.extend(s.gallery.iter());
+            }
+            Details::Exhibition(e) => {
+                v.extend(e.cover.iter());
+                for h in &e.halls {
+                    for x in &h.exhibits {
+                        match x {
+                            Exhibit::Image(i) => v.push(i),
+                            Exhibit::Video {
+                                poster: Some(p), ..
+                            } => v.push(p),
+                            _ => {}
+                        }
+                    }
+                }
+            }
+            Details::Collection(c) => v.extend(c.cover.iter()),
+            Details::Association(a) => v.extend(a.logo.iter()),
+            Details::Page(_) => {}
+        }
+        v
+    }
+}
+
+/// `_index.md` of the home page or a section: a title and an intro for its listing.
+#[derive(Debug, Clone)]
+pub struct SectionIntro {
+    /// `""` for the home page, else the section path such as `profiles` or `help`.
+    pub section: String,
+    pub source: String,
+    pub title: Option<String>,
+    pub summary: Option<String>,
+    pub content: String,
+    pub shortcodes: Vec<ShortcodeCall>,
+    pub extra: serde_json::Value,
+}

@@ -1,0 +1,617 @@
+//! Stage 3, render: every page of the linked `Site` through its Tera template.
+//! Pages are rendered in parallel and handed to the writer as they are done, so the
+//! whole site is never held in memory at once.
+
+pub mod feeds;
+pub mod theme;
+pub mod view;
+
+use crate::diagnostic::{Diagnostic, Diagnostics};
+use crate::link::Site;
+use crate::load::shortcode;
+use crate::model::{Details, Kind};
+use rayon::prelude::*;
+use serde::Serialize;
+use std::sync::Mutex;
+use tera::{Context, Kwargs, State, Tera, TeraResult, Value};
+use theme::Theme;
+use view::*;
+
+/// Everything a render stage produces goes through this: site path and bytes.
+pub trait Sink: Sync {
+    fn emit(&self, site_path: &str, bytes: &[u8]) -> std::io::Result<()>;
+}
+
+/// Loads and checks all templates; template syntax errors are diagnostics with positions.
+pub fn engine(site: &Site, theme: &Theme, diags: &mut Diagnostics) -> Option<Tera> {
+    let mut tera = Tera::new();
+    tera.autoescape_on(vec![".html", ".xml"]);
+    let base = site.config.base_path.clone();
+    tera.register_function("url", move |kw: Kwargs, _: &State| -> TeraResult<String> {
+        let path: String = kw.must_get("path")?;
+        if path.contains("://") || path.starts_with('#') {
+            return Ok(path);
+        }
+        Ok(crate::load::assets::url_path(&format!(
+            "{base}{}",
+            path.trim_start_matches('/')
+        )))
+    });
+    let names: Vec<(String, String)> = theme
+        .templates
+        .iter()
+        .map(|(n, (text, _))| (n.clone(), text.clone()))
+        .collect();
+    if let Err(e) = tera.add_raw_templates(names) {
+        diags.push(template_error(theme, &e, "the templates cannot be loaded"));
+        return None;
+    }
+    Some(tera)
+}
+
+fn template_error(theme: &Theme, e: &tera::Error, what: &str) -> Diagnostic {
+    let report = e.to_string();
+    // Tera names templates by their name; editors need the file it came from.
+    let mut files: Vec<String> = theme
+        .templates
+        .iter()
+        .filter(|(name, _)| report.contains(name.as_str()))
+        .map(|(_, (_, label))| label.clone())
+        .collect();
+    files.dedup();
+    let mut d = Diagnostic::error(format!("{what}:\n{}", report.trim_end()));
+    if let Some(f) = files.first() {
+        d = d.in_file(f.clone());
+    }
+    d.hint("fix the template at the line shown; the template context is described in docs/templates.md")
+}
+
+#[derive(Serialize)]
+struct MenuView {
+    name: String,
+    url: String,
+}
+
+#[derive(Serialize)]
+struct SiteView<'a> {
+    title: &'a str,
+    description: &'a str,
+    base_url: &'a str,
+    base: &'a str,
+    language: &'a str,
+    menu: Vec<MenuView>,
+    taxonomies: Vec<TermLink>,
+    feed_url: String,
+    extra: &'a serde_json::Value,
+}
+
+#[derive(Clone)]
+enum Job {
+    Home,
+    Hall(usize),
+    Listing(Kind, usize),
+    Page(usize),
+    Section(String),
+    TaxonomyIndex(usize),
+    Term(usize, usize, usize),
+    NotFound,
+}
+
+pub struct Renderer<'a> {
+    site: &'a Site,
+    tera: &'a Tera,
+    theme: &'a Theme,
+    global: Context,
+}
+
+impl<'a> Renderer<'a> {
+    pub fn new(site: &'a Site, tera: &'a Tera, theme: &'a Theme) -> Renderer<'a> {
+        let c = &site.config;
+        let menu = c
+            .menu
+            .iter()
+            .map(|m| MenuView {
+                name: m.name.clone(),
+                url: if m.url.contains("://") {
+                    m.url.clone()
+                } else {
+                    c.url(&m.url)
+                },
+            })
+            .collect();
+        let sv = SiteView {
+            title: &c.title,
+            description: &c.description,
+            base_url: &c.base_url,
+            base: &c.base_path,
+            language: &c.language,
+            menu,
+            taxonomies: site
+                .taxonomies
+                .iter()
+                .filter(|t| !t.terms.is_empty())
+                .map(|t| TermLink {
+                    name: t.name.to_string(),
+                    url: c.url(&t.path),
+                })
+                .collect(),
+            feed_url: c.url("/atom.xml"),
+            extra: &c.extra,
+        };
+        let mut global = Context::new();
+        global.insert("site", &sv);
+        Renderer {
+            site,
+            tera,
+            theme,
+            global,
+        }
+    }
+
+    fn jobs(&self) -> Vec<Job> {
+        let s = self.site;
+        let per = s.config.paginate;
+        let mut jobs = vec![Job::Home, Job::NotFound];
+        let hall_pages = s.hall_of_fame.len().div_ceil(per).max(1);
+        jobs.extend((1..=hall_pages).map(Job::Hall));
+        for kind in [
+            Kind::Story,
+            Kind::Exhibition,
+            Kind::Collection,
+            Kind::Association,
+        ] {
+            let n = self.listing(kind).len().div_ceil(per).max(1);
+            jobs.extend((1..=n).map(|k| Job::Listing(kind, k)));
+        }
+        jobs.extend((0..s.pages.len()).map(Job::Page));
+        let kind_sections: Vec<&str> = Kind::all_sections().iter().map(|k| k.section()).collect();
+        let mut sections: Vec<&String> = s
+            .intros
+            .keys()
+            .filter(|k| !k.is_empty() && !kind_sections.contains(&k.as_str()))
+            .collect();
+        sections.sort();
+        jobs.extend(sections.into_iter().map(|k| Job::Section(k.clone())));
+        for (ti, t) in s.taxonomies.iter().enumerate() {
+            if t.terms.is_empty() {
+                continue;
+            }
+            jobs.push(Job::TaxonomyIndex(ti));
+            for (xi, term) in t.terms.iter().enumerate() {
+                let n = term.pages.len().div_ceil(per).max(1);
+                jobs.extend((1..=n).map(|k| Job::Term(ti, xi, k)));
+            }
+        }
+        jobs
+    }
+
+    fn listing(&self, kind: Kind) -> &[usize] {
+        match kind {
+            Kind::Story => &self.site.stories,
+            Kind::Exhibition => &self.site.exhibitions,
+            Kind::Collection => &self.site.collections,
+            Kind::Association => &self.site.associations,
+            Kind::Profile => &self.site.hall_of_fame,
+            Kind::Page => &self.site.plain_pages,
+        }
+    }
+
+    /// Renders every page into `sink`; returns the site paths written.
+    pub fn render_all(&self, sink: &dyn Sink, diags: &mut Diagnostics) -> Vec<String> {
+        let jobs = self.jobs();
+        let problems = Mutex::new(Vec::new());
+        let written: Vec<String> = jobs
+            .par_iter()
+            .filter_map(|job| match self.render_job(job) {
+                Ok((path, html)) => match sink.emit(&path, html.as_bytes()) {
+                    Ok(()) => Some(path),
+                    Err(e) => {
+                        problems
+                            .lock()
+                            .unwrap_or_else(|p| p.into_inner())
+                            .push(Diagnostic::error(format!("cannot write {path}: {e}")));
+                        None
+                    }
+                },
+                Err(d) => {
+                    problems.lock().unwrap_or_else(|p| p.into_inner()).push(d);
+                    None
+                }
+            })
+            .collect();
+        diags.extend(problems.into_inner().unwrap_or_default());
+        written
+    }
+
+    fn render(&self, template: &str, ctx: &Context, what: &str) -> Result<String, Diagnostic> {
+        let mut full = self.global.clone();
+        full.extend(ctx.clone());
+        self.tera.render(template, &full).map_err(|e| {
+            template_error(
+                self.theme,
+                &e,
+                &format!("cannot render {what} with {template}"),
+            )
+        })
+    }
+
+    fn intro(&self, section: &str, ctx: &mut Context) -> Result<(), Diagnostic> {
+        if let Some(intro) = self.site.intros.get(section) {
+            let html =
+                self.expand_shortcodes(&intro.content, &intro.shortcodes, None, &intro.source)?;
+            ctx.insert("intro_title", &intro.title);
+            ctx.insert("intro_summary", &intro.summary);
+            ctx.insert_value("intro", Value::safe_string(&html));
+        } else {
+            ctx.insert("intro_title", &None::<String>);
+            ctx.insert("intro_summary", &None::<String>);
+            ctx.insert_value("intro", Value::safe_string(""));
+        }
+        Ok(())
+    }
+
+    fn render_job(&self, job: &Job) -> Result<(String, String), Diagnostic> {
+        let s = self.site;
+        let c = &s.config;
+        let per = c.paginate;
+        let mut ctx = Context::new();
+        match job {
+            Job::Home => {
+                self.intro("", &mut ctx)?;
+                let by_level: Vec<LevelCount> = s
+                    .level_groups
+                    .iter()
+                    .map(|g| LevelCount {
+                        level: &g.level,
+                        count: g.profiles.len(),
+                        url: term_link(s, "levels", &g.level).map(|t| t.url),
+                    })
+                    .collect();
+                ctx.insert(
+                    "figures",
+                    &HomeFigures {
+                        profiles: s.hall_of_fame.len(),
+                        by_level,
+                        stories: s.stories.len(),
+                        exhibitions: s.exhibitions.len(),
+                        collections: s.collections.len(),
+                        associations: s.associations.len(),
+                    },
+                );
+                ctx.insert(
+                    "latest_stories",
+                    &cards(s, &s.stories[..s.stories.len().min(6)]),
+                );
+                let featured: Vec<usize> = s
+                    .exhibitions
+                    .iter()
+                    .copied()
+                    .filter(
+                        |&i| matches!(&s.pages[i].details, Details::Exhibition(e) if e.featured),
+                    )
+                    .collect();
+                ctx.insert("featured_exhibitions", &cards(s, &featured));
+                ctx.insert("collections", &cards(s, &s.collections));
+                ctx.insert("associations", &cards(s, &s.associations));
+                ctx.insert("current_path", &c.url("/"));
+                Ok((
+                    "/".into(),
+                    self.render("index.html", &ctx, "the home page")?,
+                ))
+            }
+            Job::NotFound => {
+                ctx.insert("current_path", &c.url("/404.html"));
+                Ok((
+                    "/404.html".into(),
+                    self.render("404.html", &ctx, "the 404 page")?,
+                ))
+            }
+            Job::Hall(n) => {
+                self.intro("profiles", &mut ctx)?;
+                let total = s.hall_of_fame.len().div_ceil(per).max(1);
+                let start = (n - 1) * per;
+                let slice = &s.hall_of_fame
+                    [start.min(s.hall_of_fame.len())..(start + per).min(s.hall_of_fame.len())];
+                let mut groups: Vec<HallGroup> = Vec::new();
+                let mut seen_initials: Vec<char> = Vec::new();
+                for &i in slice {
+                    let level = crate::link::top_level(c, &s.pages[i]).unwrap_or("");
+                    if groups.last().is_none_or(|g| g.level != level) {
+                        groups.push(HallGroup {
+                            level,
+                            url: term_link(s, "levels", level).map(|t| t.url),
+                            profiles: Vec::new(),
+                        });
+                    }
+                    let initial = s.pages[i].reading.initial();
+                    let anchor = (!seen_initials.contains(&initial)).then(|| {
+                        seen_initials.push(initial);
+                        format!("initial-{initial}")
+                    });
+                    if let Some(g) = groups.last_mut() {
+                        g.profiles.push(HallEntry {
+                            card: card(s, i),
+                            anchor,
+                        });
+                    }
+                }
+                seen_initials.sort();
+                let initials: Vec<InitialLink> = seen_initials
+                    .iter()
+                    .map(|c| InitialLink {
+                        letter: c.to_string(),
+                        anchor: format!("#initial-{c}"),
+                    })
+                    .collect();
+                ctx.insert("groups", &groups);
+                ctx.insert("initials", &initials);
+                ctx.insert(
+                    "paginator",
+                    &paginator(s, "/profiles/", *n, total, per, s.hall_of_fame.len()),
+                );
+                ctx.insert("filters", &self.filters());
+                let path = pager_path("/profiles/", *n);
+                ctx.insert("current_path", &c.url(&path));
+                Ok((
+                    path,
+                    self.render("profiles.html", &ctx, "the hall of fame")?,
+                ))
+            }
+            Job::Listing(kind, n) => {
+                self.intro(kind.section(), &mut ctx)?;
+                let all = self.listing(*kind);
+                let total = all.len().div_ceil(per).max(1);
+                let start = ((n - 1) * per).min(all.len());
+                let base = format!("/{}/", kind.section());
+                ctx.insert("section", kind.section());
+                ctx.insert("section_name", kind.title());
+                ctx.insert(
+                    "items",
+                    &cards(s, &all[start..(start + per).min(all.len())]),
+                );
+                ctx.insert("paginator", &paginator(s, &base, *n, total, per, all.len()));
+                let path = pager_path(&base, *n);
+                ctx.insert("current_path", &c.url(&path));
+                Ok((
+                    path,
+                    self.render(
+                        "section.html",
+                        &ctx,
+                        &format!("the {} listing", kind.section()),
+                    )?,
+                ))
+            }
+            Job::Page(i) => {
+                let p = &s.pages[*i];
+                let template = match p.kind {
+                    Kind::Profile => "profile.html",
+                    Kind::Story => "story.html",
+                    Kind::Exhibition => "exhibition.html",
+                    Kind::Collection => "collection.html",
+                    Kind::Association => "association.html",
+                    Kind::Page => "page.html",
+                };
+                let html =
+                    self.expand_shortcodes(&p.content, &p.shortcodes, Some(*i), &p.source)?;
+                ctx.insert("page", &page_view(s, *i));
+                ctx.insert_value("content", Value::safe_string(&html));
+                ctx.insert("current_path", &c.url(&p.path));
+                Ok((p.path.clone(), self.render(template, &ctx, &p.source)?))
+            }
+            Job::Section(section) => {
+                self.intro(section, &mut ctx)?;
+                let prefix = format!("/{section}/");
+                let children: Vec<usize> = s
+                    .plain_pages
+                    .iter()
+                    .copied()
+                    .filter(|&i| s.pages[i].path.starts_with(&prefix) && s.pages[i].path != prefix)
+                    .collect();
+                ctx.insert("section", section);
+                ctx.insert("section_name", section);
+                ctx.insert("items", &cards(s, &children));
+                ctx.insert(
+                    "paginator",
+                    &paginator(s, &prefix, 1, 1, per, children.len()),
+                );
+                ctx.insert("current_path", &c.url(&prefix));
+                Ok((
+                    prefix,
+                    self.render("section.html", &ctx, &format!("the section {section}"))?,
+                ))
+            }
+            Job::TaxonomyIndex(ti) => {
+                let t = &s.taxonomies[*ti];
+                ctx.insert(
+                    "taxonomy",
+                    &TaxonomyView {
+                        key: t.key,
+                        name: t.name,
+                        url: c.url(&t.path),
+                    },
+                );
+                let terms: Vec<TermView> =
+                    t.terms.iter().map(|x| self.term_view(t.key, x)).collect();
+                ctx.insert("terms", &terms);
+                ctx.insert("current_path", &c.url(&t.path));
+                Ok((
+                    t.path.clone(),
+                    self.render("taxonomy.html", &ctx, &format!("the {} index", t.key))?,
+                ))
+            }
+            Job::Term(ti, xi, n) => {
+                let t = &s.taxonomies[*ti];
+                let term = &t.terms[*xi];
+                let total = term.pages.len().div_ceil(per).max(1);
+                let start = ((n - 1) * per).min(term.pages.len());
+                let slice = &term.pages[start..(start + per).min(term.pages.len())];
+                let (profiles, stories): (Vec<usize>, Vec<usize>) = slice
+                    .iter()
+                    .partition(|&&i| s.pages[i].kind == Kind::Profile);
+                ctx.insert(
+                    "taxonomy",
+                    &TaxonomyView {
+                        key: t.key,
+                        name: t.name,
+                        url: c.url(&t.path),
+                    },
+                );
+                ctx.insert("term", &self.term_view(t.key, term));
+                ctx.insert("profiles", &cards(s, &profiles));
+                ctx.insert("stories", &cards(s, &stories));
+                ctx.insert(
+                    "paginator",
+                    &paginator(s, &term.path, *n, total, per, term.pages.len()),
+                );
+                let path = pager_path(&term.path, *n);
+                ctx.insert("current_path", &c.url(&path));
+                Ok((
+                    path,
+                    self.render("term.html", &ctx, &format!("the term page {}", term.name))?,
+                ))
+            }
+        }
+    }
+
+    fn term_view(&self, key: &str, t: &crate::link::Term) -> TermView {
+        TermView {
+            name: t.name.clone(),
+            url: self.site.config.url(&t.path),
+            count: t.pages.len(),
+            parent: t
+                .parent
+                .as_deref()
+                .and_then(|p| term_link(self.site, key, p)),
+            children: t
+                .children
+                .iter()
+                .filter_map(|c| term_link(self.site, key, c))
+                .collect(),
+        }
+    }
+
+    /// The hall-of-fame filters: every honor, level, region, era and industry in use.
+    fn filters(&self) -> Vec<FilterView> {
+        ["honors", "levels", "regions", "eras", "industries"]
+            .iter()
+            .filter_map(|key| {
+                let t = self.site.taxonomies.iter().find(|t| t.key == *key)?;
+                Some(FilterView {
+                    key: t.key,
+                    name: t.name,
+                    terms: t
+                        .terms
+                        .iter()
+                        .filter(|x| {
+                            x.pages
+                                .iter()
+                                .any(|&i| self.site.pages[i].kind == Kind::Profile)
+                        })
+                        .map(|x| self.term_view(key, x))
+                        .collect(),
+                })
+            })
+            .filter(|f| !f.terms.is_empty())
+            .collect()
+    }
+
+    /// Replaces shortcode markers with their templates' output.
+    fn expand_shortcodes(
+        &self,
+        html: &str,
+        calls: &[shortcode::ShortcodeCall],
+        page: Option<usize>,
+        source: &str,
+    ) -> Result<String, Diagnostic> {
+        if calls.is_empty() {
+            return Ok(html.to_string());
+        }
+        let s = self.site;
+        let mut out = html.to_string();
+        for (n, call) in calls.iter().enumerate() {
+            let mut ctx = Context::new();
+            ctx.insert("args", &call.args);
+            ctx.insert("image", &call.image);
+            ctx.insert("video", &call.video);
+            let target = page.and_then(|p| s.links[p].shortcode_targets.get(n).copied().flatten());
+            ctx.insert("profile", &target.map(|t| card(s, t)));
+            let gallery: Vec<&crate::model::Image> = match page.map(|p| &s.pages[p].details) {
+                Some(Details::Profile(p)) => p.gallery.iter().collect(),
+                Some(Details::Story(st)) => st.gallery.iter().collect(),
+                _ => Vec::new(),
+            };
+            ctx.insert("gallery", &gallery);
+            let rendered = if call.name == "profile" && target.is_none() {
+                String::new() // unresolved or draft: reported at link time, no card shown
+            } else {
+                self.render(
+                    &format!("shortcodes/{}.html", call.name),
+                    &ctx,
+                    &format!("{source} (shortcode {})", call.name),
+                )?
+            };
+            out = out.replacen(&shortcode::marker(n), rendered.trim(), 1);
+        }
+        Ok(out)
+    }
+}
+
+#[derive(Serialize)]
+struct LevelCount<'a> {
+    level: &'a str,
+    count: usize,
+    url: Option<String>,
+}
+
+#[derive(Serialize)]
+struct HomeFigures<'a> {
+    profiles: usize,
+    by_level: Vec<LevelCount<'a>>,
+    stories: usize,
+    exhibitions: usize,
+    collections: usize,
+    associations: usize,
+}
+
+#[derive(Serialize)]
+struct HallEntry<'a> {
+    #[serde(flatten)]
+    card: Card<'a>,
+    anchor: Option<String>,
+}
+
+#[derive(Serialize)]
+struct HallGroup<'a> {
+    level: &'a str,
+    url: Option<String>,
+    profiles: Vec<HallEntry<'a>>,
+}
+
+#[derive(Serialize)]
+struct InitialLink {
+    letter: String,
+    anchor: String,
+}
+
+#[derive(Serialize)]
+struct TaxonomyView {
+    key: &'static str,
+    name: &'static str,
+    url: String,
+}
+
+#[derive(Serialize)]
+struct TermView {
+    name: String,
+    url: String,
+    count: usize,
+    parent: Option<TermLink>,
+    children: Vec<TermLink>,
+}
+
+#[derive(Serialize)]
+struct FilterView {
+    key: &'static str,
+    name: &'static str,
+    terms: Vec<TermView>,
+}

@@ -1,0 +1,453 @@
+//! What templates see. Each view borrows from the `Site`; docs/templates.md lists
+//! every field, so theme authors never have to read this file.
+
+use crate::link::Site;
+use crate::model::*;
+use serde::Serialize;
+
+/// A link to another page, with what a card shows about it.
+#[derive(Serialize)]
+pub struct Card<'a> {
+    pub kind: Kind,
+    pub slug: &'a str,
+    pub title: &'a str,
+    pub url: String,
+    pub summary: &'a str,
+    pub date: Option<Date>,
+    /// Portrait, cover or logo.
+    pub image: Option<&'a Image>,
+    /// Profiles: the highest honor, its level, the region, the pinyin initial.
+    pub honor: Option<&'a str>,
+    pub level: Option<&'a str>,
+    pub region: Option<&'a str>,
+    pub initial: Option<String>,
+    pub pinyin: String,
+    pub industry: Option<&'a str>,
+    pub era: Option<&'a str>,
+    pub organization: Option<&'a str>,
+    /// Every honor's name, for filtering.
+    pub honors: Vec<&'a str>,
+    /// Stories: category and location.
+    pub category: Option<&'a str>,
+    pub location: Option<&'a str>,
+}
+
+pub fn card(site: &Site, i: usize) -> Card<'_> {
+    let p = &site.pages[i];
+    let c = &site.config;
+    let mut card = Card {
+        kind: p.kind,
+        slug: &p.slug,
+        title: &p.title,
+        url: c.url(&p.path),
+        summary: &p.summary,
+        date: p.date,
+        image: None,
+        honor: None,
+        level: None,
+        region: None,
+        initial: None,
+        pinyin: p.reading.plain(),
+        industry: None,
+        era: None,
+        organization: None,
+        honors: Vec::new(),
+        category: None,
+        location: None,
+    };
+    match &p.details {
+        crate::model::Details::Profile(pr) => {
+            card.image = pr.portrait.as_ref();
+            let top = pr.honors.first().and_then(|h| c.honors.get(h.honor));
+            card.honor = top.map(|h| h.name.as_str());
+            card.level = top.map(|h| h.level.as_str());
+            card.region = Some(&pr.region);
+            card.initial = Some(p.reading.initial().to_string());
+            card.industry = pr.industry.as_deref();
+            card.era = pr.era.as_deref();
+            card.organization = pr.organization.as_deref();
+            card.honors = pr
+                .honors
+                .iter()
+                .filter_map(|h| c.honors.get(h.honor))
+                .map(|h| h.name.as_str())
+                .collect();
+        }
+        crate::model::Details::Story(s) => {
+            card.image = s.cover.as_ref().or(s.gallery.first());
+            card.category = s.category.as_deref();
+            card.location = s.location.as_deref();
+        }
+        crate::model::Details::Exhibition(e) => card.image = e.cover.as_ref(),
+        crate::model::Details::Collection(col) => card.image = col.cover.as_ref(),
+        crate::model::Details::Association(a) => {
+            card.image = a.logo.as_ref();
+            card.region = a.region.as_deref();
+        }
+        crate::model::Details::Page(_) => {}
+    }
+    card
+}
+
+pub fn cards<'a>(site: &'a Site, ids: &[usize]) -> Vec<Card<'a>> {
+    ids.iter().map(|&i| card(site, i)).collect()
+}
+
+/// A term as a link: `{name, url}`.
+#[derive(Serialize, Clone)]
+pub struct TermLink {
+    pub name: String,
+    pub url: String,
+}
+
+pub fn term_link(site: &Site, taxonomy: &str, name: &str) -> Option<TermLink> {
+    let t = site.taxonomies.iter().find(|t| t.key == taxonomy)?;
+    let term = t.terms.iter().find(|x| x.name == name)?;
+    Some(TermLink {
+        name: term.name.clone(),
+        url: site.config.url(&term.path),
+    })
+}
+
+#[derive(Serialize)]
+pub struct HonorView<'a> {
+    pub name: &'a str,
+    pub level: &'a str,
+    pub year: Option<i32>,
+    pub url: Option<String>,
+}
+
+#[derive(Serialize)]
+pub struct NavView<'a> {
+    pub collection: Card<'a>,
+    pub prev: Option<Card<'a>>,
+    pub next: Option<Card<'a>>,
+    pub position: usize,
+    pub total: usize,
+}
+
+#[derive(Serialize)]
+pub struct ExhibitView<'a> {
+    /// `profile`, `story`, `image` or `video`.
+    pub kind: &'static str,
+    pub card: Option<Card<'a>>,
+    pub image: Option<&'a Image>,
+    pub video: Option<&'a Media>,
+    pub caption: Option<&'a str>,
+}
+
+#[derive(Serialize)]
+pub struct HallView<'a> {
+    pub title: &'a str,
+    pub intro: Option<&'a str>,
+    pub exhibits: Vec<ExhibitView<'a>>,
+}
+
+#[derive(Serialize)]
+pub struct PartView<'a> {
+    pub title: Option<&'a str>,
+    pub date: Option<Date>,
+    pub stories: Vec<Card<'a>>,
+}
+
+/// Kind-specific fields of a page, next to the common ones in `page`.
+#[derive(Serialize, Default)]
+pub struct Details<'a> {
+    // Profile
+    pub name: Option<&'a str>,
+    pub honors: Vec<HonorView<'a>>,
+    pub region: Option<TermLink>,
+    pub organization: Option<&'a str>,
+    pub occupation: Option<&'a str>,
+    pub industry: Option<TermLink>,
+    pub era: Option<TermLink>,
+    pub portrait: Option<&'a Image>,
+    pub gallery: Vec<&'a Image>,
+    pub tags: Vec<TermLink>,
+    // Story
+    pub end_date: Option<Date>,
+    pub date_note: Option<&'a str>,
+    pub category: Option<TermLink>,
+    pub location: Option<&'a str>,
+    pub cover: Option<&'a Image>,
+    pub figures: Vec<&'a Figure>,
+    pub people: Vec<Card<'a>>,
+    pub navigation: Vec<NavView<'a>>,
+    // Exhibition
+    pub featured: bool,
+    pub halls: Vec<HallView<'a>>,
+    // Collection
+    pub collection_kind: Option<&'a str>,
+    pub published: Option<Date>,
+    pub publisher: Option<&'a str>,
+    pub parts: Vec<PartView<'a>>,
+    pub story_count: usize,
+    // Association
+    pub short_name: Option<&'a str>,
+    pub association_kind: Option<&'a str>,
+    pub founded: Option<Date>,
+    pub members: Option<&'a str>,
+    pub logo: Option<&'a Image>,
+    pub parent: Option<Card<'a>>,
+    pub children: Vec<Card<'a>>,
+    pub profile_count: usize,
+    // Backlinks
+    pub association: Option<Card<'a>>,
+    pub stories: Vec<Card<'a>>,
+    pub exhibitions: Vec<Card<'a>>,
+    pub collections: Vec<Card<'a>>,
+    pub profiles: Vec<Card<'a>>,
+}
+
+#[derive(Serialize)]
+pub struct PageView<'a> {
+    pub kind: Kind,
+    pub slug: &'a str,
+    pub title: &'a str,
+    pub url: String,
+    pub permalink: String,
+    pub summary: &'a str,
+    pub date: Option<Date>,
+    pub draft: bool,
+    pub extra: &'a serde_json::Value,
+    #[serde(flatten)]
+    pub details: Details<'a>,
+}
+
+pub fn page_view(site: &Site, i: usize) -> PageView<'_> {
+    let p = &site.pages[i];
+    let l = &site.links[i];
+    let c = &site.config;
+    let mut d = Details {
+        association: l.association.map(|a| card(site, a)),
+        stories: cards(site, &l.stories),
+        exhibitions: cards(site, &l.exhibitions),
+        collections: cards(site, &l.collections),
+        ..Default::default()
+    };
+    match &p.details {
+        crate::model::Details::Profile(pr) => {
+            d.name = Some(&pr.name);
+            d.honors = pr
+                .honors
+                .iter()
+                .filter_map(|h| {
+                    let honor = c.honors.get(h.honor)?;
+                    Some(HonorView {
+                        name: &honor.name,
+                        level: &honor.level,
+                        year: h.year,
+                        url: term_link(site, "honors", &honor.name).map(|t| t.url),
+                    })
+                })
+                .collect();
+            d.region = term_link(site, "regions", &pr.region);
+            d.organization = pr.organization.as_deref();
+            d.occupation = pr.occupation.as_deref();
+            d.industry = pr
+                .industry
+                .as_deref()
+                .and_then(|x| term_link(site, "industries", x));
+            d.era = pr.era.as_deref().and_then(|x| term_link(site, "eras", x));
+            d.portrait = pr.portrait.as_ref();
+            d.gallery = pr.gallery.iter().collect();
+            d.tags = pr
+                .tags
+                .iter()
+                .filter_map(|t| term_link(site, "tags", t))
+                .collect();
+        }
+        crate::model::Details::Story(s) => {
+            d.end_date = s.end_date;
+            d.date_note = s.date_note.as_deref();
+            d.category = s
+                .category
+                .as_deref()
+                .and_then(|x| term_link(site, "categories", x));
+            d.location = s.location.as_deref();
+            d.cover = s.cover.as_ref();
+            d.gallery = s.gallery.iter().collect();
+            d.figures = s.figures.iter().collect();
+            d.tags = s
+                .tags
+                .iter()
+                .filter_map(|t| term_link(site, "tags", t))
+                .collect();
+            d.people = cards(site, &l.people);
+            d.navigation = l
+                .collection_nav
+                .iter()
+                .map(|n| NavView {
+                    collection: card(site, n.collection),
+                    prev: n.prev.map(|x| card(site, x)),
+                    next: n.next.map(|x| card(site, x)),
+                    position: n.position,
+                    total: n.total,
+                })
+                .collect();
+        }
+        crate::model::Details::Exhibition(e) => {
+            d.featured = e.featured;
+            d.cover = e.cover.as_ref();
+            d.halls = e
+                .halls
+                .iter()
+                .enumerate()
+                .map(|(hi, h)| HallView {
+                    title: &h.title,
+                    intro: h.intro.as_deref(),
+                    exhibits: h
+                        .exhibits
+                        .iter()
+                        .enumerate()
+                        .filter_map(|(xi, x)| {
+                            let target = l
+                                .exhibits
+                                .get(hi)
+                                .and_then(|v| v.get(xi))
+                                .copied()
+                                .flatten();
+                            Some(match x {
+                                Exhibit::Profile(_) => ExhibitView {
+                                    kind: "profile",
+                                    card: Some(card(site, target?)),
+                                    image: None,
+                                    video: None,
+                                    caption: None,
+                                },
+                                Exhibit::Story(_) => ExhibitView {
+                                    kind: "story",
+                                    card: Some(card(site, target?)),
+                                    image: None,
+                                    video: None,
+                                    caption: None,
+                                },
+                                Exhibit::Image(img) => ExhibitView {
+                                    kind: "image",
+                                    card: None,
+                                    image: Some(img),
+                                    video: None,
+                                    caption: img.caption.as_deref(),
+                                },
+                                Exhibit::Video {
+                                    video,
+                                    poster,
+                                    caption,
+                                } => ExhibitView {
+                                    kind: "video",
+                                    card: None,
+                                    image: poster.as_ref(),
+                                    video: Some(video),
+                                    caption: caption.as_deref(),
+                                },
+                            })
+                        })
+                        .collect(),
+                })
+                .collect();
+        }
+        crate::model::Details::Collection(col) => {
+            d.collection_kind = col.kind.as_deref();
+            d.published = col.published;
+            d.publisher = col.publisher.as_deref();
+            d.cover = col.cover.as_ref();
+            d.parts = col
+                .parts
+                .iter()
+                .zip(&l.parts)
+                .map(|(part, ids)| PartView {
+                    title: part.title.as_deref(),
+                    date: part.date,
+                    stories: cards(site, ids),
+                })
+                .collect();
+            d.story_count = l.parts.iter().map(Vec::len).sum();
+        }
+        crate::model::Details::Association(a) => {
+            d.name = Some(&a.name);
+            d.short_name = a.short_name.as_deref();
+            d.association_kind = a.kind.as_deref();
+            d.founded = a.founded;
+            d.members = a.members.as_deref();
+            d.logo = a.logo.as_ref();
+            d.region = a.region.as_deref().map(|r| {
+                term_link(site, "regions", r).unwrap_or(TermLink {
+                    name: r.to_string(),
+                    url: String::new(),
+                })
+            });
+            d.parent = l.parent.map(|x| card(site, x));
+            d.children = cards(site, &l.children);
+            d.profiles = cards(site, &l.profiles);
+            d.profile_count = l.profiles.len();
+        }
+        crate::model::Details::Page(_) => {}
+    }
+    PageView {
+        kind: p.kind,
+        slug: &p.slug,
+        title: &p.title,
+        url: c.url(&p.path),
+        permalink: c.permalink(&p.path),
+        summary: &p.summary,
+        date: p.date,
+        draft: p.draft,
+        extra: &p.extra,
+        details: d,
+    }
+}
+
+#[derive(Serialize)]
+pub struct PagerLink {
+    pub number: usize,
+    pub url: String,
+    pub current: bool,
+}
+
+/// Pagination of a listing: `/profiles/`, `/profiles/page/2/`, …
+#[derive(Serialize)]
+pub struct Paginator {
+    pub current: usize,
+    pub total: usize,
+    pub prev: Option<String>,
+    pub next: Option<String>,
+    pub pages: Vec<PagerLink>,
+    /// Index (0-based) of the first item on this page in the whole listing.
+    pub first_item: usize,
+    pub total_items: usize,
+}
+
+/// Site path of page `n` (1-based) of the listing at `base` (`/profiles/`).
+pub fn pager_path(base: &str, n: usize) -> String {
+    if n <= 1 {
+        base.to_string()
+    } else {
+        format!("{base}page/{n}/")
+    }
+}
+
+pub fn paginator(
+    site: &Site,
+    base: &str,
+    n: usize,
+    total: usize,
+    per_page: usize,
+    total_items: usize,
+) -> Paginator {
+    let url = |k: usize| site.config.url(&pager_path(base, k));
+    Paginator {
+        current: n,
+        total,
+        prev: (n > 1).then(|| url(n - 1)),
+        next: (n < total).then(|| url(n + 1)),
+        pages: (1..=total)
+            .map(|k| PagerLink {
+                number: k,
+                url: url(k),
+                current: k == n,
+            })
+            .collect(),
+        first_item: (n - 1) * per_page,
+        total_items,
+    }
+}

@@ -1,0 +1,203 @@
+//! Stage 4, write: the new site is written into a staging folder beside the output
+//! and swapped in only when the whole build succeeded, so visitors and editors
+//! never see a half-written or broken site.
+//!
+//! The staging folder is the site from the build before last, kept on purpose:
+//! rewriting files that already exist (and skipping identical ones) costs far less
+//! kernel time than creating a fresh tree of thousands of folders on every build.
+//! The swap is one `renameat2(RENAME_EXCHANGE)` on Linux, so `public/` is never
+//! missing, not even for a moment.
+
+use crate::render::Sink;
+use std::collections::HashSet;
+use std::fs;
+use std::io;
+use std::path::{Path, PathBuf};
+
+pub struct Staging {
+    pub dir: PathBuf,
+    pub output: PathBuf,
+}
+
+/// `public/` -> `.public.laomo-next/`, in the same folder so the swap is a rename.
+pub fn staging_dir(output: &Path) -> PathBuf {
+    let name = output
+        .file_name()
+        .map(|n| n.to_string_lossy().to_string())
+        .unwrap_or_else(|| "public".into());
+    output.with_file_name(format!(".{name}.laomo-next"))
+}
+
+/// The file a site path is written to: `/a/` is `a/index.html`.
+pub fn file_for(root: &Path, site_path: &str) -> PathBuf {
+    let rel = site_path.trim_start_matches('/');
+    if rel.is_empty() || rel.ends_with('/') {
+        root.join(rel).join("index.html")
+    } else {
+        root.join(rel)
+    }
+}
+
+impl Staging {
+    pub fn prepare(output: &Path) -> io::Result<Staging> {
+        let dir = staging_dir(output);
+        // A staging folder that is a file or a link is not ours to reuse.
+        if let Ok(m) = fs::symlink_metadata(&dir)
+            && !m.is_dir()
+        {
+            fs::remove_file(&dir)?;
+        }
+        fs::create_dir_all(&dir)?;
+        Ok(Staging {
+            dir,
+            output: output.to_path_buf(),
+        })
+    }
+
+    /// Copies a file unless an identical copy (same size and modification time) is there.
+    pub fn copy(&self, source: &Path, site_path: &str) -> io::Result<()> {
+        let dest = file_for(&self.dir, site_path);
+        let src_meta = fs::metadata(source)?;
+        if let Ok(d) = fs::metadata(&dest)
+            && d.len() == src_meta.len()
+            && d.modified().ok() == src_meta.modified().ok()
+        {
+            return Ok(());
+        }
+        if let Some(parent) = dest.parent() {
+            fs::create_dir_all(parent)?;
+        }
+        remove_if_dir(&dest)?;
+        fs::copy(source, &dest)?;
+        if let Ok(m) = src_meta.modified() {
+            let f = fs::File::options().write(true).open(&dest)?;
+            f.set_modified(m)?;
+        }
+        Ok(())
+    }
+
+    /// Deletes what the last build left that this one did not write.
+    pub fn prune(&self, keep: &HashSet<PathBuf>) -> io::Result<()> {
+        let mut dirs = Vec::new();
+        for entry in walkdir::WalkDir::new(&self.dir)
+            .min_depth(1)
+            .contents_first(true)
+        {
+            let entry = entry.map_err(io::Error::other)?;
+            let p = entry.path();
+            if entry.file_type().is_dir() {
+                dirs.push(p.to_path_buf());
+            } else if !keep.contains(p) {
+                fs::remove_file(p)?;
+            }
+        }
+        for d in dirs {
+            // Only empty folders go; ignore "not empty".
+            let _ = fs::remove_dir(&d);
+        }
+        Ok(())
+    }
+
+    /// Puts the staged site in place of the output; the old site becomes the staging folder.
+    pub fn swap_in(self) -> io::Result<()> {
+        if fs::symlink_metadata(&self.output).is_err() {
+            return fs::rename(&self.dir, &self.output);
+        }
+        if exchange(&self.dir, &self.output).is_ok() {
+            return Ok(());
+        }
+        // No atomic exchange on this system: two renames, with a short gap.
+        let old = self.output.with_file_name(format!(
+            ".{}.laomo-old",
+            self.output
+                .file_name()
+                .map(|n| n.to_string_lossy().to_string())
+                .unwrap_or_default()
+        ));
+        let _ = fs::remove_dir_all(&old);
+        fs::rename(&self.output, &old)?;
+        if let Err(e) = fs::rename(&self.dir, &self.output) {
+            let _ = fs::rename(&old, &self.output);
+            return Err(e);
+        }
+        fs::rename(&old, &self.dir)
+    }
+}
+
+fn remove_if_dir(p: &Path) -> io::Result<()> {
+    match fs::symlink_metadata(p) {
+        Ok(m) if m.is_dir() => fs::remove_dir_all(p),
+        Ok(m) if m.file_type().is_symlink() => fs::remove_file(p),
+        _ => Ok(()),
+    }
+}
+
+#[cfg(target_os = "linux")]
+fn exchange(a: &Path, b: &Path) -> io::Result<()> {
+    use std::ffi::CString;
+    use std::os::unix::ffi::OsStrExt;
+    let ca = CString::new(a.as_os_str().as_bytes()).map_err(io::Error::other)?;
+    let cb = CString::new(b.as_os_str().as_bytes()).map_err(io::Error::other)?;
+    // SAFETY: both paths are valid NUL-terminated strings; renameat2 only reads them.
+    let r = unsafe {
+        libc::renameat2(
+            libc::AT_FDCWD,
+            ca.as_ptr(),
+            libc::AT_FDCWD,
+            cb.as_ptr(),
+            libc::RENAME_EXCHANGE,
+        )
+    };
+    if r == 0 {
+        Ok(())
+    } else {
+        Err(io::Error::last_os_error())
+    }
+}
+
+#[cfg(not(target_os = "linux"))]
+fn exchange(_a: &Path, _b: &Path) -> io::Result<()> {
+    Err(io::Error::other("no atomic exchange on this system"))
+}
+
+impl Sink for Staging {
+    fn emit(&self, site_path: &str, bytes: &[u8]) -> io::Result<()> {
+        let dest = file_for(&self.dir, site_path);
+        // Same bytes already there (from the build before last): leave the file alone.
+        if let Ok(m) = fs::symlink_metadata(&dest)
+            && m.is_file()
+            && m.len() == bytes.len() as u64
+            && fs::read(&dest).is_ok_and(|old| old == bytes)
+        {
+            return Ok(());
+        }
+        if let Some(parent) = dest.parent() {
+            match fs::create_dir_all(parent) {
+                Ok(()) => {}
+                Err(_) => {
+                    // A file where a folder must go (a page became a section): replace it.
+                    let mut p = parent.to_path_buf();
+                    while p.starts_with(&self.dir) && p != self.dir {
+                        if fs::symlink_metadata(&p).is_ok_and(|m| !m.is_dir()) {
+                            fs::remove_file(&p)?;
+                            break;
+                        }
+                        p.pop();
+                    }
+                    fs::create_dir_all(parent)?;
+                }
+            }
+        }
+        remove_if_dir(&dest)?;
+        fs::write(&dest, bytes)
+    }
+}
+
+/// A sink that writes nothing: `laomo check` renders every page to find template errors.
+pub struct Discard;
+
+impl Sink for Discard {
+    fn emit(&self, _: &str, _: &[u8]) -> io::Result<()> {
+        Ok(())
+    }
+}

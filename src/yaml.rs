@@ -1,0 +1,233 @@
+//! YAML through serde-saphyr, with its errors turned into editor diagnostics that
+//! point at the exact line and column of the file (not of the front-matter block).
+
+use crate::diagnostic::{Diagnostic, Position, nearest};
+use serde::de::DeserializeOwned;
+use serde_saphyr::{Error, Spanned};
+
+/// Where a YAML text sits inside its file, so positions can be reported file-relative.
+#[derive(Debug, Clone)]
+pub struct YamlSource<'a> {
+    pub file: &'a str,
+    /// The whole file text, for the quoted source line.
+    pub file_text: &'a str,
+    pub yaml: &'a str,
+    /// 0-based line of the file where `yaml` starts.
+    pub first_line: usize,
+    /// What this YAML describes, for messages: "a profile", "site.yaml".
+    pub what: &'a str,
+}
+
+impl YamlSource<'_> {
+    /// A file position for a location inside the YAML text.
+    pub fn position(&self, line: u64, column: u64) -> Option<Position> {
+        if line == 0 {
+            return None;
+        }
+        Some(Position::new(
+            line as usize + self.first_line,
+            column.max(1) as usize,
+        ))
+    }
+
+    pub fn position_of<T>(&self, spanned: &Spanned<T>) -> Option<Position> {
+        self.position(spanned.referenced.line(), spanned.referenced.column())
+    }
+
+    /// A diagnostic at a spanned value.
+    pub fn error_at<T>(&self, spanned: &Spanned<T>, message: impl Into<String>) -> Diagnostic {
+        self.diagnostic_at(self.position_of(spanned), message)
+    }
+
+    pub fn diagnostic_at(
+        &self,
+        position: Option<Position>,
+        message: impl Into<String>,
+    ) -> Diagnostic {
+        Diagnostic::error(message)
+            .in_file(self.file)
+            .at_opt(position.or(Some(Position::new(self.first_line.max(1), 1))))
+            .with_source(self.file_text)
+    }
+
+    pub fn parse<T: DeserializeOwned>(&self, known_keys: &[&str]) -> Result<T, Diagnostic> {
+        // An empty front matter is an empty mapping, not "no document".
+        let text = if self.yaml.trim().is_empty() {
+            "{}"
+        } else {
+            self.yaml
+        };
+        serde_saphyr::from_str::<T>(text).map_err(|e| self.translate(e, known_keys))
+    }
+
+    fn translate(&self, err: Error, known_keys: &[&str]) -> Diagnostic {
+        let pos = err
+            .location()
+            .and_then(|l| self.position(l.line(), l.column()));
+        let what = self.what;
+        let (message, hint, span) = match &err {
+            Error::SerdeUnknownField {
+                field, expected, ..
+            } => {
+                let choices: Vec<&str> = if expected.is_empty() {
+                    known_keys.to_vec()
+                } else {
+                    expected.clone()
+                };
+                let hint = match nearest(field, choices.iter().copied()) {
+                    Some(n) => format!(
+                        "did you mean `{n}`? The keys {what} accepts are: {}",
+                        choices.join(", ")
+                    ),
+                    None => format!(
+                        "remove it, or put free-form values under `extra:`. The keys {what} accepts are: {}",
+                        choices.join(", ")
+                    ),
+                };
+                (
+                    format!("unknown key `{field}` in {what}"),
+                    Some(hint),
+                    field.chars().count(),
+                )
+            }
+            Error::SerdeMissingField { field, .. } => (
+                format!("{what} needs `{field}:`, but it is missing"),
+                Some(format!("add a line `{field}: …` to the front matter")),
+                1,
+            ),
+            Error::DuplicateMappingKey { key, .. } => {
+                let key = key.clone().unwrap_or_else(|| "?".into());
+                (
+                    format!("the key `{key}` is written twice"),
+                    Some(
+                        "keep one of the two lines: YAML allows each key only once per mapping"
+                            .into(),
+                    ),
+                    key.chars().count(),
+                )
+            }
+            _ => {
+                let raw = err.to_string();
+                // serde-saphyr appends its own location; we show ours instead.
+                let first = raw.lines().next().unwrap_or(&raw).to_string();
+                let msg = strip_location_suffix(&first);
+                (
+                    format!("{what} is not valid YAML here: {msg}"),
+                    Some(yaml_hint(&msg)),
+                    1,
+                )
+            }
+        };
+        let mut d = self.diagnostic_at(pos, message).spanning(span);
+        if let Some(h) = hint {
+            d = d.hint(h);
+        }
+        d
+    }
+}
+
+fn strip_location_suffix(s: &str) -> String {
+    let s = s.trim();
+    for marker in [" at line ", " at ", ", line "] {
+        if let Some(i) = s.rfind(marker) {
+            let tail = &s[i + marker.len()..];
+            if tail.chars().next().is_some_and(|c| c.is_ascii_digit()) {
+                return s[..i].trim_end_matches([',', ':']).to_string();
+            }
+        }
+    }
+    s.to_string()
+}
+
+fn yaml_hint(msg: &str) -> String {
+    let m = msg.to_lowercase();
+    if m.contains("invalid type") || m.contains("expected") {
+        "check the value's form against docs/content.md: a list is written [a, b] or with `- ` lines, text may need quotes".into()
+    } else if m.contains("tab") {
+        "indent with spaces, not tabs".into()
+    } else {
+        "check indentation and quotes; a value containing `: ` or starting with `[`, `{`, `*` or `&` needs quotes".into()
+    }
+}
+
+/// A scalar as written in YAML: editors write `2018` and `2018-03` alike, `360` and `360多`.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Scalar {
+    Text(String),
+    Int(i64),
+    Float(f64),
+    Bool(bool),
+}
+
+impl Scalar {
+    pub fn as_text(&self) -> String {
+        match self {
+            Scalar::Text(s) => s.clone(),
+            Scalar::Int(i) => i.to_string(),
+            Scalar::Float(f) => f.to_string(),
+            Scalar::Bool(b) => b.to_string(),
+        }
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for Scalar {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct V;
+        impl serde::de::Visitor<'_> for V {
+            type Value = Scalar;
+            fn expecting(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
+                f.write_str("a number or a text")
+            }
+            fn visit_bool<E>(self, v: bool) -> Result<Scalar, E> {
+                Ok(Scalar::Bool(v))
+            }
+            fn visit_i64<E>(self, v: i64) -> Result<Scalar, E> {
+                Ok(Scalar::Int(v))
+            }
+            fn visit_u64<E: serde::de::Error>(self, v: u64) -> Result<Scalar, E> {
+                i64::try_from(v)
+                    .map(Scalar::Int)
+                    .map_err(|_| E::custom("number too large"))
+            }
+            fn visit_f64<E>(self, v: f64) -> Result<Scalar, E> {
+                Ok(Scalar::Float(v))
+            }
+            fn visit_str<E>(self, v: &str) -> Result<Scalar, E> {
+                Ok(Scalar::Text(v.to_string()))
+            }
+            fn visit_string<E>(self, v: String) -> Result<Scalar, E> {
+                Ok(Scalar::Text(v))
+            }
+        }
+        d.deserialize_any(V)
+    }
+}
+
+/// An ordered mapping of text keys to scalars (figures keep the order written).
+#[derive(Debug, Clone, Default)]
+pub struct OrderedScalars(pub Vec<(String, Spanned<Scalar>)>);
+
+impl<'de> serde::Deserialize<'de> for OrderedScalars {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct V;
+        impl<'de> serde::de::Visitor<'de> for V {
+            type Value = OrderedScalars;
+            fn expecting(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
+                f.write_str("a mapping such as {场次: 50, 捐款: 415290元}")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<Self::Value, A::Error> {
+                let mut out = Vec::new();
+                while let Some((k, v)) = map.next_entry::<Scalar, Spanned<Scalar>>()? {
+                    out.push((k.as_text(), v));
+                }
+                Ok(OrderedScalars(out))
+            }
+        }
+        d.deserialize_map(V)
+    }
+}
+
+pub type Sp<T> = Spanned<T>;

@@ -1,0 +1,312 @@
+//! End-to-end: fixture sites built by the real binary, asserted on the HTML it writes.
+
+mod common;
+use common::*;
+
+fn sample() -> Site {
+    Site::new(&[
+        (
+            "content/profiles/ding-weisong.md",
+            &profile(
+                "丁卫松",
+                "[{title: 省劳模, year: 2015}]",
+                "长兴县",
+                "association: changxing\nprivate: {phone: \"13800138000\", id_number: \"330522196905121234\"}\n",
+            ),
+        ),
+        (
+            "content/profiles/shan.md",
+            &profile(
+                "单丽华",
+                "[{title: 全国劳动模范, year: 1985}]",
+                "安吉县",
+                "industry: 制造业\n",
+            ),
+        ),
+        (
+            "content/profiles/ouyang.md",
+            &profile("欧阳明", "[{title: 长兴县劳动模范}]", "长兴县", ""),
+        ),
+        (
+            "content/profiles/an.md",
+            &profile(
+                "安然",
+                "[{title: zhejiang-model, year: 2020}]",
+                "长兴县",
+                "",
+            ),
+        ),
+        (
+            "content/profiles/caogao.md",
+            &profile("曹高", "[{title: 全国劳模}]", "长兴县", "draft: true\n"),
+        ),
+        (
+            "content/associations/changxing.md",
+            "---\nname: 长兴县劳动模范协会\nfounded: 2016-10\nmembers: 360多\n---\n协会简介。\n",
+        ),
+        (
+            "content/stories/laomo-lin.md",
+            "---\ntitle: 劳模林里种下新绿\ndate: 2018-03\nassociation: changxing\npeople: [ding-weisong, ouyang-ming]\ncategory: 志愿服务\nfigures: {参与人次: 100, 捐款: 415290元}\n---\n弘扬**“劳模”**精神，他是**全国劳模。**后来\n继续种树。\n\n{{ profile(slug=\"ding-weisong\") }}\n",
+        ),
+        (
+            "content/stories/xuanjiang.md",
+            "---\ntitle: 宣讲进校园\ndate: 2019-05-04\npeople: [ding-weisong]\n---\n正文。\n",
+        ),
+        (
+            "content/stories/third.md",
+            "---\ntitle: 第三篇\ndate: 2019\n---\n正文。\n",
+        ),
+        (
+            "content/collections/book.md",
+            "---\ntitle: 奋斗的足迹\nkind: book\nparts:\n  - {title: 第一辑, stories: [laomo-lin]}\n  - {title: 第二辑, stories: [xuanjiang, third]}\n---\n",
+        ),
+        ("content/about.md", "---\ntitle: 关于本站\n---\n关于。\n"),
+    ])
+}
+
+#[test]
+fn hall_of_fame_is_ranked_by_honor_then_pinyin_and_paginated() {
+    let site = sample();
+    site.build_ok();
+    let page1 = site.html("/profiles/");
+    // paginate: 2 → 单丽华 (全国), 安然 (省级, an) on page 1; 丁卫松 (省级, ding), 欧阳明 (县级) on page 2.
+    assert_eq!(
+        texts(&page1, ".level-group .card-title"),
+        vec!["单丽华", "安然"]
+    );
+    assert_eq!(texts(&page1, ".level-group h2"), vec!["全国", "省级"]);
+    let page2 = site.html("/profiles/page/2/");
+    assert_eq!(
+        texts(&page2, ".level-group .card-title"),
+        vec!["丁卫松", "欧阳明"]
+    );
+    // Every internal link carries the sub-path of base_url.
+    let hrefs = attrs(&page1, ".card-title a", "href");
+    assert_eq!(
+        hrefs,
+        vec!["/sub/profiles/shan-lihua/", "/sub/profiles/an-ran/"]
+    );
+    assert_eq!(
+        attrs(&page1, "a[rel=next]", "href"),
+        vec!["/sub/profiles/page/2/"]
+    );
+}
+
+#[test]
+fn profile_pages_link_both_ways() {
+    let site = sample();
+    site.build_ok();
+    let p = site.html("/profiles/ding-weisong/");
+    assert_eq!(texts(&p, "h1"), vec!["丁卫松"]);
+    assert_eq!(
+        texts(&p, ".honors a"),
+        vec!["浙江省劳动模范"],
+        "alias shown as the honor's name"
+    );
+    let stories = texts(&p, "#stories-title + .cards .card-title");
+    assert_eq!(
+        stories,
+        vec!["宣讲进校园", "劳模林里种下新绿"],
+        "newest first"
+    );
+    let assoc = site.html("/associations/changxing/");
+    assert!(
+        texts(&assoc, ".key-figures li")
+            .iter()
+            .any(|t| t.starts_with('1') && t.contains("位劳模"))
+    );
+    // Region hierarchy: 长兴县 is in 湖州市, so the 湖州市 term lists its people.
+    let huzhou = site.html("/regions/hu-zhou-shi/");
+    assert_eq!(
+        texts(&huzhou, ".count"),
+        vec!["共 4 项"],
+        "paginated at 2, counted in full"
+    );
+    assert_eq!(texts(&huzhou, ".card-title").len(), 2);
+    let changxing = site.html("/regions/changxing-xian/");
+    assert_eq!(texts(&changxing, "h1"), vec!["长兴县"]);
+}
+
+#[test]
+fn stories_navigate_in_reading_order_across_parts() {
+    let site = sample();
+    site.build_ok();
+    let s = site.html("/stories/xuanjiang/");
+    assert_eq!(
+        texts(&s, ".collection-nav a[rel=prev]"),
+        vec!["上一篇：劳模林里种下新绿"]
+    );
+    assert_eq!(
+        texts(&s, ".collection-nav a[rel=next]"),
+        vec!["下一篇：第三篇"]
+    );
+    let book = site.html("/collections/book/");
+    assert_eq!(
+        texts(&book, ".toc-list a"),
+        vec!["劳模林里种下新绿", "宣讲进校园", "第三篇"]
+    );
+}
+
+#[test]
+fn chinese_markdown_reads_right_and_cards_are_blocks() {
+    let site = sample();
+    site.build_ok();
+    let html = site.text("/stories/laomo-lin/index.html");
+    assert!(
+        html.contains(
+            "弘扬<strong>“劳模”</strong>精神，他是<strong>全国劳模。</strong>后来继续种树。"
+        ),
+        "{html}"
+    );
+    let doc = site.html("/stories/laomo-lin/");
+    assert!(
+        select(&doc, "p .profile-card, p article").is_empty(),
+        "a card is never inside <p>"
+    );
+    assert_eq!(
+        texts(&doc, ".content .profile-card .card-title"),
+        vec!["丁卫松"]
+    );
+    assert_eq!(
+        texts(&doc, ".key-figures li strong"),
+        vec!["100", "415290元"],
+        "figures keep their order"
+    );
+    assert_eq!(
+        texts(&doc, ".meta time"),
+        vec!["2018年3月"],
+        "dates show at their precision"
+    );
+}
+
+#[test]
+fn drafts_stay_out_and_private_fields_never_appear() {
+    let site = sample();
+    let out = site.build_ok();
+    let _ = out;
+    assert!(!site.public().join("profiles/cao-gao").exists());
+    let mut files = 0;
+    for e in walkdir::WalkDir::new(site.public()) {
+        let e = e.expect("walk");
+        if e.file_type().is_file() {
+            files += 1;
+            let bytes = std::fs::read(e.path()).expect("read");
+            let text = String::from_utf8_lossy(&bytes);
+            assert!(
+                !text.contains("13800138000") && !text.contains("330522196905121234"),
+                "private data in {}",
+                e.path().display()
+            );
+            assert!(
+                !e.path().to_string_lossy().ends_with(".md"),
+                "markdown source copied: {}",
+                e.path().display()
+            );
+        }
+    }
+    assert!(files > 10);
+    let with_drafts = site.run(&["build", "--drafts"]);
+    assert!(with_drafts.status.success(), "{}", stderr(&with_drafts));
+    assert!(site.public().join("profiles/cao-gao/index.html").exists());
+}
+
+#[test]
+fn failed_build_keeps_the_previous_site_and_builds_are_reproducible() {
+    let site = sample();
+    site.build_ok();
+    let snapshot = |site: &Site| -> Vec<(String, Vec<u8>)> {
+        let mut v: Vec<(String, Vec<u8>)> = walkdir::WalkDir::new(site.public())
+            .into_iter()
+            .filter_map(Result::ok)
+            .filter(|e| e.file_type().is_file())
+            .map(|e| {
+                (
+                    e.path()
+                        .strip_prefix(site.public())
+                        .expect("prefix")
+                        .to_string_lossy()
+                        .to_string(),
+                    std::fs::read(e.path()).expect("read"),
+                )
+            })
+            .collect();
+        v.sort();
+        v
+    };
+    let first = snapshot(&site);
+    site.build_ok();
+    assert!(
+        first == snapshot(&site),
+        "two builds of the same input differ"
+    );
+    site.write(
+        "content/stories/broken.md",
+        "---\ntitle: 坏文件\ndate: 2018-02-30\n---\n",
+    );
+    let out = site.build();
+    assert_eq!(out.status.code(), Some(1));
+    assert!(stderr(&out).contains("left as it was"));
+    assert!(first == snapshot(&site), "a failed build changed public/");
+    // Deleting a page removes its URL on the next good build.
+    std::fs::remove_file(site.root().join("content/stories/broken.md")).expect("rm");
+    std::fs::remove_file(site.root().join("content/stories/third.md")).expect("rm");
+    site.write(
+        "content/collections/book.md",
+        "---\ntitle: 奋斗的足迹\nstories: [laomo-lin]\n---\n",
+    );
+    site.build_ok();
+    assert!(!site.public().join("stories/third/index.html").exists());
+}
+
+#[test]
+fn feeds_sitemap_robots_and_404() {
+    let site = sample();
+    site.build_ok();
+    let atom = site.text("/atom.xml");
+    assert!(atom.contains("<title>宣讲进校园</title>"));
+    assert!(atom.contains("https://example.org/sub/stories/xuanjiang/"));
+    let sitemap = site.text("/sitemap.xml");
+    assert!(sitemap.contains("<loc>https://example.org/sub/profiles/ding-weisong/</loc>"));
+    assert!(sitemap.contains("<loc>https://example.org/sub/about/</loc>"));
+    assert!(
+        site.text("/robots.txt")
+            .contains("Sitemap: https://example.org/sub/sitemap.xml")
+    );
+    assert!(site.public().join("404.html").exists());
+    let home = site.html("/");
+    assert_eq!(
+        texts(&home, ".figure-list strong"),
+        vec!["4", "1", "2", "1"],
+        "total, then by level; drafts excluded"
+    );
+}
+
+#[test]
+fn base_url_can_be_overridden() {
+    let site = sample();
+    let out = site.run(&["build", "--base-url", "http://localhost:8080/"]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    let p = site.html("/profiles/");
+    assert!(
+        attrs(&p, ".card-title a", "href")
+            .iter()
+            .all(|h| h.starts_with("/profiles/"))
+    );
+}
+
+#[test]
+fn a_site_without_themes_folder_builds_with_the_embedded_theme() {
+    let site = Site::new(&[(
+        "content/profiles/a.md",
+        &profile("王芳", "[{title: 全国劳动模范}]", "长兴县", ""),
+    )]);
+    site.build_ok();
+    assert!(site.public().join("css/site.css").exists());
+    // A site template overrides the theme's, file by file.
+    site.write(
+        "templates/404.html",
+        "{% extends \"base.html\" %}{% block main %}<h1>自定义的404</h1>{% endblock main %}",
+    );
+    site.build_ok();
+    assert_eq!(texts(&site.html("/404.html"), "h1"), vec!["自定义的404"]);
+}

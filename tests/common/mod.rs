@@ -1,0 +1,110 @@
+//! Test helpers: fixture sites in temp folders, the laomo binary, parsed HTML.
+#![allow(dead_code)]
+
+use scraper::{Html, Selector};
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output};
+
+pub const SITE_YAML: &str = "title: 测试劳模馆\nbase_url: https://example.org/sub/\nhonors:\n  - {id: national-model, name: 全国劳动模范, level: 全国, aliases: [全国劳模]}\n  - {id: zhejiang-model, name: 浙江省劳动模范, level: 省级, aliases: [省劳模]}\n  - {id: changxing-model, name: 长兴县劳动模范, level: 县级}\neras:\n  - {name: 改革开放时期, until: 2011}\n  - {name: 新时代}\nregions:\n  湖州市: [长兴县, 安吉县]\nterm_slugs: {长兴县: changxing-xian}\npaginate: 2\nmenu: [{name: 劳模风采, url: /profiles/}]\n";
+
+pub struct Site {
+    pub dir: tempfile::TempDir,
+}
+
+impl Site {
+    /// A site with site.yaml and the given files (path, text).
+    pub fn new(files: &[(&str, &str)]) -> Site {
+        let dir = tempfile::tempdir().expect("temp dir");
+        let site = Site { dir };
+        site.write("site.yaml", SITE_YAML);
+        for (p, t) in files {
+            site.write(p, t);
+        }
+        site
+    }
+
+    pub fn root(&self) -> &Path {
+        self.dir.path()
+    }
+
+    pub fn write(&self, rel: &str, text: &str) {
+        self.write_bytes(rel, text.as_bytes());
+    }
+
+    pub fn write_bytes(&self, rel: &str, bytes: &[u8]) {
+        let p = self.root().join(rel);
+        std::fs::create_dir_all(p.parent().expect("parent")).expect("mkdir");
+        std::fs::write(p, bytes).expect("write");
+    }
+
+    pub fn run(&self, args: &[&str]) -> Output {
+        Command::new(env!("CARGO_BIN_EXE_laomo"))
+            .args(args)
+            .arg("--root")
+            .arg(self.root())
+            .output()
+            .expect("run laomo")
+    }
+
+    pub fn build(&self) -> Output {
+        self.run(&["build"])
+    }
+
+    /// Builds and panics with the diagnostics if the build fails.
+    pub fn build_ok(&self) -> Output {
+        let out = self.build();
+        assert!(
+            out.status.success(),
+            "build failed:\n{}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        out
+    }
+
+    pub fn public(&self) -> PathBuf {
+        self.root().join("public")
+    }
+
+    pub fn html(&self, site_path: &str) -> Html {
+        let file = if site_path.ends_with('/') {
+            format!("{site_path}index.html")
+        } else {
+            site_path.to_string()
+        };
+        let p = self.public().join(file.trim_start_matches('/'));
+        let text = std::fs::read_to_string(&p).unwrap_or_else(|e| panic!("{}: {e}", p.display()));
+        Html::parse_document(&text)
+    }
+
+    pub fn text(&self, site_path: &str) -> String {
+        std::fs::read_to_string(self.public().join(site_path.trim_start_matches('/')))
+            .expect("read output")
+    }
+}
+
+pub fn stderr(o: &Output) -> String {
+    String::from_utf8_lossy(&o.stderr).to_string()
+}
+
+pub fn select<'a>(doc: &'a Html, css: &str) -> Vec<scraper::ElementRef<'a>> {
+    let sel = Selector::parse(css).expect("selector");
+    doc.select(&sel).collect()
+}
+
+pub fn texts(doc: &Html, css: &str) -> Vec<String> {
+    select(doc, css)
+        .iter()
+        .map(|e| e.text().collect::<String>().trim().to_string())
+        .collect()
+}
+
+pub fn attrs(doc: &Html, css: &str, attr: &str) -> Vec<String> {
+    select(doc, css)
+        .iter()
+        .filter_map(|e| e.value().attr(attr).map(str::to_string))
+        .collect()
+}
+
+pub fn profile(name: &str, honors: &str, region: &str, extra: &str) -> String {
+    format!("---\nname: {name}\nhonors: {honors}\nregion: {region}\n{extra}---\n\n{name}的事迹。\n")
+}
