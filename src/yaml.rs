@@ -35,8 +35,11 @@ impl YamlSource<'_> {
     }
 
     /// A diagnostic at a spanned value.
+    /// A diagnostic at a spanned value, underlining the whole value on its line.
     pub fn error_at<T>(&self, spanned: &Spanned<T>, message: impl Into<String>) -> Diagnostic {
+        let len = spanned.referenced.span().len() as usize;
         self.diagnostic_at(self.position_of(spanned), message)
+            .spanning(len.max(1))
     }
 
     pub fn diagnostic_at(
@@ -65,7 +68,7 @@ impl YamlSource<'_> {
             .location()
             .and_then(|l| self.position(l.line(), l.column()));
         let what = self.what;
-        let (message, hint, span) = match &err {
+        let (message, hint, span) = match bare(&err) {
             Error::SerdeUnknownField {
                 field, expected, ..
             } => {
@@ -106,13 +109,13 @@ impl YamlSource<'_> {
                     key.chars().count(),
                 )
             }
-            _ => {
-                let raw = err.to_string();
-                // serde-saphyr appends its own location; we show ours instead.
+            other => {
+                let raw = other.to_string();
+                // serde-saphyr writes its own location; we show ours instead.
                 let first = raw.lines().next().unwrap_or(&raw).to_string();
-                let msg = strip_location_suffix(&first);
+                let msg = strip_location(&first);
                 (
-                    format!("{what} is not valid YAML here: {msg}"),
+                    format!("{what}: {}", plain_message(&msg)),
                     Some(yaml_hint(&msg)),
                     1,
                 )
@@ -126,8 +129,27 @@ impl YamlSource<'_> {
     }
 }
 
-fn strip_location_suffix(s: &str) -> String {
-    let s = s.trim();
+/// The error itself, without the snippet and alias wrappers serde-saphyr adds.
+fn bare(mut e: &Error) -> &Error {
+    loop {
+        match e {
+            Error::WithSnippet { error, .. } | Error::AliasError { error, .. } => e = error,
+            other => return other,
+        }
+    }
+}
+
+fn strip_location(s: &str) -> String {
+    let mut s = s.trim().trim_start_matches("error:").trim();
+    // "line 4 column 7: message"
+    if let Some(rest) = s.strip_prefix("line ")
+        && let Some(i) = rest.find(": ")
+        && rest[..i]
+            .split_whitespace()
+            .all(|w| w == "column" || w.chars().all(|c| c.is_ascii_digit()))
+    {
+        s = &rest[i + 2..];
+    }
     for marker in [" at line ", " at ", ", line "] {
         if let Some(i) = s.rfind(marker) {
             let tail = &s[i + marker.len()..];
@@ -141,13 +163,36 @@ fn strip_location_suffix(s: &str) -> String {
 
 fn yaml_hint(msg: &str) -> String {
     let m = msg.to_lowercase();
-    if m.contains("invalid type") || m.contains("expected") {
-        "check the value's form against docs/content.md: a list is written [a, b] or with `- ` lines, text may need quotes".into()
+    if m.contains("expected sequence")
+        || m.contains("expected a sequence")
+        || m.contains("expected a list")
+    {
+        "this key takes a list: write it as [a, b], or one `- ` item per line".into()
+    } else if m.contains("invalid type: sequence") || m.contains("invalid type: map") {
+        "this key takes a single value here, not a list or a mapping".into()
+    } else if m.contains("invalid type") || m.contains("expected") {
+        "check the value's form against docs/content.md; text with `: ` or `#` in it needs quotes"
+            .into()
     } else if m.contains("tab") {
         "indent with spaces, not tabs".into()
     } else {
         "check indentation and quotes; a value containing `: ` or starting with `[`, `{`, `*` or `&` needs quotes".into()
     }
+}
+
+/// "invalid type: sequence, expected a text" reads better as what was found and wanted.
+fn plain_message(msg: &str) -> String {
+    if let Some(rest) = msg.strip_prefix("invalid type: ")
+        && let Some((found, expected)) = rest.split_once(", expected ")
+    {
+        let found = match found {
+            "sequence" => "a list",
+            "map" => "a mapping",
+            other => other,
+        };
+        return format!("found {found}, but expected {expected}");
+    }
+    msg.to_string()
 }
 
 /// A scalar as written in YAML: editors write `2018` and `2018-03` alike, `360` and `360多`.
@@ -231,3 +276,42 @@ impl<'de> serde::Deserialize<'de> for OrderedScalars {
 }
 
 pub type Sp<T> = Spanned<T>;
+
+/// A list of texts that may also be written as a single text: `tags: 植树`.
+#[derive(Debug, Clone, Default)]
+pub struct TextList(pub Vec<String>);
+
+impl<'de> serde::Deserialize<'de> for TextList {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct V;
+        impl<'de> serde::de::Visitor<'de> for V {
+            type Value = TextList;
+            fn expecting(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
+                f.write_str("a list such as [植树, 环保], or one text")
+            }
+            fn visit_str<E>(self, v: &str) -> Result<TextList, E> {
+                Ok(TextList(vec![v.to_string()]))
+            }
+            fn visit_i64<E>(self, v: i64) -> Result<TextList, E> {
+                Ok(TextList(vec![v.to_string()]))
+            }
+            fn visit_u64<E>(self, v: u64) -> Result<TextList, E> {
+                Ok(TextList(vec![v.to_string()]))
+            }
+            fn visit_unit<E>(self) -> Result<TextList, E> {
+                Ok(TextList(Vec::new()))
+            }
+            fn visit_seq<A: serde::de::SeqAccess<'de>>(
+                self,
+                mut seq: A,
+            ) -> Result<TextList, A::Error> {
+                let mut out = Vec::new();
+                while let Some(s) = seq.next_element::<Scalar>()? {
+                    out.push(s.as_text());
+                }
+                Ok(TextList(out))
+            }
+        }
+        d.deserialize_any(V)
+    }
+}

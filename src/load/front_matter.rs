@@ -1,7 +1,7 @@
 //! The front matter each kind accepts, exactly as CONTENT.md lists it. Unknown keys are
 //! refused (`deny_unknown_fields`) so a typo never silently drops a value.
 
-use crate::yaml::{OrderedScalars, Scalar, Sp};
+use crate::yaml::{OrderedScalars, Scalar, Sp, TextList};
 use serde::Deserialize;
 use serde::de::IgnoredAny;
 
@@ -103,7 +103,7 @@ pub struct ProfileFm {
     pub industry: Option<String>,
     pub era: Option<Sp<String>>,
     #[serde(default)]
-    pub tags: Vec<String>,
+    pub tags: TextList,
     pub summary: Option<String>,
     pub portrait: Option<Sp<String>>,
     #[serde(default)]
@@ -145,7 +145,7 @@ pub struct StoryFm {
     pub people: Vec<Sp<String>>,
     pub category: Option<String>,
     #[serde(default)]
-    pub tags: Vec<String>,
+    pub tags: TextList,
     pub location: Option<String>,
     pub cover: Option<Sp<String>>,
     #[serde(default)]

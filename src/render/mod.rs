@@ -541,8 +541,12 @@ impl<'a> Renderer<'a> {
                 _ => Vec::new(),
             };
             ctx.insert("gallery", &gallery);
-            let rendered = if call.name == "profile" && target.is_none() {
-                String::new() // unresolved or draft: reported at link time, no card shown
+            let template = format!("shortcodes/{}.html", call.name);
+            let rendered = if (call.name == "profile" && target.is_none())
+                || !self.theme.templates.contains_key(&template)
+            {
+                // Unresolved, a draft, or unknown: already reported at load or link time.
+                String::new()
             } else {
                 self.render(
                     &format!("shortcodes/{}.html", call.name),

@@ -1,0 +1,554 @@
+//! One broken site per class of editor mistake: each must fail with exit code 1 and a
+//! message that names the file, the line and column, and the fix.
+
+mod common;
+use common::*;
+
+const OK_PROFILE: (&str, &str) = (
+    "content/profiles/ding-weisong.md",
+    "---\nname: 丁卫松\nhonors: [{title: 全国劳动模范}]\nregion: 长兴县\n---\n正文。\n",
+);
+
+/// Runs `laomo check` on a site with `files` and returns stderr, asserting exit code 1
+/// and that every needle appears.
+fn check_fails(files: &[(&str, &str)], needles: &[&str]) -> String {
+    let site = Site::new(files);
+    let out = site.run(&["check"]);
+    let err = stderr(&out);
+    assert_eq!(
+        out.status.code(),
+        Some(1),
+        "expected exit 1, got {:?}:\n{err}",
+        out.status.code()
+    );
+    for n in needles {
+        assert!(err.contains(n), "missing {n:?} in:\n{err}");
+    }
+    assert!(!err.contains("panicked"), "{err}");
+    err
+}
+
+#[test]
+fn unknown_key_names_the_nearest_valid_key() {
+    check_fails(
+        &[(
+            "content/profiles/a.md",
+            "---\nname: 丁卫松\nhonors: [{title: 全国劳动模范}]\nregon: 长兴县\n---\n",
+        )],
+        &[
+            "unknown key `regon`",
+            "content/profiles/a.md:4:1",
+            "4 | regon: 长兴县",
+            "did you mean `region`?",
+        ],
+    );
+}
+
+#[test]
+fn missing_required_field() {
+    check_fails(
+        &[("content/stories/s.md", "---\ntitle: 植树\n---\n正文\n")],
+        &[
+            "needs `date:`",
+            "content/stories/s.md:2:",
+            "add a line `date: …`",
+        ],
+    );
+}
+
+#[test]
+fn duplicate_yaml_key() {
+    check_fails(
+        &[(
+            "content/profiles/a.md",
+            "---\nname: 李明\nname: 李明明\nhonors: [{title: 全国劳动模范}]\nregion: x\n---\n",
+        )],
+        &[
+            "the key `name` is written twice",
+            "content/profiles/a.md:3:1",
+        ],
+    );
+}
+
+#[test]
+fn wrong_value_type() {
+    check_fails(
+        &[(
+            "content/stories/s.md",
+            "---\ntitle: 植树\ndate: [2018]\n---\n",
+        )],
+        &["found a list", "content/stories/s.md:3:", "single value"],
+    );
+}
+
+#[test]
+fn dates_must_be_real() {
+    check_fails(
+        &[(
+            "content/stories/s.md",
+            "---\ntitle: 植树\ndate: 2023-02-29\n---\n",
+        )],
+        &[
+            "not a real day",
+            "2023年2月 has 28 days",
+            "content/stories/s.md:3:7",
+        ],
+    );
+    check_fails(
+        &[(
+            "content/stories/s.md",
+            "---\ntitle: 植树\ndate: 2018年3月\n---\n",
+        )],
+        &["is not a date", "YYYY-MM-DD"],
+    );
+}
+
+#[test]
+fn honor_titles_come_from_the_vocabulary() {
+    check_fails(
+        &[(
+            "content/profiles/a.md",
+            "---\nname: 丁卫松\nhonors:\n  - {title: 浙江省劳模范, year: 2015}\nregion: 长兴县\n---\n",
+        )],
+        &[
+            "unknown honor title `浙江省劳模范`",
+            "content/profiles/a.md:4:13",
+            "did you mean 浙江省劳动模范?",
+        ],
+    );
+}
+
+#[test]
+fn references_must_resolve() {
+    check_fails(
+        &[
+            OK_PROFILE,
+            (
+                "content/stories/s.md",
+                "---\ntitle: 植树\ndate: 2018\npeople: [ding-weisng]\nassociation: nowhere\n---\n",
+            ),
+        ],
+        &[
+            "`people` refers to a profile `ding-weisng` that does not exist",
+            "did you mean `ding-weisong`?",
+            "content/stories/s.md:4:10",
+            "`association` refers to an association `nowhere`",
+        ],
+    );
+    check_fails(
+        &[
+            OK_PROFILE,
+            (
+                "content/collections/c.md",
+                "---\ntitle: 文集\nstories: [missing-story]\n---\n",
+            ),
+        ],
+        &["`stories` refers to a story `missing-story`"],
+    );
+    check_fails(
+        &[(
+            "content/stories/s.md",
+            "---\ntitle: 植树\ndate: 2018\n---\n{{ profile(slug=\"nobody\") }}\n",
+        )],
+        &["profile shortcode", "`nobody`", "content/stories/s.md:5:1"],
+    );
+}
+
+#[test]
+fn paths_never_leave_the_site() {
+    check_fails(
+        &[(
+            "content/stories/s.md",
+            "---\ntitle: 植树\ndate: 2018\ncover: ../../../../etc/passwd\n---\n",
+        )],
+        &["points outside the site folder", "content/stories/s.md:4:8"],
+    );
+    check_fails(
+        &[(
+            "content/stories/s.md",
+            "---\ntitle: 植树\ndate: 2018\ncover: https://cdn.example.com/a.jpg\n---\n",
+        )],
+        &["on another host"],
+    );
+    check_fails(
+        &[(
+            "content/stories/s.md",
+            "---\ntitle: 植树\ndate: 2018\ncover: C:\\Users\\a.jpg\n---\n",
+        )],
+        &["path on your computer"],
+    );
+}
+
+#[cfg(unix)]
+#[test]
+fn symlinks_out_of_the_site_are_refused() {
+    let site = Site::new(&[(
+        "content/stories/s/index.md",
+        "---\ntitle: 植树\ndate: 2018\ncover: leak.jpg\n---\n",
+    )]);
+    let outside = tempfile::tempdir().expect("tmp");
+    std::fs::write(outside.path().join("secret.jpg"), b"x").expect("write");
+    std::os::unix::fs::symlink(
+        outside.path().join("secret.jpg"),
+        site.root().join("content/stories/s/leak.jpg"),
+    )
+    .expect("symlink");
+    let out = site.run(&["check"]);
+    assert_eq!(out.status.code(), Some(1));
+    assert!(
+        stderr(&out).contains("outside the site folder"),
+        "{}",
+        stderr(&out)
+    );
+}
+
+#[test]
+fn missing_photo_says_where_it_looked() {
+    check_fails(
+        &[(
+            "content/stories/s/index.md",
+            "---\ntitle: 植树\ndate: 2018\ncover: Cover.JPG\n---\n",
+        )],
+        &[
+            "file `Cover.JPG` not found",
+            "looked for content/stories/s/Cover.JPG",
+            "content/stories/s/index.md:4:8",
+        ],
+    );
+}
+
+#[test]
+fn encodings_and_empty_files() {
+    let (gbk, _, _) = encoding_rs::GBK.encode("---\ntitle: 劳模\ndate: 2018\n---\n正文\n");
+    let site = Site::new(&[]);
+    site.write_bytes("content/stories/gbk.md", &gbk);
+    site.write_bytes("content/stories/utf16.md", &[0xFF, 0xFE, b'-', 0, b'-', 0]);
+    site.write("content/stories/empty.md", "");
+    site.write(
+        "content/stories/bom.md",
+        "\u{feff}---\ntitle: 有BOM\ndate: 2018\n---\r\n正文\r\n",
+    );
+    let out = site.run(&["check"]);
+    let err = stderr(&out);
+    assert_eq!(out.status.code(), Some(1));
+    assert!(
+        err.contains("content/stories/gbk.md") && err.contains("GBK"),
+        "{err}"
+    );
+    assert!(
+        err.contains("content/stories/utf16.md") && err.contains("UTF-16"),
+        "{err}"
+    );
+    assert!(
+        err.contains("content/stories/empty.md") && err.contains("the file is empty"),
+        "{err}"
+    );
+    assert!(
+        !err.contains("bom.md"),
+        "UTF-8 with BOM and CRLF is fine:\n{err}"
+    );
+    assert!(err.contains("3 error(s)"), "{err}");
+}
+
+#[test]
+fn unclosed_front_matter() {
+    check_fails(
+        &[(
+            "content/stories/s.md",
+            "---\ntitle: 植树\ndate: 2018\n正文\n",
+        )],
+        &["never closed", "content/stories/s.md:1:1"],
+    );
+}
+
+#[test]
+fn two_pages_with_one_url() {
+    check_fails(
+        &[
+            OK_PROFILE,
+            (
+                "content/profiles/dup.md",
+                "---\nname: 丁卫松\nhonors: [{title: 全国劳动模范}]\nregion: 安吉县\n---\n",
+            ),
+        ],
+        &[
+            "two pages have the same URL /profiles/ding-weisong/",
+            "content/profiles/ding-weisong.md",
+            "content/profiles/dup.md",
+            "slug:",
+        ],
+    );
+}
+
+#[test]
+fn invalid_slug() {
+    check_fails(
+        &[(
+            "content/stories/s.md",
+            "---\ntitle: 植树\ndate: 2018\nslug: 植树 活动\n---\n",
+        )],
+        &["slug `植树 活动` is not valid", "slug: zhi-shu-huo-dong"],
+    );
+}
+
+#[test]
+fn shortcodes_are_checked() {
+    check_fails(
+        &[(
+            "content/stories/s.md",
+            "---\ntitle: 植树\ndate: 2018\n---\n正文\n\n{{ figur(src=\"a.jpg\") }}\n",
+        )],
+        &[
+            "unknown shortcode `figur`",
+            "did you mean `figure`?",
+            "content/stories/s.md:7:1",
+        ],
+    );
+    check_fails(
+        &[(
+            "content/stories/s.md",
+            "---\ntitle: 植树\ndate: 2018\n---\n{{ video(source=\"a.mp4\") }}\n",
+        )],
+        &["has no argument `source`"],
+    );
+    check_fails(
+        &[(
+            "content/stories/s.md",
+            "---\ntitle: 植树\ndate: 2018\n---\n{{ gallery() }}\n",
+        )],
+        &["has no `gallery:`"],
+    );
+}
+
+#[test]
+fn two_terms_with_one_slug() {
+    let site = Site::new(&[(
+        "content/profiles/a.md",
+        "---\nname: 王芳\nhonors: [{title: 全国劳动模范}]\nregion: 长兴县\ntags: [植树, 种树]\n---\n",
+    )]);
+    site.write(
+        "site.yaml",
+        &format!("{SITE_YAML}\nterm_slugs: {{植树: tree, 种树: tree}}\n")
+            .replace("term_slugs: {长兴县: changxing-xian}\n", ""),
+    );
+    let out = site.run(&["check"]);
+    let err = stderr(&out);
+    assert_eq!(out.status.code(), Some(1), "{err}");
+    assert!(err.contains("would share the URL /tags/tree/"), "{err}");
+}
+
+#[test]
+fn kind_specific_rules() {
+    check_fails(
+        &[(
+            "content/collections/c.md",
+            "---\ntitle: 文集\nkind: bok\nstories: []\n---\n",
+        )],
+        &["unknown collection kind `bok`", "did you mean `book`?"],
+    );
+    check_fails(
+        &[
+            OK_PROFILE,
+            (
+                "content/exhibitions/e.md",
+                "---\ntitle: 展\nhalls:\n  - title: 一\n    exhibits:\n      - {profile: ding-weisong, story: x}\n---\n",
+            ),
+        ],
+        &[
+            "exactly one of `profile`, `story`, `image` or `video`",
+            "content/exhibitions/e.md:6:",
+        ],
+    );
+    check_fails(
+        &[(
+            "content/profiles/a.md",
+            "---\nname: 王芳\nhonors: [{title: 全国劳动模范}]\nregion: 长兴县\nera: 新世代\n---\n",
+        )],
+        &["unknown era `新世代`", "did you mean 新时代?"],
+    );
+    check_fails(
+        &[
+            (
+                "content/associations/a.md",
+                "---\nname: 甲\nparent: b\n---\n",
+            ),
+            (
+                "content/associations/b.md",
+                "---\nname: 乙\nparent: a\n---\n",
+            ),
+        ],
+        &["its own ancestor"],
+    );
+}
+
+#[test]
+fn site_yaml_mistakes() {
+    let site = Site::new(&[OK_PROFILE]);
+    site.write("site.yaml", "title: 测试\nbase_url: example.org\nhonors:\n  - {id: m, name: 劳动模范, level: 其他}\npagenate: 10\n");
+    let err = stderr(&site.run(&["check"]));
+    assert!(
+        err.contains("unknown key `pagenate` in site.yaml")
+            && err.contains("did you mean `paginate`?")
+            && err.contains("site.yaml:5:1"),
+        "{err}"
+    );
+    site.write(
+        "site.yaml",
+        "title: 测试\nbase_url: example.org\nhonors:\n  - {id: m, name: 劳动模范, level: 其他}\n",
+    );
+    let err = stderr(&site.run(&["check"]));
+    assert!(
+        err.contains("base_url `example.org` is not an absolute URL")
+            && err.contains("site.yaml:2:11"),
+        "{err}"
+    );
+    std::fs::remove_file(site.root().join("site.yaml")).expect("rm");
+    let out = site.run(&["build"]);
+    assert_eq!(out.status.code(), Some(1));
+    assert!(
+        stderr(&out).contains("cannot read site.yaml"),
+        "{}",
+        stderr(&out)
+    );
+}
+
+#[test]
+fn template_errors_have_positions() {
+    let site = Site::new(&[OK_PROFILE]);
+    site.write(
+        "templates/profile.html",
+        "{% extends \"base.html\" %}\n{% block main %}\n{{ page.nme }}\n{% endblock main %}\n",
+    );
+    let out = site.run(&["build"]);
+    let err = stderr(&out);
+    assert_eq!(out.status.code(), Some(1), "{err}");
+    assert!(
+        err.contains("profile.html:3:") && err.contains("nme"),
+        "{err}"
+    );
+    site.write(
+        "templates/profile.html",
+        "{% extends \"base.html\" %}\n{% block main %}\n{% if %}\n{% endblock main %}\n",
+    );
+    let err = stderr(&site.run(&["build"]));
+    assert!(err.contains("profile.html:3:"), "{err}");
+    assert!(
+        !site.public().exists(),
+        "no output after a failed first build"
+    );
+}
+
+#[test]
+fn every_error_in_one_run() {
+    let err = check_fails(
+        &[
+            (
+                "content/profiles/a.md",
+                "---\nname: 甲\nhonors: [{title: 不存在}]\nregion: x\n---\n",
+            ),
+            (
+                "content/profiles/b.md",
+                "---\nname: 乙\nhonors: [{title: 全国劳动模范}]\n---\n",
+            ),
+            (
+                "content/stories/c.md",
+                "---\ntitle: 丙\ndate: 2018-13\n---\n",
+            ),
+            (
+                "content/stories/d.md",
+                "---\ntitle: 丁\ndate: 2018\npeople: [nobody]\n---\n",
+            ),
+        ],
+        &[
+            "content/profiles/a.md",
+            "content/profiles/b.md",
+            "content/stories/c.md",
+            "content/stories/d.md",
+        ],
+    );
+    assert!(err.contains("4 error(s)"), "{err}");
+}
+
+#[test]
+fn links_to_drafts_warn_and_show_no_link() {
+    let site = Site::new(&[
+        (
+            "content/profiles/a.md",
+            "---\nname: 王芳\nhonors: [{title: 全国劳动模范}]\nregion: 长兴县\ndraft: true\n---\n",
+        ),
+        (
+            "content/stories/s.md",
+            "---\ntitle: 植树\ndate: 2018\npeople: [wang-fang]\n---\n",
+        ),
+    ]);
+    let out = site.build_ok();
+    assert!(
+        stderr(&out).contains("which is a draft"),
+        "{}",
+        stderr(&out)
+    );
+    let doc = site.html("/stories/s/");
+    assert!(select(&doc, "a[href*='wang-fang']").is_empty());
+}
+
+#[test]
+fn garbage_never_panics() {
+    let site = Site::new(&[OK_PROFILE]);
+    let junk: Vec<u8> = (0..4096u32)
+        .map(|i| (i.wrapping_mul(2654435761) >> 13) as u8)
+        .collect();
+    site.write_bytes("content/stories/junk.md", &junk);
+    site.write("content/stories/yaml.md", "---\n: : :\n- [\n---\n");
+    site.write(
+        "content/stories/deep.md",
+        &format!("---\ntitle: {}\n---\n", "[".repeat(5000)),
+    );
+    site.write(
+        "content/stories/emph.md",
+        &format!(
+            "---\ntitle: 强调\ndate: 2018\n---\n{}\n",
+            "**“劳模”**".repeat(2000)
+        ),
+    );
+    let out = site.run(&["check"]);
+    assert_eq!(out.status.code(), Some(1));
+    assert!(!stderr(&out).contains("panicked"), "{}", stderr(&out));
+}
+
+#[test]
+fn new_never_overwrites_and_init_builds() {
+    let site = Site::new(&[]);
+    let out = site.run(&["new", "profile", "欧阳明"]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    let path = site.root().join("content/profiles/ouyang-ming.md");
+    let text = std::fs::read_to_string(&path).expect("created");
+    assert!(
+        text.contains("name: \"欧阳明\"") && text.contains("# 荣誉"),
+        "{text}"
+    );
+    std::fs::write(&path, "我的修改").expect("edit");
+    let again = site.run(&["new", "profile", "欧阳明"]);
+    assert_eq!(again.status.code(), Some(1));
+    assert!(stderr(&again).contains("never overwrites"));
+    assert_eq!(std::fs::read_to_string(&path).expect("read"), "我的修改");
+
+    let dir = tempfile::tempdir().expect("tmp");
+    let target = dir.path().join("mysite");
+    let init = std::process::Command::new(env!("CARGO_BIN_EXE_laomo"))
+        .arg("init")
+        .arg(&target)
+        .output()
+        .expect("run");
+    assert!(init.status.success(), "{}", stderr(&init));
+    let build = std::process::Command::new(env!("CARGO_BIN_EXE_laomo"))
+        .args(["build", "--root"])
+        .arg(&target)
+        .output()
+        .expect("run");
+    assert!(build.status.success(), "{}", stderr(&build));
+    assert!(
+        target
+            .join("public/profiles/wang-jianguo/index.html")
+            .exists()
+    );
+}
