@@ -83,9 +83,22 @@ pub fn build(opts: &BuildOptions) -> BuildReport {
         diags.push(d);
         return finish(report, diags);
     }
+    let timings = std::env::var_os("LAOMO_TIMINGS").is_some();
+    let stage = |name: &str, t: &mut Instant| {
+        if timings {
+            eprintln!(
+                "timing: {name:<8} {:>7.1} ms",
+                t.elapsed().as_secs_f64() * 1000.0
+            );
+        }
+        *t = Instant::now();
+    };
+    let mut t = Instant::now();
     let theme = Theme::load(&opts.root, &config.theme, &mut diags);
     let loaded = load::load(&site_root, &config, &mut diags);
+    stage("load", &mut t);
     let site = link::link(config, loaded, opts.drafts, &mut diags);
+    stage("link", &mut t);
     let Some(tera) = render::engine(&site, &theme, &mut diags) else {
         return finish(report, diags);
     };
@@ -109,9 +122,11 @@ pub fn build(opts: &BuildOptions) -> BuildReport {
         }
     };
     let mut paths = renderer.render_all(&staging, &mut diags);
+    stage("render", &mut t);
     if let Err(e) = write_extras(&site, &site_root, &theme, &staging, &mut paths) {
         diags.push(Diagnostic::error(format!("cannot write the site: {e}")));
     }
+    stage("extras", &mut t);
     if diags.has_errors() {
         return finish(report, diags);
     }
@@ -121,6 +136,7 @@ pub fn build(opts: &BuildOptions) -> BuildReport {
         .collect();
     report.files = keep.len();
     let result = staging.prune(&keep).and_then(|_| staging.swap_in());
+    stage("swap", &mut t);
     match result {
         Ok(()) => report.written = true,
         Err(e) => diags.push(Diagnostic::error(format!(

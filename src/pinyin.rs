@@ -115,6 +115,27 @@ pub struct Reading {
     /// Index where the given name starts, for person names (surname-given split).
     pub given_start: Option<usize>,
     pub text: String,
+    /// Sort keys, computed once: toneless syllables joined by a space (which sorts
+    /// before every letter, so the joined text compares syllable by syllable), and tones.
+    letters_key: String,
+    tones_key: Vec<u8>,
+}
+
+impl Reading {
+    fn new(syllables: Vec<Syllable>, given_start: Option<usize>, text: String) -> Reading {
+        let letters: Vec<String> = syllables
+            .iter()
+            .map(|s| s.letters.replace('ü', "v"))
+            .collect();
+        let tones_key = syllables.iter().map(|s| s.tone).collect();
+        Reading {
+            letters_key: letters.join(" "),
+            tones_key,
+            syllables,
+            given_start,
+            text,
+        }
+    }
 }
 
 fn char_syllable(c: char) -> Option<Syllable> {
@@ -193,22 +214,14 @@ pub fn read_name(name: &str) -> Reading {
         Some(syllables.len())
     };
     push_text_syllables(rest, &mut syllables);
-    Reading {
-        syllables,
-        given_start,
-        text: name.to_string(),
-    }
+    Reading::new(syllables, given_start, name.to_string())
 }
 
 /// Reads a title or term character by character.
 pub fn read_text(text: &str) -> Reading {
     let mut syllables = Vec::new();
     push_text_syllables(text, &mut syllables);
-    Reading {
-        syllables,
-        given_start: None,
-        text: text.to_string(),
-    }
+    Reading::new(syllables, None, text.to_string())
 }
 
 /// An editor's own reading (`pinyin: Ding Weisong`): words become the syllables,
@@ -231,11 +244,7 @@ pub fn read_override(pinyin: &str, text: &str) -> Reading {
         });
     }
     let given_start = if syllables.len() > 1 { Some(1) } else { None };
-    Reading {
-        syllables,
-        given_start,
-        text: text.to_string(),
-    }
+    Reading::new(syllables, given_start, text.to_string())
 }
 
 fn slug_letters(s: &str) -> String {

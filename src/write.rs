@@ -17,6 +17,8 @@ use std::path::{Path, PathBuf};
 pub struct Staging {
     pub dir: PathBuf,
     pub output: PathBuf,
+    /// Created empty for this build: nothing to compare against or prune.
+    pub fresh: bool,
 }
 
 /// `public/` -> `.public.laomo-next/`, in the same folder so the swap is a rename.
@@ -47,10 +49,14 @@ impl Staging {
         {
             fs::remove_file(&dir)?;
         }
+        let fresh = fs::read_dir(&dir)
+            .map(|mut d| d.next().is_none())
+            .unwrap_or(true);
         fs::create_dir_all(&dir)?;
         Ok(Staging {
             dir,
             output: output.to_path_buf(),
+            fresh,
         })
     }
 
@@ -58,7 +64,8 @@ impl Staging {
     pub fn copy(&self, source: &Path, site_path: &str) -> io::Result<()> {
         let dest = file_for(&self.dir, site_path);
         let src_meta = fs::metadata(source)?;
-        if let Ok(d) = fs::metadata(&dest)
+        if !self.fresh
+            && let Ok(d) = fs::metadata(&dest)
             && d.len() == src_meta.len()
             && d.modified().ok() == src_meta.modified().ok()
         {
@@ -78,7 +85,11 @@ impl Staging {
 
     /// Deletes what the last build left that this one did not write.
     pub fn prune(&self, keep: &HashSet<PathBuf>) -> io::Result<()> {
-        let mut dirs = Vec::new();
+        if self.fresh {
+            return Ok(());
+        }
+        // Folders we deleted files from, innermost last: only they can have become empty.
+        let mut emptied: Vec<PathBuf> = Vec::new();
         for entry in walkdir::WalkDir::new(&self.dir)
             .min_depth(1)
             .contents_first(true)
@@ -86,14 +97,23 @@ impl Staging {
             let entry = entry.map_err(io::Error::other)?;
             let p = entry.path();
             if entry.file_type().is_dir() {
-                dirs.push(p.to_path_buf());
+                if emptied.last().is_some_and(|d| d == p) {
+                    emptied.pop();
+                    if fs::remove_dir(p).is_ok()
+                        && let Some(parent) = p.parent()
+                        && emptied.last().is_none_or(|d| d != parent)
+                    {
+                        emptied.push(parent.to_path_buf());
+                    }
+                }
             } else if !keep.contains(p) {
                 fs::remove_file(p)?;
+                if let Some(parent) = p.parent()
+                    && emptied.last().is_none_or(|d| d != parent)
+                {
+                    emptied.push(parent.to_path_buf());
+                }
             }
-        }
-        for d in dirs {
-            // Only empty folders go; ignore "not empty".
-            let _ = fs::remove_dir(&d);
         }
         Ok(())
     }
@@ -164,32 +184,41 @@ impl Sink for Staging {
     fn emit(&self, site_path: &str, bytes: &[u8]) -> io::Result<()> {
         let dest = file_for(&self.dir, site_path);
         // Same bytes already there (from the build before last): leave the file alone.
-        if let Ok(m) = fs::symlink_metadata(&dest)
-            && m.is_file()
-            && m.len() == bytes.len() as u64
-            && fs::read(&dest).is_ok_and(|old| old == bytes)
-        {
+        if !self.fresh && fs::read(&dest).is_ok_and(|old| old == bytes) {
             return Ok(());
         }
-        if let Some(parent) = dest.parent() {
-            match fs::create_dir_all(parent) {
-                Ok(()) => {}
-                Err(_) => {
-                    // A file where a folder must go (a page became a section): replace it.
-                    let mut p = parent.to_path_buf();
-                    while p.starts_with(&self.dir) && p != self.dir {
-                        if fs::symlink_metadata(&p).is_ok_and(|m| !m.is_dir()) {
-                            fs::remove_file(&p)?;
-                            break;
-                        }
-                        p.pop();
-                    }
-                    fs::create_dir_all(parent)?;
+        match fs::write(&dest, bytes) {
+            Ok(()) => Ok(()),
+            Err(e) if e.kind() == io::ErrorKind::NotFound => {
+                if let Some(parent) = dest.parent() {
+                    self.make_dirs(parent)?;
                 }
+                fs::write(&dest, bytes)
+            }
+            // A folder where the file must go (a section became a page): replace it.
+            Err(_) => {
+                remove_if_dir(&dest)?;
+                fs::write(&dest, bytes)
             }
         }
-        remove_if_dir(&dest)?;
-        fs::write(&dest, bytes)
+    }
+}
+
+impl Staging {
+    fn make_dirs(&self, dir: &Path) -> io::Result<()> {
+        if fs::create_dir_all(dir).is_ok() {
+            return Ok(());
+        }
+        // A file where a folder must go (a page became a section): replace it.
+        let mut p = dir.to_path_buf();
+        while p.starts_with(&self.dir) && p != self.dir {
+            if fs::symlink_metadata(&p).is_ok_and(|m| !m.is_dir()) {
+                fs::remove_file(&p)?;
+                break;
+            }
+            p.pop();
+        }
+        fs::create_dir_all(dir)
     }
 }
 

@@ -269,7 +269,6 @@ pub fn load_page(
         summary,
         content: rendered.html,
         shortcodes: calls,
-        plain: rendered.plain,
         extra: b.extra.unwrap_or(serde_json::Value::Null),
         reading: b.reading,
         assets,

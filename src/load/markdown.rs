@@ -87,16 +87,35 @@ fn is_more_marker(h: &str) -> bool {
 /// and let the soft-break pass see whole words.
 fn merge_text(events: Vec<Event<'_>>) -> Vec<Event<'_>> {
     let mut out: Vec<Event> = Vec::with_capacity(events.len());
+    let mut pending: Option<String> = None;
+    let mut first: Option<CowStr> = None;
     for e in events {
-        if let Event::Text(t) = &e
-            && let Some(Event::Text(prev)) = out.last_mut()
-        {
-            let mut s = prev.to_string();
-            s.push_str(t);
-            *prev = CowStr::from(s);
-            continue;
+        match e {
+            Event::Text(t) => match (&mut pending, &first) {
+                (Some(buf), _) => buf.push_str(&t),
+                (None, Some(f)) => {
+                    let mut buf = String::with_capacity(f.len() + t.len() + 64);
+                    buf.push_str(f);
+                    buf.push_str(&t);
+                    pending = Some(buf);
+                    first = None;
+                }
+                (None, None) => first = Some(t),
+            },
+            other => {
+                if let Some(buf) = pending.take() {
+                    out.push(Event::Text(CowStr::from(buf)));
+                } else if let Some(f) = first.take() {
+                    out.push(Event::Text(f));
+                }
+                out.push(other);
+            }
         }
-        out.push(e);
+    }
+    if let Some(buf) = pending {
+        out.push(Event::Text(CowStr::from(buf)));
+    } else if let Some(f) = first {
+        out.push(Event::Text(f));
     }
     out
 }
@@ -218,7 +237,15 @@ pub fn heading_slug(text: &str) -> String {
 
 /// Cuts plain text to about `max` characters, ending at a sentence end where one is near.
 pub fn summarize(plain: &str, max: usize) -> String {
-    let text: String = plain.split_whitespace().collect::<Vec<_>>().join(" ");
+    // Only the beginning can end up in the summary; long bodies are not walked whole.
+    let prefix = match plain
+        .char_indices()
+        .nth(max.saturating_mul(2).saturating_add(64))
+    {
+        Some((i, _)) => &plain[..i],
+        None => plain,
+    };
+    let text: String = prefix.split_whitespace().collect::<Vec<_>>().join(" ");
     let text = collapse_cjk_spaces(&text);
     let chars: Vec<char> = text.chars().collect();
     if chars.len() <= max {

@@ -11,10 +11,14 @@ pub fn decode(bytes: &[u8]) -> Result<String, String> {
     let bytes = bytes.strip_prefix(&[0xEF, 0xBB, 0xBF]).unwrap_or(bytes);
     match std::str::from_utf8(bytes) {
         Ok(s) => {
-            if s.contains('\0') {
+            if bytes.contains(&0) {
                 return Err("the file contains NUL bytes: it looks like a binary file or UTF-16 without a BOM; re-save it as \"UTF-8\"".into());
             }
-            Ok(s.replace("\r\n", "\n").replace('\r', "\n"))
+            if bytes.contains(&b'\r') {
+                Ok(s.replace("\r\n", "\n").replace('\r', "\n"))
+            } else {
+                Ok(s.to_string())
+            }
         }
         Err(e) => {
             let (gbk, _, had_errors) = encoding_rs::GBK.decode(bytes);

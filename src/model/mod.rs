@@ -260,8 +260,6 @@ pub struct Page {
     /// Rendered body; shortcodes are markers until the render stage.
     pub content: String,
     pub shortcodes: Vec<ShortcodeCall>,
-    /// Plain text of the body, for search.
-    pub plain: String,
     pub extra: serde_json::Value,
     pub reading: Reading,
     /// Files of a page bundle, copied beside the page: (source, site path).

@@ -99,6 +99,7 @@ enum Job {
 
 pub struct Renderer<'a> {
     site: &'a Site,
+    views: ViewCx<'a>,
     tera: &'a Tera,
     theme: &'a Theme,
     global: Context,
@@ -142,6 +143,7 @@ impl<'a> Renderer<'a> {
         global.insert("site", &sv);
         Renderer {
             site,
+            views: ViewCx::new(site),
             tera,
             theme,
             global,
@@ -203,7 +205,7 @@ impl<'a> Renderer<'a> {
         let written: Vec<String> = jobs
             .par_iter()
             .filter_map(|job| match self.render_job(job) {
-                Ok((path, html)) => match sink.emit(&path, html.as_bytes()) {
+                Ok((path, html)) => match sink.emit(&path, &html) {
                     Ok(()) => Some(path),
                     Err(e) => {
                         problems
@@ -223,16 +225,17 @@ impl<'a> Renderer<'a> {
         written
     }
 
-    fn render(&self, template: &str, ctx: &Context, what: &str) -> Result<String, Diagnostic> {
-        let mut full = self.global.clone();
-        full.extend(ctx.clone());
-        self.tera.render(template, &full).map_err(|e| {
+    /// Renders straight into bytes: pages go to disk as they are, with no UTF-8 re-check.
+    fn render(&self, template: &str, ctx: &Context, what: &str) -> Result<Vec<u8>, Diagnostic> {
+        let mut out = Vec::with_capacity(32 * 1024);
+        self.tera.render_to(template, ctx, &mut out).map_err(|e| {
             template_error(
                 self.theme,
                 &e,
                 &format!("cannot render {what} with {template}"),
             )
-        })
+        })?;
+        Ok(out)
     }
 
     fn intro(&self, section: &str, ctx: &mut Context) -> Result<(), Diagnostic> {
@@ -250,11 +253,11 @@ impl<'a> Renderer<'a> {
         Ok(())
     }
 
-    fn render_job(&self, job: &Job) -> Result<(String, String), Diagnostic> {
+    fn render_job(&self, job: &Job) -> Result<(String, Vec<u8>), Diagnostic> {
         let s = self.site;
         let c = &s.config;
         let per = c.paginate;
-        let mut ctx = Context::new();
+        let mut ctx = self.global.clone();
         match job {
             Job::Home => {
                 self.intro("", &mut ctx)?;
@@ -280,7 +283,7 @@ impl<'a> Renderer<'a> {
                 );
                 ctx.insert(
                     "latest_stories",
-                    &cards(s, &s.stories[..s.stories.len().min(6)]),
+                    &cards(&self.views, &s.stories[..s.stories.len().min(6)]),
                 );
                 let featured: Vec<usize> = s
                     .exhibitions
@@ -290,9 +293,9 @@ impl<'a> Renderer<'a> {
                         |&i| matches!(&s.pages[i].details, Details::Exhibition(e) if e.featured),
                     )
                     .collect();
-                ctx.insert("featured_exhibitions", &cards(s, &featured));
-                ctx.insert("collections", &cards(s, &s.collections));
-                ctx.insert("associations", &cards(s, &s.associations));
+                ctx.insert("featured_exhibitions", &cards(&self.views, &featured));
+                ctx.insert("collections", &cards(&self.views, &s.collections));
+                ctx.insert("associations", &cards(&self.views, &s.associations));
                 ctx.insert("current_path", &c.url("/"));
                 Ok((
                     "/".into(),
@@ -330,7 +333,7 @@ impl<'a> Renderer<'a> {
                     });
                     if let Some(g) = groups.last_mut() {
                         g.profiles.push(HallEntry {
-                            card: card(s, i),
+                            card: card(&self.views, i),
                             anchor,
                         });
                     }
@@ -367,7 +370,7 @@ impl<'a> Renderer<'a> {
                 ctx.insert("section_name", kind.title());
                 ctx.insert(
                     "items",
-                    &cards(s, &all[start..(start + per).min(all.len())]),
+                    &cards(&self.views, &all[start..(start + per).min(all.len())]),
                 );
                 ctx.insert("paginator", &paginator(s, &base, *n, total, per, all.len()));
                 let path = pager_path(&base, *n);
@@ -393,7 +396,7 @@ impl<'a> Renderer<'a> {
                 };
                 let html =
                     self.expand_shortcodes(&p.content, &p.shortcodes, Some(*i), &p.source)?;
-                ctx.insert("page", &page_view(s, *i));
+                ctx.insert("page", &page_view(&self.views, *i));
                 ctx.insert_value("content", Value::safe_string(&html));
                 ctx.insert("current_path", &c.url(&p.path));
                 Ok((p.path.clone(), self.render(template, &ctx, &p.source)?))
@@ -409,7 +412,7 @@ impl<'a> Renderer<'a> {
                     .collect();
                 ctx.insert("section", section);
                 ctx.insert("section_name", section);
-                ctx.insert("items", &cards(s, &children));
+                ctx.insert("items", &cards(&self.views, &children));
                 ctx.insert(
                     "paginator",
                     &paginator(s, &prefix, 1, 1, per, children.len()),
@@ -457,8 +460,8 @@ impl<'a> Renderer<'a> {
                     },
                 );
                 ctx.insert("term", &self.term_view(t.key, term));
-                ctx.insert("profiles", &cards(s, &profiles));
-                ctx.insert("stories", &cards(s, &stories));
+                ctx.insert("profiles", &cards(&self.views, &profiles));
+                ctx.insert("stories", &cards(&self.views, &stories));
                 ctx.insert(
                     "paginator",
                     &paginator(s, &term.path, *n, total, per, term.pages.len()),
@@ -529,12 +532,12 @@ impl<'a> Renderer<'a> {
         let s = self.site;
         let mut out = html.to_string();
         for (n, call) in calls.iter().enumerate() {
-            let mut ctx = Context::new();
+            let mut ctx = self.global.clone();
             ctx.insert("args", &call.args);
             ctx.insert("image", &call.image);
             ctx.insert("video", &call.video);
             let target = page.and_then(|p| s.links[p].shortcode_targets.get(n).copied().flatten());
-            ctx.insert("profile", &target.map(|t| card(s, t)));
+            ctx.insert("profile", &target.map(|t| card(&self.views, t)));
             let gallery: Vec<&crate::model::Image> = match page.map(|p| &s.pages[p].details) {
                 Some(Details::Profile(p)) => p.gallery.iter().collect(),
                 Some(Details::Story(st)) => st.gallery.iter().collect(),
@@ -548,11 +551,12 @@ impl<'a> Renderer<'a> {
                 // Unresolved, a draft, or unknown: already reported at load or link time.
                 String::new()
             } else {
-                self.render(
-                    &format!("shortcodes/{}.html", call.name),
+                let bytes = self.render(
+                    &template,
                     &ctx,
                     &format!("{source} (shortcode {})", call.name),
-                )?
+                )?;
+                String::from_utf8_lossy(&bytes).into_owned()
             };
             out = out.replacen(&shortcode::marker(n), rendered.trim(), 1);
         }
@@ -578,9 +582,8 @@ struct HomeFigures<'a> {
 }
 
 #[derive(Serialize)]
-struct HallEntry<'a> {
-    #[serde(flatten)]
-    card: Card<'a>,
+struct HallEntry {
+    card: Value,
     anchor: Option<String>,
 }
 
@@ -588,7 +591,7 @@ struct HallEntry<'a> {
 struct HallGroup<'a> {
     level: &'a str,
     url: Option<String>,
-    profiles: Vec<HallEntry<'a>>,
+    profiles: Vec<HallEntry>,
 }
 
 #[derive(Serialize)]

@@ -4,6 +4,7 @@
 use crate::link::Site;
 use crate::model::*;
 use serde::Serialize;
+use tera::Value;
 
 /// A link to another page, with what a card shows about it.
 #[derive(Serialize)]
@@ -32,7 +33,8 @@ pub struct Card<'a> {
     pub location: Option<&'a str>,
 }
 
-pub fn card(site: &Site, i: usize) -> Card<'_> {
+/// Builds the card of page `i`; the renderer does this once per page (see [`ViewCx`]).
+pub fn build_card(site: &Site, i: usize) -> Card<'_> {
     let p = &site.pages[i];
     let c = &site.config;
     let mut card = Card {
@@ -89,8 +91,30 @@ pub fn card(site: &Site, i: usize) -> Card<'_> {
     card
 }
 
-pub fn cards<'a>(site: &'a Site, ids: &[usize]) -> Vec<Card<'a>> {
-    ids.iter().map(|&i| card(site, i)).collect()
+/// What views need: the site, and every page's card built once as a Tera value, so
+/// the thousands of lists that mention a page clone it instead of building it again.
+pub struct ViewCx<'a> {
+    pub site: &'a Site,
+    pub cards: Vec<Value>,
+}
+
+impl<'a> ViewCx<'a> {
+    pub fn new(site: &'a Site) -> ViewCx<'a> {
+        use rayon::prelude::*;
+        let cards = (0..site.pages.len())
+            .into_par_iter()
+            .map(|i| Value::from_serializable(&build_card(site, i)))
+            .collect();
+        ViewCx { site, cards }
+    }
+}
+
+pub fn card(v: &ViewCx, i: usize) -> Value {
+    v.cards[i].clone()
+}
+
+pub fn cards(v: &ViewCx, ids: &[usize]) -> Vec<Value> {
+    ids.iter().map(|&i| v.cards[i].clone()).collect()
 }
 
 /// A term as a link: `{name, url}`.
@@ -118,10 +142,10 @@ pub struct HonorView<'a> {
 }
 
 #[derive(Serialize)]
-pub struct NavView<'a> {
-    pub collection: Card<'a>,
-    pub prev: Option<Card<'a>>,
-    pub next: Option<Card<'a>>,
+pub struct NavView {
+    pub collection: Value,
+    pub prev: Option<Value>,
+    pub next: Option<Value>,
     pub position: usize,
     pub total: usize,
 }
@@ -130,7 +154,7 @@ pub struct NavView<'a> {
 pub struct ExhibitView<'a> {
     /// `profile`, `story`, `image` or `video`.
     pub kind: &'static str,
-    pub card: Option<Card<'a>>,
+    pub card: Option<Value>,
     pub image: Option<&'a Image>,
     pub video: Option<&'a Media>,
     pub caption: Option<&'a str>,
@@ -147,7 +171,7 @@ pub struct HallView<'a> {
 pub struct PartView<'a> {
     pub title: Option<&'a str>,
     pub date: Option<Date>,
-    pub stories: Vec<Card<'a>>,
+    pub stories: Vec<Value>,
 }
 
 /// Kind-specific fields of a page, next to the common ones in `page`.
@@ -171,8 +195,8 @@ pub struct Details<'a> {
     pub location: Option<&'a str>,
     pub cover: Option<&'a Image>,
     pub figures: Vec<&'a Figure>,
-    pub people: Vec<Card<'a>>,
-    pub navigation: Vec<NavView<'a>>,
+    pub people: Vec<Value>,
+    pub navigation: Vec<NavView>,
     // Exhibition
     pub featured: bool,
     pub halls: Vec<HallView<'a>>,
@@ -188,15 +212,15 @@ pub struct Details<'a> {
     pub founded: Option<Date>,
     pub members: Option<&'a str>,
     pub logo: Option<&'a Image>,
-    pub parent: Option<Card<'a>>,
-    pub children: Vec<Card<'a>>,
+    pub parent: Option<Value>,
+    pub children: Vec<Value>,
     pub profile_count: usize,
     // Backlinks
-    pub association: Option<Card<'a>>,
-    pub stories: Vec<Card<'a>>,
-    pub exhibitions: Vec<Card<'a>>,
-    pub collections: Vec<Card<'a>>,
-    pub profiles: Vec<Card<'a>>,
+    pub association: Option<Value>,
+    pub stories: Vec<Value>,
+    pub exhibitions: Vec<Value>,
+    pub collections: Vec<Value>,
+    pub profiles: Vec<Value>,
 }
 
 #[derive(Serialize)]
@@ -214,15 +238,16 @@ pub struct PageView<'a> {
     pub details: Details<'a>,
 }
 
-pub fn page_view(site: &Site, i: usize) -> PageView<'_> {
+pub fn page_view<'a>(v: &ViewCx<'a>, i: usize) -> PageView<'a> {
+    let site = v.site;
     let p = &site.pages[i];
     let l = &site.links[i];
     let c = &site.config;
     let mut d = Details {
-        association: l.association.map(|a| card(site, a)),
-        stories: cards(site, &l.stories),
-        exhibitions: cards(site, &l.exhibitions),
-        collections: cards(site, &l.collections),
+        association: l.association.map(|a| card(v, a)),
+        stories: cards(v, &l.stories),
+        exhibitions: cards(v, &l.exhibitions),
+        collections: cards(v, &l.collections),
         ..Default::default()
     };
     match &p.details {
@@ -273,14 +298,14 @@ pub fn page_view(site: &Site, i: usize) -> PageView<'_> {
                 .iter()
                 .filter_map(|t| term_link(site, "tags", t))
                 .collect();
-            d.people = cards(site, &l.people);
+            d.people = cards(v, &l.people);
             d.navigation = l
                 .collection_nav
                 .iter()
                 .map(|n| NavView {
-                    collection: card(site, n.collection),
-                    prev: n.prev.map(|x| card(site, x)),
-                    next: n.next.map(|x| card(site, x)),
+                    collection: card(v, n.collection),
+                    prev: n.prev.map(|x| card(v, x)),
+                    next: n.next.map(|x| card(v, x)),
                     position: n.position,
                     total: n.total,
                 })
@@ -310,14 +335,14 @@ pub fn page_view(site: &Site, i: usize) -> PageView<'_> {
                             Some(match x {
                                 Exhibit::Profile(_) => ExhibitView {
                                     kind: "profile",
-                                    card: Some(card(site, target?)),
+                                    card: Some(card(v, target?)),
                                     image: None,
                                     video: None,
                                     caption: None,
                                 },
                                 Exhibit::Story(_) => ExhibitView {
                                     kind: "story",
-                                    card: Some(card(site, target?)),
+                                    card: Some(card(v, target?)),
                                     image: None,
                                     video: None,
                                     caption: None,
@@ -358,7 +383,7 @@ pub fn page_view(site: &Site, i: usize) -> PageView<'_> {
                 .map(|(part, ids)| PartView {
                     title: part.title.as_deref(),
                     date: part.date,
-                    stories: cards(site, ids),
+                    stories: cards(v, ids),
                 })
                 .collect();
             d.story_count = l.parts.iter().map(Vec::len).sum();
@@ -376,9 +401,9 @@ pub fn page_view(site: &Site, i: usize) -> PageView<'_> {
                     url: String::new(),
                 })
             });
-            d.parent = l.parent.map(|x| card(site, x));
-            d.children = cards(site, &l.children);
-            d.profiles = cards(site, &l.profiles);
+            d.parent = l.parent.map(|x| card(v, x));
+            d.children = cards(v, &l.children);
+            d.profiles = cards(v, &l.profiles);
             d.profile_count = l.profiles.len();
         }
         crate::model::Details::Page(_) => {}
