@@ -94,7 +94,7 @@ pub fn build(opts: &BuildOptions) -> BuildReport {
         *t = Instant::now();
     };
     let mut t = Instant::now();
-    let theme = Theme::load(&opts.root, &config.theme, &mut diags);
+    let theme = Theme::load(&opts.root, &config.theme, &config.language, &mut diags);
     let loaded = load::load(&site_root, &config, &mut diags);
     stage("load", &mut t);
     let site = link::link(config, loaded, opts.drafts, &mut diags);

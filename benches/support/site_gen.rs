@@ -174,7 +174,7 @@ pub fn generate(dir: &Path, n: usize) -> std::io::Result<u64> {
             rng.below(100),
             rng.below(50)
         );
-        paragraphs(&mut rng, 6, 7, &mut t);
+        paragraphs(&mut rng, 7, 9, &mut t);
         write(&format!("content/profiles/{slug}.md"), &t)?;
         slugs.push(slug);
     }
@@ -198,7 +198,7 @@ pub fn generate(dir: &Path, n: usize) -> std::io::Result<u64> {
             rng.below(100),
             rng.below(5000)
         );
-        paragraphs(&mut rng, 12, 7, &mut t);
+        paragraphs(&mut rng, 16, 9, &mut t);
         write(&format!("content/stories/s{i}.md"), &t)?;
     }
     for c in 0..(stories / 50).max(1) {

@@ -367,7 +367,7 @@ fn flatten<'a>(nodes: Vec<Node<'a>>, out: &mut Vec<Event<'a>>) {
 #[cfg(test)]
 mod tests {
     fn html(md: &str) -> String {
-        super::super::markdown::render(md).html
+        super::super::markdown::render(md, "/").html
     }
 
     #[test]

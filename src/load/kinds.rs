@@ -227,7 +227,7 @@ pub fn load_page(
 
     let (expanded, sc_diags) = shortcode::expand(split.body, &rel, &text, split.body_first_line);
     cx.diags.extend(sc_diags);
-    let rendered = markdown::render(&expanded.markdown);
+    let rendered = markdown::render(&expanded.markdown, &config.base_path);
 
     let built = match kind {
         Kind::Profile => profile(&mut cx, &stem),
@@ -922,7 +922,7 @@ pub fn load_intro(
     };
     let (expanded, sc) = shortcode::expand(split.body, &rel, &text, split.body_first_line);
     diags.extend(sc);
-    let rendered = markdown::render(&expanded.markdown);
+    let rendered = markdown::render(&expanded.markdown, &config.base_path);
     let section = path
         .parent()
         .and_then(|p| p.strip_prefix(&site.content).ok())

@@ -36,7 +36,9 @@ pub fn is_cjk(c: char) -> bool {
         || matches!(c, '“' | '”' | '‘' | '’' | '—' | '…' | '·')
 }
 
-pub fn render(markdown: &str) -> Rendered {
+/// Renders a body. `base_path` (`/laomo/`) is put before site-absolute links and
+/// images (`/about/`), so they keep working when the site lives under a sub-path.
+pub fn render(markdown: &str, base_path: &str) -> Rendered {
     let events: Vec<(Event, Range<usize>)> = Parser::new_ext(markdown, options())
         .into_offset_iter()
         .collect();
@@ -44,6 +46,7 @@ pub fn render(markdown: &str) -> Rendered {
     let events = merge_text(events);
     let events = drop_cjk_soft_breaks(events);
     let events = heading_ids(events);
+    let events = with_base_path(events, base_path);
 
     let mut plain = String::new();
     let mut summary_before_more = None;
@@ -219,6 +222,46 @@ fn heading_ids(mut events: Vec<Event>) -> Vec<Event> {
     events
 }
 
+fn with_base_path<'a>(events: Vec<Event<'a>>, base: &str) -> Vec<Event<'a>> {
+    if base == "/" {
+        return events;
+    }
+    let fix = |url: CowStr<'a>| -> CowStr<'a> {
+        match url.strip_prefix('/') {
+            Some(rest) if !rest.starts_with('/') => CowStr::from(format!("{base}{rest}")),
+            _ => url,
+        }
+    };
+    events
+        .into_iter()
+        .map(|e| match e {
+            Event::Start(Tag::Link {
+                link_type,
+                dest_url,
+                title,
+                id,
+            }) => Event::Start(Tag::Link {
+                link_type,
+                dest_url: fix(dest_url),
+                title,
+                id,
+            }),
+            Event::Start(Tag::Image {
+                link_type,
+                dest_url,
+                title,
+                id,
+            }) => Event::Start(Tag::Image {
+                link_type,
+                dest_url: fix(dest_url),
+                title,
+                id,
+            }),
+            other => other,
+        })
+        .collect()
+}
+
 /// Keeps letters (any script) and digits, lowercases ASCII, joins words with `-`.
 pub fn heading_slug(text: &str) -> String {
     let mut out = String::new();
@@ -288,7 +331,7 @@ mod tests {
 
     #[test]
     fn soft_breaks_between_cjk_vanish() {
-        let r = render("劳模精神\n代代相传。\n2018 年\nLaomo 精神\n");
+        let r = render("劳模精神\n代代相传。\n2018 年\nLaomo 精神\n", "/");
         assert!(
             r.html
                 .contains("<p>劳模精神代代相传。\n2018 年\nLaomo 精神</p>"),
@@ -299,7 +342,7 @@ mod tests {
 
     #[test]
     fn emphasis_next_to_cjk_punctuation() {
-        let r = render("弘扬**“劳模”**精神，他是**全国劳模。**后来\n");
+        let r = render("弘扬**“劳模”**精神，他是**全国劳模。**后来\n", "/");
         assert!(
             r.html.contains("弘扬<strong>“劳模”</strong>精神"),
             "{}",
@@ -314,7 +357,7 @@ mod tests {
 
     #[test]
     fn chinese_heading_ids_are_kept_and_deduplicated() {
-        let r = render("## 先进事迹\n\n## 先进事迹\n\n## Hello World\n");
+        let r = render("## 先进事迹\n\n## 先进事迹\n\n## Hello World\n", "/");
         assert!(r.html.contains("<h2 id=\"先进事迹\">"), "{}", r.html);
         assert!(r.html.contains("<h2 id=\"先进事迹-1\">"), "{}", r.html);
         assert!(r.html.contains("<h2 id=\"hello-world\">"), "{}", r.html);
@@ -334,8 +377,20 @@ mod tests {
     }
 
     #[test]
+    fn site_absolute_links_get_the_base_path() {
+        let r = render(
+            "[关于](/about/) [外部](https://a.cn/) [锚](#x) ![图](/photos/a.jpg)\n",
+            "/laomo/",
+        );
+        assert!(r.html.contains("href=\"/laomo/about/\""), "{}", r.html);
+        assert!(r.html.contains("href=\"https://a.cn/\""), "{}", r.html);
+        assert!(r.html.contains("href=\"#x\""), "{}", r.html);
+        assert!(r.html.contains("src=\"/laomo/photos/a.jpg\""), "{}", r.html);
+    }
+
+    #[test]
     fn more_marker_cuts_summary() {
-        let r = render("引言部分。\n\n<!-- more -->\n\n正文。\n");
+        let r = render("引言部分。\n\n<!-- more -->\n\n正文。\n", "/");
         assert_eq!(r.summary_before_more.as_deref(), Some("引言部分。"));
     }
 }

@@ -132,7 +132,7 @@ impl<'a> Renderer<'a> {
                 .iter()
                 .filter(|t| !t.terms.is_empty())
                 .map(|t| TermLink {
-                    name: t.name.to_string(),
+                    name: label(theme, &format!("taxonomy.{}", t.key), t.name),
                     url: c.url(&t.path),
                 })
                 .collect(),
@@ -141,6 +141,7 @@ impl<'a> Renderer<'a> {
         };
         let mut global = Context::new();
         global.insert("site", &sv);
+        global.insert("t", &theme.strings);
         Renderer {
             site,
             views: ViewCx::new(site),
@@ -367,7 +368,14 @@ impl<'a> Renderer<'a> {
                 let start = ((n - 1) * per).min(all.len());
                 let base = format!("/{}/", kind.section());
                 ctx.insert("section", kind.section());
-                ctx.insert("section_name", kind.title());
+                ctx.insert(
+                    "section_name",
+                    &label(
+                        self.theme,
+                        &format!("section.{}", kind.section()),
+                        kind.title(),
+                    ),
+                );
                 ctx.insert(
                     "items",
                     &cards(&self.views, &all[start..(start + per).min(all.len())]),
@@ -429,7 +437,7 @@ impl<'a> Renderer<'a> {
                     "taxonomy",
                     &TaxonomyView {
                         key: t.key,
-                        name: t.name,
+                        name: label(self.theme, &format!("taxonomy.{}", t.key), t.name),
                         url: c.url(&t.path),
                     },
                 );
@@ -455,7 +463,7 @@ impl<'a> Renderer<'a> {
                     "taxonomy",
                     &TaxonomyView {
                         key: t.key,
-                        name: t.name,
+                        name: label(self.theme, &format!("taxonomy.{}", t.key), t.name),
                         url: c.url(&t.path),
                     },
                 );
@@ -501,7 +509,7 @@ impl<'a> Renderer<'a> {
                 let t = self.site.taxonomies.iter().find(|t| t.key == *key)?;
                 Some(FilterView {
                     key: t.key,
-                    name: t.name,
+                    name: label(self.theme, &format!("taxonomy.{}", t.key), t.name),
                     terms: t
                         .terms
                         .iter()
@@ -564,6 +572,15 @@ impl<'a> Renderer<'a> {
     }
 }
 
+/// A UI string from the theme's strings file, or the built-in default.
+fn label(theme: &Theme, key: &str, default: &str) -> String {
+    theme
+        .strings
+        .get(key)
+        .cloned()
+        .unwrap_or_else(|| default.to_string())
+}
+
 #[derive(Serialize)]
 struct LevelCount<'a> {
     level: &'a str,
@@ -603,7 +620,7 @@ struct InitialLink {
 #[derive(Serialize)]
 struct TaxonomyView {
     key: &'static str,
-    name: &'static str,
+    name: String,
     url: String,
 }
 
@@ -619,6 +636,6 @@ struct TermView {
 #[derive(Serialize)]
 struct FilterView {
     key: &'static str,
-    name: &'static str,
+    name: String,
     terms: Vec<TermView>,
 }

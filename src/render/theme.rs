@@ -17,6 +17,8 @@ pub enum ThemeFile {
 pub struct Theme {
     /// Template name -> (source text, where it came from for messages).
     pub templates: BTreeMap<String, (String, String)>,
+    /// UI strings of the site's language (`i18n/zh-CN.yaml`), site overrides applied.
+    pub strings: BTreeMap<String, String>,
     /// Site path (`/css/site.css`) -> file.
     pub static_files: BTreeMap<String, ThemeFile>,
 }
@@ -55,8 +57,10 @@ fn disk_files(dir: &Path) -> Vec<(String, PathBuf)> {
 }
 
 impl Theme {
-    pub fn load(root: &Path, name: &str, diags: &mut Diagnostics) -> Theme {
+    pub fn load(root: &Path, name: &str, language: &str, diags: &mut Diagnostics) -> Theme {
         let mut templates = BTreeMap::new();
+        let mut strings = BTreeMap::new();
+        let i18n = format!("i18n/{language}.yaml");
         let mut static_files = BTreeMap::new();
         let mut files = Vec::new();
         embedded_files(&SHOWCASE, &mut files);
@@ -81,6 +85,14 @@ impl Theme {
                 );
             } else if let Some(s) = path.strip_prefix("static/") {
                 static_files.insert(format!("/{s}"), ThemeFile::Embedded(f.contents()));
+            } else if path == i18n || (path == "i18n/zh-CN.yaml" && strings.is_empty()) {
+                let text = String::from_utf8_lossy(f.contents());
+                read_strings(
+                    &text,
+                    &format!("(built-in showcase) {path}"),
+                    &mut strings,
+                    diags,
+                );
             }
         }
         let mut overlay = |dir: PathBuf, label: String| {
@@ -107,9 +119,41 @@ impl Theme {
         for (rel, path) in disk_files(&theme_dir.join("static")) {
             static_files.insert(format!("/{rel}"), ThemeFile::Disk(path));
         }
+        for (dir, label) in [
+            (theme_dir.join(&i18n), format!("themes/{name}/{i18n}")),
+            (root.join(&i18n), i18n.clone()),
+        ] {
+            if let Ok(bytes) = std::fs::read(&dir) {
+                match crate::load::source::decode(&bytes) {
+                    Ok(text) => read_strings(&text, &label, &mut strings, diags),
+                    Err(e) => diags.push(Diagnostic::error(e).in_file(label)),
+                }
+            }
+        }
         Theme {
             templates,
+            strings,
             static_files,
         }
+    }
+}
+
+/// Reads a flat `key: text` YAML file of UI strings over `into`.
+fn read_strings(
+    text: &str,
+    file: &str,
+    into: &mut BTreeMap<String, String>,
+    diags: &mut Diagnostics,
+) {
+    let src = crate::yaml::YamlSource {
+        file,
+        file_text: text,
+        yaml: text,
+        first_line: 0,
+        what: "a strings file",
+    };
+    match src.parse::<BTreeMap<String, crate::yaml::Scalar>>(&[]) {
+        Ok(map) => into.extend(map.into_iter().map(|(k, v)| (k, v.as_text()))),
+        Err(d) => diags.push(d),
     }
 }
