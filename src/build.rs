@@ -7,7 +7,7 @@ use crate::link::{self, Site};
 use crate::load::{self, SiteRoot};
 use crate::render::{self, Sink, feeds, theme::Theme};
 use crate::write::{self, Staging};
-use std::collections::HashSet;
+use std::collections::{BTreeMap, HashSet};
 use std::path::{Path, PathBuf};
 use std::time::{Duration, Instant};
 
@@ -106,7 +106,12 @@ pub fn build(opts: &BuildOptions) -> BuildReport {
     if diags.has_errors() && opts.write {
         return finish(report, diags);
     }
-    let renderer = render::Renderer::new(&site, &tera, &theme);
+    let photos = crate::imageproc::process(&site, &site_root.root, &mut diags);
+    stage("photos", &mut t);
+    if diags.has_errors() && opts.write {
+        return finish(report, diags);
+    }
+    let renderer = render::Renderer::new(&site, &photos, &tera, &theme);
     if !opts.write {
         renderer.render_all(&write::Discard, &mut diags);
         return finish(report, diags);
@@ -123,7 +128,7 @@ pub fn build(opts: &BuildOptions) -> BuildReport {
     };
     let mut paths = renderer.render_all(&staging, &mut diags);
     stage("render", &mut t);
-    if let Err(e) = write_extras(&site, &site_root, &theme, &staging, &mut paths) {
+    if let Err(e) = write_extras(&site, &photos, &site_root, &theme, &staging, &mut paths) {
         diags.push(Diagnostic::error(format!("cannot write the site: {e}")));
     }
     stage("extras", &mut t);
@@ -150,6 +155,7 @@ pub fn build(opts: &BuildOptions) -> BuildReport {
 /// Feeds, static files, theme files, page bundles and photos.
 fn write_extras(
     site: &Site,
+    photos: &crate::imageproc::Photos,
     root: &SiteRoot,
     theme: &Theme,
     staging: &Staging,
@@ -164,15 +170,19 @@ fn write_extras(
     staging.emit("/robots.txt", feeds::robots(site).as_bytes())?;
     paths.push("/robots.txt".into());
 
-    let mut copies: Vec<(PathBuf, String)> = Vec::new();
+    // Every file to publish by its site path; later entries win: built-in theme files,
+    // then the site's theme folder, then the site's static/, then pages' own files.
+    enum From<'a> {
+        Bytes(&'a [u8]),
+        File(PathBuf),
+    }
+    let mut files: BTreeMap<String, From> = BTreeMap::new();
     for (site_path, f) in &theme.static_files {
-        match f {
-            render::theme::ThemeFile::Embedded(bytes) => {
-                staging.emit(site_path, bytes)?;
-                paths.push(site_path.clone());
-            }
-            render::theme::ThemeFile::Disk(p) => copies.push((p.clone(), site_path.clone())),
-        }
+        let from = match f {
+            render::theme::ThemeFile::Embedded(bytes) => From::Bytes(bytes),
+            render::theme::ThemeFile::Disk(p) => From::File(p.clone()),
+        };
+        files.insert(site_path.clone(), from);
     }
     if root.static_dir.is_dir() {
         for e in walkdir::WalkDir::new(&root.static_dir)
@@ -185,43 +195,67 @@ fn write_extras(
                 continue;
             }
             if let Ok(rel) = e.path().strip_prefix(&root.static_dir) {
-                copies.push((
-                    e.path().to_path_buf(),
+                files.insert(
                     format!("/{}", rel.to_string_lossy().replace('\\', "/")),
-                ));
+                    From::File(e.path().to_path_buf()),
+                );
             }
         }
     }
+    let mut own: Vec<(PathBuf, String)> = Vec::new();
+    for intro in site.intros.values() {
+        for img in intro
+            .shortcodes
+            .iter()
+            .filter_map(|c| c.image.as_ref())
+            .chain(intro.inline_images.iter().flatten())
+        {
+            own.extend(photos.outputs(img));
+        }
+    }
     for p in &site.pages {
-        copies.extend(p.assets.iter().cloned());
-        for img in p.images() {
-            copies.push((img.source.clone(), img.output.clone()));
+        own.extend(p.assets.iter().cloned());
+        // Photos are published only as the pipeline's resized, metadata-free files.
+        for img in p
+            .images()
+            .into_iter()
+            .chain(p.shortcodes.iter().filter_map(|c| c.image.as_ref()))
+            .chain(p.inline_images.iter().flatten())
+        {
+            own.extend(photos.outputs(img));
         }
         for call in &p.shortcodes {
-            if let Some(i) = &call.image {
-                copies.push((i.source.clone(), i.output.clone()));
-            }
             if let Some(v) = &call.video {
-                copies.push((v.source.clone(), v.output.clone()));
+                own.push((v.source.clone(), v.output.clone()));
             }
         }
         if let crate::model::Details::Exhibition(e) = &p.details {
             for h in &e.halls {
                 for x in &h.exhibits {
                     if let crate::model::Exhibit::Video { video, .. } = x {
-                        copies.push((video.source.clone(), video.output.clone()));
+                        own.push((video.source.clone(), video.output.clone()));
                     }
                 }
             }
         }
     }
-    copies.sort();
-    copies.dedup();
+    own.sort();
+    for (src, dest) in own {
+        files.insert(dest, From::File(src));
+    }
+    // A rendered page is never replaced by a file of the same name.
+    let rendered: HashSet<PathBuf> = paths
+        .iter()
+        .map(|p| write::file_for(Path::new("/"), p))
+        .collect();
+    files.retain(|dest, _| !rendered.contains(&write::file_for(Path::new("/"), dest)));
     use rayon::prelude::*;
-    copies
-        .par_iter()
-        .try_for_each(|(src, dest)| staging.copy(src, dest))?;
-    paths.extend(copies.into_iter().map(|(_, d)| d));
+    let list: Vec<(&String, &From)> = files.iter().collect();
+    list.par_iter().try_for_each(|(dest, from)| match from {
+        From::Bytes(b) => staging.emit(dest, b),
+        From::File(src) => staging.copy(src, dest),
+    })?;
+    paths.extend(files.into_keys());
     Ok(())
 }
 

@@ -11,6 +11,7 @@
 pub mod build;
 pub mod config;
 pub mod diagnostic;
+pub mod imageproc;
 pub mod link;
 pub mod load;
 pub mod model;

@@ -58,6 +58,8 @@ pub struct Site {
     pub pages: Vec<Page>,
     pub links: Vec<PageLinks>,
     pub intros: HashMap<String, SectionIntro>,
+    /// The profile cards of each intro's `profile` shortcodes, by section.
+    pub intro_targets: HashMap<String, Vec<Option<usize>>>,
     /// Profiles by honor rank, then pinyin.
     pub hall_of_fame: Vec<usize>,
     pub level_groups: Vec<LevelGroup>,
@@ -206,25 +208,17 @@ pub fn link(config: Config, loaded: Loaded, drafts: bool, diags: &mut Diagnostic
         links[i].shortcode_targets = p
             .shortcodes
             .iter()
-            .map(|call| {
-                if call.name != "profile" {
-                    return None;
-                }
-                let slug = call
-                    .args
-                    .get("slug")
-                    .map(|a| a.as_text())
-                    .unwrap_or_default();
-                let r = Reference {
-                    kind: Kind::Profile,
-                    slug,
-                    position: Some(call.position),
-                    source_line: Some(call.source_line.clone()),
-                    field: "profile shortcode",
-                };
-                resolve(&r, diags)
-            })
+            .map(|call| resolve_profile_call(&resolver, from, call, diags))
             .collect();
+    }
+    let mut intro_targets = HashMap::new();
+    for intro in &loaded.intros {
+        let targets: Vec<Option<usize>> = intro
+            .shortcodes
+            .iter()
+            .map(|call| resolve_profile_call(&resolver, &intro.source, call, diags))
+            .collect();
+        intro_targets.insert(intro.section.clone(), targets);
     }
 
     check_parent_cycles(&pages, &links, diags);
@@ -390,6 +384,7 @@ pub fn link(config: Config, loaded: Loaded, drafts: bool, diags: &mut Diagnostic
         pages,
         links,
         intros,
+        intro_targets,
         hall_of_fame: hall,
         level_groups,
         stories,
@@ -457,6 +452,30 @@ impl Resolver<'_> {
         diags.push(d);
         None
     }
+}
+
+/// The profile a `{{ profile(slug=…) }}` shortcode shows, if it is one.
+fn resolve_profile_call(
+    resolver: &Resolver,
+    from: &str,
+    call: &crate::load::shortcode::ShortcodeCall,
+    diags: &mut Diagnostics,
+) -> Option<usize> {
+    if call.name != "profile" {
+        return None;
+    }
+    let r = Reference {
+        kind: Kind::Profile,
+        slug: call
+            .args
+            .get("slug")
+            .map(|a| a.as_text())
+            .unwrap_or_default(),
+        position: Some(call.position),
+        source_line: Some(call.source_line.clone()),
+        field: "profile shortcode",
+    };
+    resolver.resolve(from, &r, diags)
 }
 
 fn check_parent_cycles(pages: &[Page], links: &[PageLinks], diags: &mut Diagnostics) {

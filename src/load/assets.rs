@@ -6,6 +6,11 @@ use crate::model::{Image, Media};
 use std::path::{Component, Path, PathBuf};
 
 pub const IMAGE_EXTENSIONS: &[&str] = &["jpg", "jpeg", "png", "gif", "webp"];
+/// Files that are photos whatever laomo can do with them: never copied as they are,
+/// since they may carry GPS positions and camera serials.
+pub const PHOTO_EXTENSIONS: &[&str] = &[
+    "jpg", "jpeg", "png", "gif", "webp", "heic", "heif", "avif", "tif", "tiff", "bmp",
+];
 
 /// Where a referenced file is, and the site path it will be published at.
 pub struct Resolved {
@@ -197,6 +202,7 @@ pub fn image(
         caption,
         output: r.output,
         source: r.source,
+        origin: Default::default(),
     })
 }
 

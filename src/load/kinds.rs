@@ -86,7 +86,17 @@ impl FileCx<'_> {
             alt,
             caption,
         ) {
-            Ok(i) => Some(i),
+            Ok(mut i) => {
+                let position = self.yaml.position_of(sp);
+                i.origin = ImageOrigin {
+                    page: self.rel.clone(),
+                    field: field.to_string(),
+                    source_line: position
+                        .and_then(|p| self.text.lines().nth(p.line - 1).map(str::to_string)),
+                    position,
+                };
+                Some(i)
+            }
             Err((msg, hint)) => {
                 self.err(sp, format!("`{field}`: {msg}"), hint);
                 None
@@ -242,6 +252,12 @@ pub fn load_page(
     };
     let mut calls = expanded.calls;
     resolve_shortcode_files(&mut cx, &mut calls, &b.details);
+    let inline_images = resolve_inline_images(
+        &mut cx,
+        &rendered,
+        &expanded.markdown,
+        split.body_first_line,
+    );
 
     let summary = b
         .summary
@@ -269,6 +285,7 @@ pub fn load_page(
         summary,
         content: rendered.html,
         shortcodes: calls,
+        inline_images,
         extra: b.extra.unwrap_or(serde_json::Value::Null),
         reading: b.reading,
         assets,
@@ -806,7 +823,7 @@ fn resolve_shortcode_files(cx: &mut FileCx, calls: &mut [ShortcodeCall], details
                     alt,
                     caption,
                 ) {
-                    Ok(i) => call.image = Some(i),
+                    Ok(i) => call.image = Some(with_origin(i, &cx.rel, "figure", call)),
                     Err((m, h)) => cx.diags.push(at(format!("figure: {m}"), h)),
                 }
             }
@@ -830,7 +847,7 @@ fn resolve_shortcode_files(cx: &mut FileCx, calls: &mut [ShortcodeCall], details
                         None,
                         None,
                     ) {
-                        Ok(i) => call.image = Some(i),
+                        Ok(i) => call.image = Some(with_origin(i, &cx.rel, "video poster", call)),
                         Err((m, h)) => cx.diags.push(at(format!("video poster: {m}"), h)),
                     }
                 }
@@ -853,7 +870,120 @@ fn resolve_shortcode_files(cx: &mut FileCx, calls: &mut [ShortcodeCall], details
     }
 }
 
-/// A bundle's other files are published beside the page (photos, attachments).
+/// Photos placed with Markdown image syntax go through the photo pipeline too.
+fn resolve_inline_images(
+    cx: &mut FileCx,
+    rendered: &markdown::Rendered,
+    markdown: &str,
+    first_line: usize,
+) -> Vec<Option<Image>> {
+    let (images, remote) = (&rendered.images, &rendered.remote_images);
+    let mut out = Vec::new();
+    for (url, offset) in remote {
+        let line = first_line
+            + markdown[..(*offset).min(markdown.len())]
+                .matches('\n')
+                .count()
+            + 1;
+        let column = cx
+            .text
+            .lines()
+            .nth(line - 1)
+            .and_then(|l| l.find(url.as_str()))
+            .map(|b| b + 1)
+            .unwrap_or(1);
+        let d = Diagnostic::error(format!("the image `{url}` is on another host"))
+            .in_file(&cx.rel)
+            .at(Position::new(line, column))
+            .spanning(url.chars().count())
+            .hint("nothing on the site may load from another host: save the photo in the page's folder and write its name")
+            .with_source(cx.text);
+        cx.diags.push(d);
+    }
+    for (url, offset) in images {
+        let line = first_line
+            + markdown[..(*offset).min(markdown.len())]
+                .matches('\n')
+                .count()
+            + 1;
+        let column = cx
+            .text
+            .lines()
+            .nth(line - 1)
+            .and_then(|l| l.find(url.as_str()))
+            .map(|b| b + 1)
+            .unwrap_or(1);
+        let position = Position::new(line, column);
+        let decoded = percent_decode(url);
+        match assets::image(
+            cx.site,
+            &cx.config.base_path,
+            cx.dir,
+            &cx.path,
+            &decoded,
+            None,
+            None,
+        ) {
+            Ok(mut i) => {
+                i.origin = ImageOrigin {
+                    page: cx.rel.clone(),
+                    field: "Markdown image".into(),
+                    position: Some(position),
+                    source_line: cx.text.lines().nth(line - 1).map(str::to_string),
+                };
+                out.push(Some(i));
+            }
+            Err((m, h)) => {
+                let d = Diagnostic::error(format!("image `{url}`: {m}"))
+                    .in_file(&cx.rel)
+                    .at(position)
+                    .spanning(url.chars().count())
+                    .hint(h)
+                    .with_source(cx.text);
+                cx.diags.push(d);
+                // Keep numbering aligned with the HTML markers.
+                out.push(None);
+            }
+        }
+    }
+    out
+}
+
+/// `%E5%9B%BE.jpg` → `图.jpg`: Markdown URLs may be percent-encoded.
+fn percent_decode(s: &str) -> String {
+    let bytes = s.as_bytes();
+    let mut out = Vec::with_capacity(bytes.len());
+    let mut i = 0;
+    while i < bytes.len() {
+        if bytes[i] == b'%'
+            && i + 2 < bytes.len()
+            && let Ok(b) = u8::from_str_radix(
+                std::str::from_utf8(&bytes[i + 1..i + 3]).unwrap_or("zz"),
+                16,
+            )
+        {
+            out.push(b);
+            i += 3;
+        } else {
+            out.push(bytes[i]);
+            i += 1;
+        }
+    }
+    String::from_utf8(out).unwrap_or_else(|_| s.to_string())
+}
+
+fn with_origin(mut i: Image, page: &str, field: &str, call: &ShortcodeCall) -> Image {
+    i.origin = ImageOrigin {
+        page: page.to_string(),
+        field: field.to_string(),
+        position: Some(call.position),
+        source_line: Some(call.source_line.clone()),
+    };
+    i
+}
+
+/// A bundle's other files are published beside the page (attachments). Photos are
+/// not: they are published only resized and stripped of metadata (GPS, camera serials).
 fn bundle_assets(
     site: &SiteRoot,
     dir: &Path,
@@ -870,7 +1000,10 @@ fn bundle_assets(
             continue;
         }
         let name = e.file_name().to_string_lossy().to_lowercase();
-        if name.ends_with(".md") {
+        let is_photo = name
+            .rsplit_once('.')
+            .is_some_and(|(_, ext)| assets::PHOTO_EXTENSIONS.contains(&ext));
+        if name.ends_with(".md") || is_photo {
             continue;
         }
         match e.path().canonicalize() {
@@ -908,21 +1041,6 @@ pub fn load_intro(
             return (None, vec![d]);
         }
     };
-    let yaml = YamlSource {
-        file: &rel,
-        file_text: &text,
-        yaml: split.front_matter.unwrap_or(""),
-        first_line: split.yaml_first_line,
-        what: "an _index.md page",
-    };
-    let mut diags = Vec::new();
-    let fm: PageFm = match yaml.parse(PAGE_KEYS) {
-        Ok(f) => f,
-        Err(d) => return (None, vec![d]),
-    };
-    let (expanded, sc) = shortcode::expand(split.body, &rel, &text, split.body_first_line);
-    diags.extend(sc);
-    let rendered = markdown::render(&expanded.markdown, &config.base_path);
     let section = path
         .parent()
         .and_then(|p| p.strip_prefix(&site.content).ok())
@@ -933,7 +1051,48 @@ pub fn load_intro(
                 .join("/")
         })
         .unwrap_or_default();
-    let _ = config;
+    let dir = path.parent().unwrap_or(&site.content).to_path_buf();
+    let rel_for_yaml = rel.clone();
+    let mut cx = FileCx {
+        site,
+        config,
+        rel: rel.clone(),
+        text: &text,
+        yaml: YamlSource {
+            file: &rel_for_yaml,
+            file_text: &text,
+            yaml: split.front_matter.unwrap_or(""),
+            first_line: split.yaml_first_line,
+            what: "an _index.md page",
+        },
+        dir: &dir,
+        path: if section.is_empty() {
+            "/".to_string()
+        } else {
+            format!("/{section}/")
+        },
+        diags: Vec::new(),
+    };
+    let fm: PageFm = match cx.yaml.parse(PAGE_KEYS) {
+        Ok(f) => f,
+        Err(d) => return (None, vec![d]),
+    };
+    let (expanded, sc) = shortcode::expand(split.body, &rel, &text, split.body_first_line);
+    cx.diags.extend(sc);
+    let rendered = markdown::render(&expanded.markdown, &config.base_path);
+    let mut calls = expanded.calls;
+    resolve_shortcode_files(
+        &mut cx,
+        &mut calls,
+        &Details::Page(PlainPage { menu_order: None }),
+    );
+    let inline_images = resolve_inline_images(
+        &mut cx,
+        &rendered,
+        &expanded.markdown,
+        split.body_first_line,
+    );
+    let diags = std::mem::take(&mut cx.diags);
     (
         Some(SectionIntro {
             section,
@@ -941,7 +1100,8 @@ pub fn load_intro(
             title: fm.title,
             summary: fm.summary,
             content: rendered.html,
-            shortcodes: expanded.calls,
+            shortcodes: calls,
+            inline_images,
             extra: fm.extra.unwrap_or(serde_json::Value::Null),
         }),
         diags,

@@ -13,6 +13,11 @@ use std::ops::Range;
 
 pub struct Rendered {
     pub html: String,
+    /// Local photos of `![alt](photo.jpg)`, with their byte offset in the Markdown;
+    /// the HTML refers to photo N as `laomo-img:N`.
+    pub images: Vec<(String, usize)>,
+    /// Images on other hosts, which the site may not load (with their byte offset).
+    pub remote_images: Vec<(String, usize)>,
     /// Plain text before `<!-- more -->`, if the body has that marker.
     pub summary_before_more: Option<String>,
     /// Plain text of the whole body (paragraphs, headings, lists), for summaries and search.
@@ -42,27 +47,39 @@ pub fn render(markdown: &str, base_path: &str) -> Rendered {
     let events: Vec<(Event, Range<usize>)> = Parser::new_ext(markdown, options())
         .into_offset_iter()
         .collect();
+    let image_offsets: Vec<usize> = events
+        .iter()
+        .filter(|(e, _)| matches!(e, Event::Start(Tag::Image { .. })))
+        .map(|(_, r)| r.start)
+        .collect();
     let events = super::emphasis::resolve(events, markdown);
     let events = merge_text(events);
     let events = drop_cjk_soft_breaks(events);
     let events = heading_ids(events);
+    let (events, images, remote_images) = local_images(events, &image_offsets);
     let events = with_base_path(events, base_path);
 
+    // Plain text for summaries: paragraphs and lists, not headings, code or tables.
     let mut plain = String::new();
     let mut summary_before_more = None;
-    let mut in_code = false;
+    let mut skip = 0usize;
     for e in &events {
         match e {
-            Event::Text(t) if !in_code => plain.push_str(t),
-            Event::Code(t) => plain.push_str(t),
-            Event::Start(Tag::CodeBlock(_)) => in_code = true,
-            Event::End(TagEnd::CodeBlock) => in_code = false,
-            Event::SoftBreak => plain.push(' '),
-            Event::HardBreak
-            | Event::End(
-                TagEnd::Paragraph | TagEnd::Heading(_) | TagEnd::Item | TagEnd::TableCell,
-            ) if !plain.ends_with('\n') => {
-                plain.push('\n');
+            Event::Text(t) | Event::Code(t) if skip == 0 => plain.push_str(t),
+            Event::Start(
+                Tag::CodeBlock(_)
+                | Tag::Heading { .. }
+                | Tag::Table(_)
+                | Tag::FootnoteDefinition(_),
+            ) => skip += 1,
+            Event::End(
+                TagEnd::CodeBlock | TagEnd::Heading(_) | TagEnd::Table | TagEnd::FootnoteDefinition,
+            ) => skip = skip.saturating_sub(1),
+            Event::SoftBreak if skip == 0 => plain.push(' '),
+            Event::HardBreak | Event::End(TagEnd::Paragraph | TagEnd::Item)
+                if !plain.ends_with('\n') =>
+            {
+                plain.push('\n')
             }
             Event::Html(h) | Event::InlineHtml(h)
                 if is_more_marker(h) && summary_before_more.is_none() =>
@@ -76,6 +93,8 @@ pub fn render(markdown: &str, base_path: &str) -> Rendered {
     html::push_html(&mut out, events.into_iter());
     Rendered {
         html: out,
+        images,
+        remote_images,
         summary_before_more,
         plain,
     }
@@ -220,6 +239,63 @@ fn heading_ids(mut events: Vec<Event>) -> Vec<Event> {
         i += 1;
     }
     events
+}
+
+/// Whether an image URL names a file of the site (not another host, not data).
+pub fn is_local_image(url: &str) -> bool {
+    let lower = url.to_ascii_lowercase();
+    !(lower.contains("://")
+        || lower.starts_with("//")
+        || lower.starts_with("data:")
+        || lower.starts_with('#'))
+        && lower
+            .rsplit_once('.')
+            .is_some_and(|(_, ext)| super::assets::PHOTO_EXTENSIONS.contains(&ext))
+}
+
+type Found = Vec<(String, usize)>;
+
+fn local_images<'a>(events: Vec<Event<'a>>, offsets: &[usize]) -> (Vec<Event<'a>>, Found, Found) {
+    let mut images = Vec::new();
+    let mut remote = Vec::new();
+    let mut nth = 0;
+    let events = events
+        .into_iter()
+        .map(|e| match e {
+            Event::Start(Tag::Image {
+                link_type,
+                dest_url,
+                title,
+                id,
+            }) => {
+                let offset = offsets.get(nth).copied().unwrap_or(0);
+                nth += 1;
+                let lower = dest_url.to_ascii_lowercase();
+                if lower.contains("://") || lower.starts_with("//") {
+                    remote.push((dest_url.to_string(), offset));
+                }
+                if is_local_image(&dest_url) {
+                    let n = images.len();
+                    images.push((dest_url.to_string(), offset));
+                    Event::Start(Tag::Image {
+                        link_type,
+                        dest_url: CowStr::from(format!("laomo-img:{n}")),
+                        title,
+                        id,
+                    })
+                } else {
+                    Event::Start(Tag::Image {
+                        link_type,
+                        dest_url,
+                        title,
+                        id,
+                    })
+                }
+            }
+            other => other,
+        })
+        .collect();
+    (events, images, remote)
 }
 
 fn with_base_path<'a>(events: Vec<Event<'a>>, base: &str) -> Vec<Event<'a>> {
@@ -385,7 +461,8 @@ mod tests {
         assert!(r.html.contains("href=\"/laomo/about/\""), "{}", r.html);
         assert!(r.html.contains("href=\"https://a.cn/\""), "{}", r.html);
         assert!(r.html.contains("href=\"#x\""), "{}", r.html);
-        assert!(r.html.contains("src=\"/laomo/photos/a.jpg\""), "{}", r.html);
+        assert!(r.html.contains("src=\"laomo-img:0\""), "{}", r.html);
+        assert_eq!(r.images[0].0, "/photos/a.jpg");
     }
 
     #[test]

@@ -96,6 +96,19 @@ pub struct Image {
     pub output: String,
     #[serde(skip)]
     pub source: PathBuf,
+    /// Where the editor named this photo, for messages from the photo pipeline.
+    #[serde(skip)]
+    pub origin: ImageOrigin,
+}
+
+#[derive(Debug, Clone, Default)]
+pub struct ImageOrigin {
+    /// Site-relative source file of the page.
+    pub page: String,
+    /// The front-matter key or shortcode, e.g. `portrait`, `gallery`, `figure`.
+    pub field: String,
+    pub position: Option<Position>,
+    pub source_line: Option<String>,
 }
 
 /// A media file other than a photo (video), copied as is.
@@ -260,6 +273,9 @@ pub struct Page {
     /// Rendered body; shortcodes are markers until the render stage.
     pub content: String,
     pub shortcodes: Vec<ShortcodeCall>,
+    /// Photos placed with Markdown `![alt](photo.jpg)`; the HTML refers to them as
+    /// `laomo-img:N` until the render stage puts in the resized files.
+    pub inline_images: Vec<Option<Image>>,
     pub extra: serde_json::Value,
     pub reading: Reading,
     /// Files of a page bundle, copied beside the page: (source, site path).
@@ -333,5 +349,6 @@ pub struct SectionIntro {
     pub summary: Option<String>,
     pub content: String,
     pub shortcodes: Vec<ShortcodeCall>,
+    pub inline_images: Vec<Option<Image>>,
     pub extra: serde_json::Value,
 }

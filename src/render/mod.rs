@@ -106,7 +106,12 @@ pub struct Renderer<'a> {
 }
 
 impl<'a> Renderer<'a> {
-    pub fn new(site: &'a Site, tera: &'a Tera, theme: &'a Theme) -> Renderer<'a> {
+    pub fn new(
+        site: &'a Site,
+        photos: &'a crate::imageproc::Photos,
+        tera: &'a Tera,
+        theme: &'a Theme,
+    ) -> Renderer<'a> {
         let c = &site.config;
         let menu = c
             .menu
@@ -144,7 +149,7 @@ impl<'a> Renderer<'a> {
         global.insert("t", &theme.strings);
         Renderer {
             site,
-            views: ViewCx::new(site),
+            views: ViewCx::new(site, photos),
             tera,
             theme,
             global,
@@ -241,8 +246,18 @@ impl<'a> Renderer<'a> {
 
     fn intro(&self, section: &str, ctx: &mut Context) -> Result<(), Diagnostic> {
         if let Some(intro) = self.site.intros.get(section) {
-            let html =
-                self.expand_shortcodes(&intro.content, &intro.shortcodes, None, &intro.source)?;
+            let html = self.expand_shortcodes(
+                &intro.content,
+                &intro.shortcodes,
+                &intro.inline_images,
+                self.site
+                    .intro_targets
+                    .get(section)
+                    .map(Vec::as_slice)
+                    .unwrap_or(&[]),
+                None,
+                &intro.source,
+            )?;
             ctx.insert("intro_title", &intro.title);
             ctx.insert("intro_summary", &intro.summary);
             ctx.insert_value("intro", Value::safe_string(&html));
@@ -402,8 +417,14 @@ impl<'a> Renderer<'a> {
                     Kind::Association => "association.html",
                     Kind::Page => "page.html",
                 };
-                let html =
-                    self.expand_shortcodes(&p.content, &p.shortcodes, Some(*i), &p.source)?;
+                let html = self.expand_shortcodes(
+                    &p.content,
+                    &p.shortcodes,
+                    &p.inline_images,
+                    &s.links[*i].shortcode_targets,
+                    Some(*i),
+                    &p.source,
+                )?;
                 ctx.insert("page", &page_view(&self.views, *i));
                 ctx.insert_value("content", Value::safe_string(&html));
                 ctx.insert("current_path", &c.url(&p.path));
@@ -531,24 +552,46 @@ impl<'a> Renderer<'a> {
         &self,
         html: &str,
         calls: &[shortcode::ShortcodeCall],
+        inline: &[Option<crate::model::Image>],
+        targets: &[Option<usize>],
         page: Option<usize>,
         source: &str,
     ) -> Result<String, Diagnostic> {
-        if calls.is_empty() {
+        if calls.is_empty() && inline.is_empty() {
             return Ok(html.to_string());
         }
         let s = self.site;
         let mut out = html.to_string();
+        // Markdown photos: the resized files, with their size so the page does not shift.
+        for (n, img) in inline.iter().enumerate() {
+            let Some(img) = img else { continue };
+            let v = self.views.image(img);
+            let attrs = format!(
+                "src=\"{}\" srcset=\"{}\" sizes=\"{}\"{} loading=\"lazy\" decoding=\"async\"",
+                v.src,
+                v.srcset,
+                v.sizes,
+                match (v.width, v.height) {
+                    (Some(w), Some(h)) => format!(" width=\"{w}\" height=\"{h}\""),
+                    _ => String::new(),
+                }
+            );
+            out = out.replacen(&format!("src=\"laomo-img:{n}\""), &attrs, 1);
+        }
         for (n, call) in calls.iter().enumerate() {
             let mut ctx = self.global.clone();
             ctx.insert("args", &call.args);
-            ctx.insert("image", &call.image);
+            ctx.insert("image", &call.image.as_ref().map(|i| self.views.image(i)));
             ctx.insert("video", &call.video);
-            let target = page.and_then(|p| s.links[p].shortcode_targets.get(n).copied().flatten());
+            let target = targets.get(n).copied().flatten();
             ctx.insert("profile", &target.map(|t| card(&self.views, t)));
-            let gallery: Vec<&crate::model::Image> = match page.map(|p| &s.pages[p].details) {
-                Some(Details::Profile(p)) => p.gallery.iter().collect(),
-                Some(Details::Story(st)) => st.gallery.iter().collect(),
+            let gallery: Vec<view::ImageView> = match page.map(|p| &s.pages[p].details) {
+                Some(Details::Profile(p)) => {
+                    p.gallery.iter().map(|i| self.views.image(i)).collect()
+                }
+                Some(Details::Story(st)) => {
+                    st.gallery.iter().map(|i| self.views.image(i)).collect()
+                }
                 _ => Vec::new(),
             };
             ctx.insert("gallery", &gallery);

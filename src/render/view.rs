@@ -1,7 +1,10 @@
 //! What templates see. Each view borrows from the `Site`; docs/templates.md lists
 //! every field, so theme authors never have to read this file.
 
+use crate::imageproc::encode::Format;
+use crate::imageproc::{Photos, Processed, Variant, variant_path};
 use crate::link::Site;
+use crate::load::assets::url_path;
 use crate::model::*;
 use serde::Serialize;
 use tera::Value;
@@ -16,7 +19,7 @@ pub struct Card<'a> {
     pub summary: &'a str,
     pub date: Option<Date>,
     /// Portrait, cover or logo.
-    pub image: Option<&'a Image>,
+    pub image: Option<ImageView>,
     /// Profiles: the highest honor, its level, the region, the pinyin initial.
     pub honor: Option<&'a str>,
     pub level: Option<&'a str>,
@@ -34,7 +37,7 @@ pub struct Card<'a> {
 }
 
 /// Builds the card of page `i`; the renderer does this once per page (see [`ViewCx`]).
-pub fn build_card(site: &Site, i: usize) -> Card<'_> {
+pub fn build_card<'a>(site: &'a Site, photos: &Photos, i: usize) -> Card<'a> {
     let p = &site.pages[i];
     let c = &site.config;
     let mut card = Card {
@@ -59,7 +62,7 @@ pub fn build_card(site: &Site, i: usize) -> Card<'_> {
     };
     match &p.details {
         crate::model::Details::Profile(pr) => {
-            card.image = pr.portrait.as_ref();
+            card.image = pr.portrait.as_ref().map(|x| image_view(site, photos, x));
             let top = pr.honors.first().and_then(|h| c.honors.get(h.honor));
             card.honor = top.map(|h| h.name.as_str());
             card.level = top.map(|h| h.level.as_str());
@@ -76,14 +79,22 @@ pub fn build_card(site: &Site, i: usize) -> Card<'_> {
                 .collect();
         }
         crate::model::Details::Story(s) => {
-            card.image = s.cover.as_ref().or(s.gallery.first());
+            card.image = s
+                .cover
+                .as_ref()
+                .or(s.gallery.first())
+                .map(|x| image_view(site, photos, x));
             card.category = s.category.as_deref();
             card.location = s.location.as_deref();
         }
-        crate::model::Details::Exhibition(e) => card.image = e.cover.as_ref(),
-        crate::model::Details::Collection(col) => card.image = col.cover.as_ref(),
+        crate::model::Details::Exhibition(e) => {
+            card.image = e.cover.as_ref().map(|x| image_view(site, photos, x))
+        }
+        crate::model::Details::Collection(col) => {
+            card.image = col.cover.as_ref().map(|x| image_view(site, photos, x))
+        }
         crate::model::Details::Association(a) => {
-            card.image = a.logo.as_ref();
+            card.image = a.logo.as_ref().map(|x| image_view(site, photos, x));
             card.region = a.region.as_deref();
         }
         crate::model::Details::Page(_) => {}
@@ -95,17 +106,119 @@ pub fn build_card(site: &Site, i: usize) -> Card<'_> {
 /// the thousands of lists that mention a page clone it instead of building it again.
 pub struct ViewCx<'a> {
     pub site: &'a Site,
+    pub photos: &'a Photos,
     pub cards: Vec<Value>,
 }
 
 impl<'a> ViewCx<'a> {
-    pub fn new(site: &'a Site) -> ViewCx<'a> {
+    pub fn new(site: &'a Site, photos: &'a Photos) -> ViewCx<'a> {
         use rayon::prelude::*;
         let cards = (0..site.pages.len())
             .into_par_iter()
-            .map(|i| Value::from_serializable(&build_card(site, i)))
+            .map(|i| Value::from_serializable(&build_card(site, photos, i)))
             .collect();
-        ViewCx { site, cards }
+        ViewCx {
+            site,
+            photos,
+            cards,
+        }
+    }
+
+    pub fn image(&self, img: &Image) -> ImageView {
+        image_view(self.site, self.photos, img)
+    }
+}
+
+/// A set of files of one photo at several widths, for `srcset`.
+#[derive(Serialize, Clone, Debug)]
+pub struct Sources {
+    /// The file to use as `src`: the widest up to 960 pixels.
+    pub src: String,
+    pub width: u32,
+    pub height: u32,
+    /// `a-480.jpg 480w, a-960.jpg 960w` in the fallback format (JPEG, or PNG when transparent).
+    pub srcset: String,
+    /// The same widths as WebP.
+    pub webp_srcset: String,
+    /// MIME type of `src`.
+    pub mime: &'static str,
+}
+
+/// A photo as templates see it: resized files, their size, and text for people.
+#[derive(Serialize, Clone, Debug)]
+pub struct ImageView {
+    pub src: String,
+    pub width: Option<u32>,
+    pub height: Option<u32>,
+    pub srcset: String,
+    pub webp_srcset: String,
+    pub mime: &'static str,
+    /// A reasonable default for `sizes`: full width on phones, the text column on screens.
+    pub sizes: &'static str,
+    pub alt: String,
+    pub caption: Option<String>,
+    /// Average colour, `#rrggbb`, as a placeholder while the photo loads.
+    pub color: Option<String>,
+    /// Square crop (portraits only), for cards.
+    pub square: Option<Sources>,
+}
+
+fn sources(site: &Site, img: &Image, p: &Processed, crop: &str) -> Option<Sources> {
+    let mut all: Vec<&Variant> = p.meta.variants.iter().filter(|v| v.crop == crop).collect();
+    all.sort_by_key(|v| v.width);
+    let fallback: Vec<&Variant> = all
+        .iter()
+        .filter(|v| v.format != Format::Webp)
+        .copied()
+        .collect();
+    let webp: Vec<&Variant> = all
+        .iter()
+        .filter(|v| v.format == Format::Webp)
+        .copied()
+        .collect();
+    let url = |v: &Variant| url_path(&site.config.url(&variant_path(img, p, v)));
+    let set = |vs: &[&Variant]| {
+        vs.iter()
+            .map(|v| format!("{} {}w", url(v), v.width))
+            .collect::<Vec<_>>()
+            .join(", ")
+    };
+    let main = fallback
+        .iter()
+        .rev()
+        .find(|v| v.width <= 960)
+        .or(fallback.first())?;
+    Some(Sources {
+        src: url(main),
+        width: main.width,
+        height: main.height,
+        srcset: set(&fallback),
+        webp_srcset: set(&webp),
+        mime: main.format.mime(),
+    })
+}
+
+pub fn image_view(site: &Site, photos: &Photos, img: &Image) -> ImageView {
+    let processed = photos.get(img);
+    let whole = processed.and_then(|p| sources(site, img, p, ""));
+    ImageView {
+        src: whole
+            .as_ref()
+            .map(|w| w.src.clone())
+            .unwrap_or_else(|| img.src.clone()),
+        width: whole.as_ref().map(|w| w.width).or(img.width),
+        height: whole.as_ref().map(|w| w.height).or(img.height),
+        srcset: whole.as_ref().map(|w| w.srcset.clone()).unwrap_or_default(),
+        webp_srcset: whole
+            .as_ref()
+            .map(|w| w.webp_srcset.clone())
+            .unwrap_or_default(),
+        mime: whole.as_ref().map(|w| w.mime).unwrap_or("image/jpeg"),
+        sizes: "(max-width: 48rem) 100vw, 42rem",
+        alt: img.alt.clone(),
+        caption: img.caption.clone(),
+        color: processed.map(|p| p.meta.color.clone()),
+        square: processed.and_then(|p| sources(site, img, p, "sq")),
     }
 }
 
@@ -155,7 +268,7 @@ pub struct ExhibitView<'a> {
     /// `profile`, `story`, `image` or `video`.
     pub kind: &'static str,
     pub card: Option<Value>,
-    pub image: Option<&'a Image>,
+    pub image: Option<ImageView>,
     pub video: Option<&'a Media>,
     pub caption: Option<&'a str>,
 }
@@ -185,15 +298,15 @@ pub struct Details<'a> {
     pub occupation: Option<&'a str>,
     pub industry: Option<TermLink>,
     pub era: Option<TermLink>,
-    pub portrait: Option<&'a Image>,
-    pub gallery: Vec<&'a Image>,
+    pub portrait: Option<ImageView>,
+    pub gallery: Vec<ImageView>,
     pub tags: Vec<TermLink>,
     // Story
     pub end_date: Option<Date>,
     pub date_note: Option<&'a str>,
     pub category: Option<TermLink>,
     pub location: Option<&'a str>,
-    pub cover: Option<&'a Image>,
+    pub cover: Option<ImageView>,
     pub figures: Vec<&'a Figure>,
     pub people: Vec<Value>,
     pub navigation: Vec<NavView>,
@@ -211,7 +324,7 @@ pub struct Details<'a> {
     pub association_kind: Option<&'a str>,
     pub founded: Option<Date>,
     pub members: Option<&'a str>,
-    pub logo: Option<&'a Image>,
+    pub logo: Option<ImageView>,
     pub parent: Option<Value>,
     pub children: Vec<Value>,
     pub profile_count: usize,
@@ -274,8 +387,8 @@ pub fn page_view<'a>(v: &ViewCx<'a>, i: usize) -> PageView<'a> {
                 .as_deref()
                 .and_then(|x| term_link(site, "industries", x));
             d.era = pr.era.as_deref().and_then(|x| term_link(site, "eras", x));
-            d.portrait = pr.portrait.as_ref();
-            d.gallery = pr.gallery.iter().collect();
+            d.portrait = pr.portrait.as_ref().map(|x| v.image(x));
+            d.gallery = pr.gallery.iter().map(|x| v.image(x)).collect();
             d.tags = pr
                 .tags
                 .iter()
@@ -290,8 +403,8 @@ pub fn page_view<'a>(v: &ViewCx<'a>, i: usize) -> PageView<'a> {
                 .as_deref()
                 .and_then(|x| term_link(site, "categories", x));
             d.location = s.location.as_deref();
-            d.cover = s.cover.as_ref();
-            d.gallery = s.gallery.iter().collect();
+            d.cover = s.cover.as_ref().map(|x| v.image(x));
+            d.gallery = s.gallery.iter().map(|x| v.image(x)).collect();
             d.figures = s.figures.iter().collect();
             d.tags = s
                 .tags
@@ -313,7 +426,7 @@ pub fn page_view<'a>(v: &ViewCx<'a>, i: usize) -> PageView<'a> {
         }
         crate::model::Details::Exhibition(e) => {
             d.featured = e.featured;
-            d.cover = e.cover.as_ref();
+            d.cover = e.cover.as_ref().map(|x| v.image(x));
             d.halls = e
                 .halls
                 .iter()
@@ -350,7 +463,7 @@ pub fn page_view<'a>(v: &ViewCx<'a>, i: usize) -> PageView<'a> {
                                 Exhibit::Image(img) => ExhibitView {
                                     kind: "image",
                                     card: None,
-                                    image: Some(img),
+                                    image: Some(v.image(img)),
                                     video: None,
                                     caption: img.caption.as_deref(),
                                 },
@@ -361,7 +474,7 @@ pub fn page_view<'a>(v: &ViewCx<'a>, i: usize) -> PageView<'a> {
                                 } => ExhibitView {
                                     kind: "video",
                                     card: None,
-                                    image: poster.as_ref(),
+                                    image: poster.as_ref().map(|x| v.image(x)),
                                     video: Some(video),
                                     caption: caption.as_deref(),
                                 },
@@ -375,7 +488,7 @@ pub fn page_view<'a>(v: &ViewCx<'a>, i: usize) -> PageView<'a> {
             d.collection_kind = col.kind.as_deref();
             d.published = col.published;
             d.publisher = col.publisher.as_deref();
-            d.cover = col.cover.as_ref();
+            d.cover = col.cover.as_ref().map(|x| v.image(x));
             d.parts = col
                 .parts
                 .iter()
@@ -394,7 +507,7 @@ pub fn page_view<'a>(v: &ViewCx<'a>, i: usize) -> PageView<'a> {
             d.association_kind = a.kind.as_deref();
             d.founded = a.founded;
             d.members = a.members.as_deref();
-            d.logo = a.logo.as_ref();
+            d.logo = a.logo.as_ref().map(|x| v.image(x));
             d.region = a.region.as_deref().map(|r| {
                 term_link(site, "regions", r).unwrap_or(TermLink {
                     name: r.to_string(),

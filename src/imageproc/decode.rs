@@ -1,0 +1,242 @@
+//! Decoding an editor's photo into upright sRGB pixels, refusing what is not a photo
+//! or too large to decode safely.
+
+use image::metadata::Orientation;
+use image::{DynamicImage, ImageDecoder, ImageFormat, ImageReader, Limits};
+use std::io::Cursor;
+
+/// Why a file could not be used: what is wrong, and what the editor can do.
+pub struct DecodeError {
+    pub message: String,
+    pub hint: String,
+}
+
+fn err(message: impl Into<String>, hint: impl Into<String>) -> DecodeError {
+    DecodeError {
+        message: message.into(),
+        hint: hint.into(),
+    }
+}
+
+/// The format from the file's first bytes; the extension is not trusted.
+pub fn sniff(bytes: &[u8]) -> Result<ImageFormat, DecodeError> {
+    if bytes.is_empty() {
+        return Err(err(
+            "the file is empty (0 bytes)",
+            "copy the photo again from the camera or phone",
+        ));
+    }
+    if bytes.len() >= 12 && &bytes[4..8] == b"ftyp" {
+        let brand = String::from_utf8_lossy(&bytes[8..12]).to_string();
+        let kind = if brand.starts_with("avi") {
+            "AVIF"
+        } else if brand.starts_with("hei") || brand.starts_with("mif") || brand.starts_with("hev") {
+            "HEIC"
+        } else {
+            "a video or HEIF"
+        };
+        return Err(err(
+            format!("the file is {kind}, which laomo cannot publish"),
+            "export it as JPEG (on an iPhone: Settings › Camera › Formats › Most Compatible, or share it as JPEG)",
+        ));
+    }
+    match image::guess_format(bytes) {
+        Ok(f @ (ImageFormat::Jpeg | ImageFormat::Png | ImageFormat::Gif | ImageFormat::WebP)) => {
+            Ok(f)
+        }
+        Ok(other) => Err(err(
+            format!("the file is {other:?}, which laomo does not publish"),
+            "save it as JPEG (photos) or PNG (drawings, logos)",
+        )),
+        Err(_) => {
+            let looks_text = bytes
+                .iter()
+                .take(512)
+                .all(|b| b.is_ascii_graphic() || b.is_ascii_whitespace() || *b >= 0x80);
+            if looks_text {
+                Err(err(
+                    "the file is text, not a photo",
+                    "the file may have been renamed; use the original photo",
+                ))
+            } else {
+                Err(err(
+                    "the file is not a photo laomo can read (not JPEG, PNG, GIF or WebP)",
+                    "save it as JPEG or PNG",
+                ))
+            }
+        }
+    }
+}
+
+/// Pixel size as stored (before orientation), read from the header without decoding.
+pub fn stored_dimensions(bytes: &[u8], format: ImageFormat) -> Result<(u32, u32), DecodeError> {
+    ImageReader::with_format(Cursor::new(bytes), format)
+        .into_dimensions()
+        .map_err(|e| {
+            err(
+                format!("the file is damaged: {e}"),
+                "open it in a photo viewer; if it shows, save it again as JPEG",
+            )
+        })
+}
+
+fn swaps_axes(o: Orientation) -> bool {
+    matches!(
+        o,
+        Orientation::Rotate90
+            | Orientation::Rotate270
+            | Orientation::Rotate90FlipH
+            | Orientation::Rotate270FlipH
+    )
+}
+
+pub struct Decoded {
+    pub image: DynamicImage,
+    /// Width and height of the upright photo at full size (the decode may be smaller).
+    pub full_width: u32,
+    pub full_height: u32,
+}
+
+/// Decodes `bytes` upright, as 8-bit RGB or RGBA in sRGB. `want_width` is the widest
+/// output needed: JPEGs are decoded at the smallest 1/2, 1/4 or 1/8 scale that still
+/// covers it, which is most of the speed of a thumbnailer.
+pub fn decode(bytes: &[u8], max_pixels: u64, want_width: u32) -> Result<Decoded, DecodeError> {
+    let format = sniff(bytes)?;
+    let (w, h) = stored_dimensions(bytes, format)?;
+    let pixels = u64::from(w) * u64::from(h);
+    if pixels > max_pixels {
+        return Err(err(
+            format!(
+                "the photo is {w}×{h} pixels ({:.0} megapixels), more than the limit of {:.0} megapixels",
+                pixels as f64 / 1e6,
+                max_pixels as f64 / 1e6
+            ),
+            "resize it before adding it, or raise images.max_pixels in site.yaml if you trust the file",
+        ));
+    }
+    if format == ImageFormat::Jpeg
+        && let Some(d) = decode_jpeg_scaled(bytes, want_width)?
+    {
+        return Ok(d);
+    }
+    decode_generic(bytes, format, max_pixels)
+}
+
+fn damaged(e: impl std::fmt::Display) -> DecodeError {
+    err(
+        format!("the file is damaged or cut short: {e}"),
+        "open it in a photo viewer; if it shows, save it again as JPEG; otherwise copy it again",
+    )
+}
+
+/// JPEG at reduced scale with jpeg-decoder; None when no reduction applies (the
+/// general decoder is faster at full size) or for CMYK files.
+fn decode_jpeg_scaled(bytes: &[u8], want_width: u32) -> Result<Option<Decoded>, DecodeError> {
+    let mut d = jpeg_decoder::Decoder::new(bytes);
+    d.read_info().map_err(damaged)?;
+    let Some(info) = d.info() else {
+        return Ok(None);
+    };
+    if !matches!(
+        info.pixel_format,
+        jpeg_decoder::PixelFormat::RGB24 | jpeg_decoder::PixelFormat::L8
+    ) {
+        return Ok(None);
+    }
+    let orientation = d
+        .exif_data()
+        .and_then(Orientation::from_exif_chunk)
+        .unwrap_or(Orientation::NoTransforms);
+    let (sw, sh) = (u32::from(info.width), u32::from(info.height));
+    let upright_width = if swaps_axes(orientation) { sh } else { sw };
+    if want_width.saturating_mul(2) > upright_width {
+        return Ok(None);
+    }
+    let f = f64::from(want_width) / f64::from(upright_width);
+    let rw = ((f64::from(sw) * f).ceil() as u16).max(1);
+    let rh = ((f64::from(sh) * f).ceil() as u16).max(1);
+    let (ow, oh) = d.scale(rw, rh).map_err(damaged)?;
+    let data = d.decode().map_err(damaged)?;
+    let (ow, oh) = (u32::from(ow), u32::from(oh));
+    let mut image = match info.pixel_format {
+        jpeg_decoder::PixelFormat::L8 => image::GrayImage::from_raw(ow, oh, data)
+            .map(|g| DynamicImage::ImageRgb8(DynamicImage::ImageLuma8(g).to_rgb8())),
+        _ => image::RgbImage::from_raw(ow, oh, data).map(DynamicImage::ImageRgb8),
+    }
+    .ok_or_else(|| damaged("the decoded size does not match"))?;
+    if let Some(icc) = d.icc_profile() {
+        to_srgb(&mut image, &icc);
+    }
+    image.apply_orientation(orientation);
+    let (full_width, full_height) = if swaps_axes(orientation) {
+        (sh, sw)
+    } else {
+        (sw, sh)
+    };
+    Ok(Some(Decoded {
+        image,
+        full_width,
+        full_height,
+    }))
+}
+
+fn decode_generic(
+    bytes: &[u8],
+    format: ImageFormat,
+    max_pixels: u64,
+) -> Result<Decoded, DecodeError> {
+    let mut reader = ImageReader::with_format(Cursor::new(bytes), format);
+    let mut limits = Limits::default();
+    // Room for the decoded pixels at 16 bits per channel with alpha, plus slack.
+    limits.max_alloc = Some(max_pixels.saturating_mul(8).saturating_add(64 << 20));
+    reader.limits(limits);
+    let mut decoder = reader.into_decoder().map_err(damaged)?;
+    let orientation = decoder.orientation().unwrap_or(Orientation::NoTransforms);
+    let icc = decoder.icc_profile().ok().flatten();
+    let img = DynamicImage::from_decoder(decoder).map_err(damaged)?;
+    let mut image = if img.color().has_alpha() {
+        DynamicImage::ImageRgba8(img.to_rgba8())
+    } else {
+        DynamicImage::ImageRgb8(img.to_rgb8())
+    };
+    if let Some(icc) = icc {
+        to_srgb(&mut image, &icc);
+    }
+    image.apply_orientation(orientation);
+    let (full_width, full_height) = (image.width(), image.height());
+    Ok(Decoded {
+        image,
+        full_width,
+        full_height,
+    })
+}
+
+/// Converts pixels described by an embedded ICC profile (Display P3 from phones,
+/// Adobe RGB from cameras) to sRGB, which is what browsers assume for untagged images.
+fn to_srgb(image: &mut DynamicImage, icc: &[u8]) {
+    let Ok(src) = moxcms::ColorProfile::new_from_slice(icc) else {
+        return;
+    };
+    let dst = moxcms::ColorProfile::new_srgb();
+    let layout = match image {
+        DynamicImage::ImageRgb8(_) => moxcms::Layout::Rgb,
+        DynamicImage::ImageRgba8(_) => moxcms::Layout::Rgba,
+        _ => return,
+    };
+    // Only RGB profiles apply to RGB pixels (a CMYK profile was used by the decoder).
+    if src.color_space != moxcms::DataColorSpace::Rgb {
+        return;
+    }
+    let Ok(t) =
+        src.create_transform_8bit(layout, &dst, layout, moxcms::TransformOptions::default())
+    else {
+        return;
+    };
+    let buf: &mut [u8] = match image {
+        DynamicImage::ImageRgb8(b) => b.as_mut(),
+        DynamicImage::ImageRgba8(b) => b.as_mut(),
+        _ => return,
+    };
+    let copy = buf.to_vec();
+    let _ = t.transform(&copy, buf);
+}
