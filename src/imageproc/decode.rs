@@ -70,6 +70,10 @@ pub fn sniff(bytes: &[u8]) -> Result<ImageFormat, DecodeError> {
 
 /// Pixel size as stored (before orientation), read from the header without decoding.
 pub fn stored_dimensions(bytes: &[u8], format: ImageFormat) -> Result<(u32, u32), DecodeError> {
+    // The header alone: a decompression bomb is refused before any pixel is read.
+    if let Ok(s) = imagesize::blob_size(bytes) {
+        return Ok((s.width as u32, s.height as u32));
+    }
     ImageReader::with_format(Cursor::new(bytes), format)
         .into_dimensions()
         .map_err(|e| {
@@ -114,12 +118,48 @@ pub fn decode(bytes: &[u8], max_pixels: u64, want_width: u32) -> Result<Decoded,
             "resize it before adding it, or raise images.max_pixels in site.yaml if you trust the file",
         ));
     }
+    check_complete(bytes, format)?;
     if format == ImageFormat::Jpeg
         && let Some(d) = decode_jpeg_scaled(bytes, want_width)?
     {
         return Ok(d);
     }
     decode_generic(bytes, format, max_pixels)
+}
+
+/// Decoders fill a cut-off photo with grey rather than fail; a file that stops before
+/// its format's end marker was cut short in copying, and the editor should know.
+fn check_complete(bytes: &[u8], format: ImageFormat) -> Result<(), DecodeError> {
+    let trimmed = {
+        let end = bytes
+            .iter()
+            .rposition(|b| *b != 0 && *b != 0xFF)
+            .map_or(0, |i| i + 1);
+        &bytes[..end.min(bytes.len())]
+    };
+    let tail = &bytes[bytes.len().saturating_sub(64)..];
+    let complete = match format {
+        // FF D9 ends a JPEG; only padding may follow.
+        ImageFormat::Jpeg => {
+            tail.windows(2).any(|w| w == [0xFF, 0xD9]) || trimmed.ends_with(&[0xD9])
+        }
+        ImageFormat::Png => tail.windows(4).any(|w| w == b"IEND"),
+        ImageFormat::Gif => trimmed.ends_with(b";"),
+        ImageFormat::WebP => {
+            bytes.len() >= 8
+                && u32::from_le_bytes([bytes[4], bytes[5], bytes[6], bytes[7]]) as usize + 8
+                    <= bytes.len()
+        }
+        _ => true,
+    };
+    if complete {
+        Ok(())
+    } else {
+        Err(err(
+            "the file is cut short: it ends before the photo does",
+            "copy the photo again from the camera or phone; the copy was interrupted",
+        ))
+    }
 }
 
 fn damaged(e: impl std::fmt::Display) -> DecodeError {

@@ -168,25 +168,21 @@ pub fn image(
     caption: Option<String>,
 ) -> Result<Image, (String, String)> {
     let r = resolve(site, page_dir, page_path, written)?;
-    let ext = r
-        .source
-        .extension()
-        .map(|e| e.to_string_lossy().to_lowercase())
-        .unwrap_or_default();
-    if !IMAGE_EXTENSIONS.contains(&ext.as_str()) {
-        return Err((
-            format!("`{written}` is not a photo laomo can publish"),
-            format!("use a {} file", IMAGE_EXTENSIONS.join(", ")),
-        ));
+    // The first bytes say what the file is, whatever its name; the pipeline decodes it later.
+    let mut head = Vec::with_capacity(4096);
+    if let Ok(f) = std::fs::File::open(&r.source) {
+        use std::io::Read;
+        let _ = f.take(4096).read_to_end(&mut head);
+    }
+    if let Err(e) = crate::imageproc::decode::sniff(&head) {
+        return Err((format!("`{written}`: {}", e.message), e.hint));
     }
     let (width, height) = match imagesize::size(&r.source) {
         Ok(s) => (Some(s.width as u32), Some(s.height as u32)),
         Err(_) => {
             return Err((
-                format!(
-                    "`{written}` cannot be read as an image (the file is damaged or not really a {ext})"
-                ),
-                "open it in a photo viewer and save it again as JPEG or PNG".into(),
+                format!("`{written}` is damaged: its size cannot be read"),
+                "open it in a photo viewer; if it shows, save it again as JPEG, otherwise copy it again".into(),
             ));
         }
     };

@@ -1,0 +1,389 @@
+//! The photo pipeline on real and hostile files: what reaches public/, and the
+//! message an editor gets when a file cannot be used.
+
+mod common;
+use common::*;
+use image::{DynamicImage, ImageFormat, Rgb, RgbImage, Rgba, RgbaImage};
+use std::io::Cursor;
+
+fn encode(img: &DynamicImage, format: ImageFormat) -> Vec<u8> {
+    let mut out = Cursor::new(Vec::new());
+    img.write_to(&mut out, format).expect("encode");
+    out.into_inner()
+}
+
+/// A photo with a gradient so that resizing and colours are visible.
+fn photo(w: u32, h: u32) -> DynamicImage {
+    DynamicImage::ImageRgb8(RgbImage::from_fn(w, h, |x, y| {
+        Rgb([(x * 255 / w) as u8, (y * 255 / h) as u8, 128])
+    }))
+}
+
+/// Inserts an EXIF segment (orientation, plus a GPS-looking tag) and a comment after SOI.
+fn with_exif(jpeg: &[u8], orientation: u16) -> Vec<u8> {
+    let mut tiff: Vec<u8> = b"MM\0\x2a\0\0\0\x08".to_vec();
+    tiff.extend_from_slice(&2u16.to_be_bytes()); // two entries
+    tiff.extend_from_slice(&[0x01, 0x12, 0, 3, 0, 0, 0, 1]);
+    tiff.extend_from_slice(&orientation.to_be_bytes());
+    tiff.extend_from_slice(&[0, 0]);
+    // 0x010F Make, ASCII, pointing to "GPSLatitude-SECRET" stored after the IFD.
+    let text = b"GPSLatitude-SECRET\0";
+    let offset = (8 + 2 + 12 * 2 + 4) as u32;
+    tiff.extend_from_slice(&[0x01, 0x0F, 0, 2]);
+    tiff.extend_from_slice(&(text.len() as u32).to_be_bytes());
+    tiff.extend_from_slice(&offset.to_be_bytes());
+    tiff.extend_from_slice(&[0, 0, 0, 0]);
+    tiff.extend_from_slice(text);
+    let mut app1 = b"Exif\0\0".to_vec();
+    app1.extend_from_slice(&tiff);
+    let mut out = jpeg[..2].to_vec();
+    out.extend_from_slice(&[0xFF, 0xE1]);
+    out.extend_from_slice(&((app1.len() + 2) as u16).to_be_bytes());
+    out.extend_from_slice(&app1);
+    let comment = b"camera-serial-XYZ123";
+    out.extend_from_slice(&[0xFF, 0xFE]);
+    out.extend_from_slice(&((comment.len() + 2) as u16).to_be_bytes());
+    out.extend_from_slice(comment);
+    out.extend_from_slice(&jpeg[2..]);
+    out
+}
+
+fn crc32(data: &[u8]) -> u32 {
+    let mut crc = 0xFFFF_FFFFu32;
+    for b in data {
+        crc ^= u32::from(*b);
+        for _ in 0..8 {
+            crc = if crc & 1 != 0 {
+                (crc >> 1) ^ 0xEDB8_8320
+            } else {
+                crc >> 1
+            };
+        }
+    }
+    !crc
+}
+
+/// A tiny PNG whose header claims 100000×100000 pixels.
+fn bomb_png() -> Vec<u8> {
+    let mut png = b"\x89PNG\r\n\x1a\n".to_vec();
+    let mut ihdr = b"IHDR".to_vec();
+    ihdr.extend_from_slice(&100_000u32.to_be_bytes());
+    ihdr.extend_from_slice(&100_000u32.to_be_bytes());
+    ihdr.extend_from_slice(&[8, 2, 0, 0, 0]);
+    png.extend_from_slice(&13u32.to_be_bytes());
+    png.extend_from_slice(&ihdr);
+    png.extend_from_slice(&crc32(&ihdr).to_be_bytes());
+    png.extend_from_slice(&0u32.to_be_bytes());
+    png.extend_from_slice(b"IEND");
+    png.extend_from_slice(&crc32(b"IEND").to_be_bytes());
+    png
+}
+
+fn story_with_cover(cover: &str) -> String {
+    format!("---\ntitle: 植树\ndate: 2018\ncover: {cover}\n---\n正文。\n")
+}
+
+fn public_files(site: &Site, dir: &str) -> Vec<String> {
+    let mut v: Vec<String> = std::fs::read_dir(site.public().join(dir))
+        .map(|rd| {
+            rd.flatten()
+                .map(|e| e.file_name().to_string_lossy().to_string())
+                .collect()
+        })
+        .unwrap_or_default();
+    v.sort();
+    v
+}
+
+#[test]
+fn photos_are_resized_upright_and_stripped() {
+    let site = Site::new(&[("content/stories/s/index.md", &story_with_cover("cover.jpg"))]);
+    // Stored 1200×600 with orientation 6 (rotate 90°): upright it is 600×1200.
+    let jpeg = with_exif(&encode(&photo(1200, 600), ImageFormat::Jpeg), 6);
+    site.write_bytes("content/stories/s/cover.jpg", &jpeg);
+    site.write(
+        "site.yaml",
+        &SITE_YAML.replace(
+            "paginate: 2",
+            "paginate: 2\nimages: {widths: [300, 480, 960], quality: 80}",
+        ),
+    );
+    site.build_ok();
+    let files = public_files(&site, "stories/s");
+    assert!(
+        !files.contains(&"cover.jpg".to_string()),
+        "the original is never published: {files:?}"
+    );
+    let jpgs: Vec<&String> = files.iter().filter(|f| f.ends_with(".jpg")).collect();
+    let webps: Vec<&String> = files.iter().filter(|f| f.ends_with(".webp")).collect();
+    // 960 is wider than the upright photo (600): replaced by 600, never upscaled.
+    assert_eq!(jpgs.len(), 3, "{files:?}");
+    assert_eq!(webps.len(), 3, "{files:?}");
+    assert!(
+        files.iter().any(|f| f.ends_with("-600.jpg")) && !files.iter().any(|f| f.contains("-960.")),
+        "{files:?}"
+    );
+    for f in &files {
+        if f == "index.html" {
+            continue;
+        }
+        let bytes = std::fs::read(site.public().join("stories/s").join(f)).expect("read");
+        let text = String::from_utf8_lossy(&bytes);
+        assert!(
+            !text.contains("Exif")
+                && !text.contains("GPSLatitude")
+                && !text.contains("camera-serial"),
+            "metadata left in {f}"
+        );
+        let img = image::load_from_memory(&bytes).expect("decodes");
+        assert!(
+            img.height() > img.width(),
+            "{f} is not upright: {}×{}",
+            img.width(),
+            img.height()
+        );
+    }
+    let doc = site.html("/stories/s/");
+    let img = select(&doc, ".cover img");
+    let img = img.first().expect("cover img");
+    // src is the widest file up to 960 pixels: here the whole upright photo.
+    assert_eq!(img.value().attr("width"), Some("600"));
+    assert_eq!(img.value().attr("height"), Some("1200"));
+    assert!(
+        img.value()
+            .attr("srcset")
+            .is_some_and(|s| s.contains("300w") && s.contains("600w"))
+    );
+    assert!(
+        img.value()
+            .attr("style")
+            .is_some_and(|s| s.starts_with("background-color:#"))
+    );
+    assert_eq!(attrs(&doc, ".cover source", "type"), vec!["image/webp"]);
+}
+
+#[test]
+fn every_input_kind_works() {
+    let cmyk = {
+        let mut out = Vec::new();
+        let data: Vec<u8> = (0..64 * 48)
+            .flat_map(|i| [(i % 200) as u8, 30, 60, 10])
+            .collect();
+        jpeg_encoder::Encoder::new(&mut out, 85)
+            .encode(&data, 64, 48, jpeg_encoder::ColorType::Cmyk)
+            .expect("cmyk");
+        out
+    };
+    let gray = encode(
+        &DynamicImage::ImageLuma8(photo(64, 48).to_luma8()),
+        ImageFormat::Jpeg,
+    );
+    let alpha = encode(
+        &DynamicImage::ImageRgba8(RgbaImage::from_fn(64, 48, |x, _| {
+            Rgba([200, 10, 10, (x * 4) as u8])
+        })),
+        ImageFormat::Png,
+    );
+    let deep = encode(
+        &DynamicImage::ImageRgb16(photo(64, 48).to_rgb16()),
+        ImageFormat::Png,
+    );
+    let gif = encode(&photo(64, 48), ImageFormat::Gif);
+    let webp = encode(&photo(64, 48), ImageFormat::WebP);
+    let site = Site::new(&[(
+        "content/stories/s/index.md",
+        "---\ntitle: 各种照片\ndate: 2018\ngallery:\n  - {src: cmyk.jpg}\n  - {src: gray.jpg}\n  - {src: alpha.png}\n  - {src: deep.png}\n  - {src: anim.gif}\n  - {src: pic.webp}\n  - {src: 劳模 照片.JPG}\n---\n",
+    )]);
+    for (name, bytes) in [
+        ("cmyk.jpg", &cmyk),
+        ("gray.jpg", &gray),
+        ("alpha.png", &alpha),
+        ("deep.png", &deep),
+        ("anim.gif", &gif),
+        ("pic.webp", &webp),
+    ] {
+        site.write_bytes(&format!("content/stories/s/{name}"), bytes);
+    }
+    site.write_bytes(
+        "content/stories/s/劳模 照片.JPG",
+        &encode(&photo(64, 48), ImageFormat::Jpeg),
+    );
+    site.build_ok();
+    let files = public_files(&site, "stories/s");
+    for stem in ["cmyk", "gray", "deep", "anim", "pic", "劳模 照片"] {
+        assert!(
+            files
+                .iter()
+                .any(|f| f.starts_with(&format!("{stem}-")) && f.ends_with("-64.jpg")),
+            "{stem}: {files:?}"
+        );
+    }
+    assert!(
+        files
+            .iter()
+            .any(|f| f.starts_with("alpha-") && f.ends_with(".png")),
+        "transparent stays PNG: {files:?}"
+    );
+    assert!(
+        !files
+            .iter()
+            .any(|f| f.starts_with("alpha-") && f.ends_with(".jpg")),
+        "{files:?}"
+    );
+    let doc = site.html("/stories/s/");
+    let srcs = attrs(&doc, ".gallery img", "src");
+    assert!(
+        srcs.iter()
+            .any(|s| s.contains("%E5%8A%B3%E6%A8%A1%20%E7%85%A7%E7%89%87")),
+        "Chinese names are URL-encoded: {srcs:?}"
+    );
+}
+
+#[test]
+fn bad_photos_get_clear_errors() {
+    let truncated = {
+        let full = encode(&photo(200, 100), ImageFormat::Jpeg);
+        full[..full.len() / 3].to_vec()
+    };
+    let mut heic = vec![0, 0, 0, 24];
+    heic.extend_from_slice(b"ftypheic\0\0\0\0mif1heic");
+    let cases: Vec<(&str, Vec<u8>, &str)> = vec![
+        ("empty.jpg", Vec::new(), "the file is empty"),
+        (
+            "text.jpg",
+            b"this is not a photo at all".to_vec(),
+            "the file is text",
+        ),
+        ("cut.jpg", truncated, "cut short"),
+        ("iphone.jpg", heic, "HEIC"),
+        (
+            "bomb.png",
+            bomb_png(),
+            "(10000 megapixels), more than the limit of 100 megapixels",
+        ),
+    ];
+    for (name, bytes, needle) in cases {
+        let site = Site::new(&[("content/stories/s/index.md", &story_with_cover(name))]);
+        site.write_bytes(&format!("content/stories/s/{name}"), &bytes);
+        let out = site.run(&["build"]);
+        let err = stderr(&out);
+        assert_eq!(out.status.code(), Some(1), "{name}: {err}");
+        assert!(
+            err.contains(needle),
+            "{name}: expected {needle:?} in:\n{err}"
+        );
+        assert!(
+            err.contains("content/stories/s/index.md:4:8") && err.contains("`cover`"),
+            "{name}: names page and field:\n{err}"
+        );
+        assert!(!err.contains("panicked"), "{err}");
+    }
+}
+
+#[test]
+fn the_cache_skips_unchanged_photos_and_forgets_removed_ones() {
+    let site = Site::new(&[(
+        "content/stories/s/index.md",
+        "---\ntitle: 植树\ndate: 2018\ngallery: [{src: a.jpg}, {src: b.jpg}]\n---\n",
+    )]);
+    site.write_bytes(
+        "content/stories/s/a.jpg",
+        &encode(&photo(120, 80), ImageFormat::Jpeg),
+    );
+    site.write_bytes(
+        "content/stories/s/b.jpg",
+        &encode(&photo(80, 120), ImageFormat::Jpeg),
+    );
+    let first = site.build_ok();
+    assert!(
+        stderr(&first).contains("photos: 2 processed"),
+        "{}",
+        stderr(&first)
+    );
+    let second = site.build_ok();
+    assert!(
+        !stderr(&second).contains("processed"),
+        "nothing decoded on a rebuild: {}",
+        stderr(&second)
+    );
+    site.write_bytes(
+        "content/stories/s/b.jpg",
+        &encode(&photo(90, 120), ImageFormat::Jpeg),
+    );
+    let third = site.build_ok();
+    assert!(
+        stderr(&third).contains("photos: 1 processed, 1 from the cache"),
+        "{}",
+        stderr(&third)
+    );
+    let entries = || {
+        std::fs::read_dir(site.root().join(".laomo-cache/images"))
+            .expect("cache")
+            .count()
+    };
+    assert_eq!(entries(), 2, "the old b.jpg entry was pruned");
+    assert!(!site.public().join(".laomo-cache").exists());
+}
+
+#[test]
+fn portraits_get_a_square_crop_for_cards() {
+    let site = Site::new(&[(
+        "content/profiles/a/index.md",
+        "---\nname: 王芳\nhonors: [{title: 全国劳动模范}]\nregion: 长兴县\nportrait: me.jpg\n---\n",
+    )]);
+    site.write_bytes(
+        "content/profiles/a/me.jpg",
+        &encode(&photo(600, 900), ImageFormat::Jpeg),
+    );
+    site.build_ok();
+    let hall = site.html("/profiles/");
+    let img = select(&hall, ".card img");
+    let img = img.first().expect("card portrait");
+    assert_eq!(
+        img.value().attr("width"),
+        img.value().attr("height"),
+        "square in cards"
+    );
+    assert!(
+        public_files(&site, "profiles/wang-fang")
+            .iter()
+            .any(|f| f.contains("-sq480."))
+    );
+}
+
+#[test]
+fn markdown_photos_go_through_the_pipeline_and_remote_ones_are_refused() {
+    let site = Site::new(&[(
+        "content/stories/s/index.md",
+        "---\ntitle: 植树\ndate: 2018\n---\n正文。\n\n![劳模林](lin.png)\n",
+    )]);
+    site.write_bytes(
+        "content/stories/s/lin.png",
+        &encode(&photo(100, 50), ImageFormat::Png),
+    );
+    site.build_ok();
+    let doc = site.html("/stories/s/");
+    let img = select(&doc, ".content img");
+    let img = img.first().expect("img");
+    assert!(
+        img.value()
+            .attr("src")
+            .is_some_and(|s| s.contains("lin-") && s.ends_with("-100.jpg")),
+        "{:?}",
+        img.value().attr("src")
+    );
+    assert_eq!(img.value().attr("alt"), Some("劳模林"));
+    assert_eq!(img.value().attr("width"), Some("100"));
+
+    site.write(
+        "content/stories/s/index.md",
+        "---\ntitle: 植树\ndate: 2018\n---\n正文。\n\n![x](https://cdn.example.com/a.jpg)\n",
+    );
+    let out = site.run(&["check"]);
+    assert_eq!(out.status.code(), Some(1));
+    assert!(
+        stderr(&out).contains("is on another host") && stderr(&out).contains("index.md:7:"),
+        "{}",
+        stderr(&out)
+    );
+}
