@@ -8,37 +8,6 @@
 mod support;
 
 use std::path::{Path, PathBuf};
-use std::process::Command;
-use std::time::Instant;
-
-/// Peak resident memory of the largest child so far, in MiB (getrusage, Linux: KiB).
-fn children_peak_mib() -> f64 {
-    // SAFETY: getrusage fills the struct we pass; zeroed is a valid initial value.
-    let mut usage: libc::rusage = unsafe { std::mem::zeroed() };
-    unsafe { libc::getrusage(libc::RUSAGE_CHILDREN, &mut usage) };
-    usage.ru_maxrss as f64 / 1024.0
-}
-
-fn build(bin: &Path, site: &Path) -> (f64, f64) {
-    // Measure each build in its own process so its peak is its own.
-    let start = Instant::now();
-    let out = Command::new(std::env::current_exe().expect("self"))
-        .env("LAOMO_BENCH_CHILD", bin)
-        .arg(site)
-        .output()
-        .expect("run child");
-    let wall = start.elapsed().as_secs_f64();
-    assert!(
-        out.status.success(),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-    let peak: f64 = String::from_utf8_lossy(&out.stdout)
-        .trim()
-        .parse()
-        .expect("peak");
-    (wall, peak)
-}
 
 fn main() {
     // Child mode: run one build, print its peak memory.
@@ -74,20 +43,15 @@ fn main() {
             std::fs::write(&marker, "").expect("marker");
         }
         let md: u64 = walk_size(&site.join("content"));
-        // Old output is moved aside, not deleted, so the kernel's freeing of it does
-        // not run during the measured build.
-        let trash = root.join("trash");
-        for d in ["public", ".public.laomo-next"] {
-            if site.join(d).exists() {
-                std::fs::create_dir_all(&trash).expect("trash");
-                let aside = trash.join(format!("{n}-{d}-{}", std::process::id()));
-                std::fs::rename(site.join(d), aside).expect("move aside");
-            }
-        }
-        let (cold, cold_peak) = build(&bin, &site);
+        support::measure::clear(
+            &site,
+            &root.join("trash"),
+            &["public", ".public.laomo-next"],
+        );
+        let (cold, cold_peak) = support::measure::build(&bin, &site);
         // The second build creates the staging copy; from the third on, builds reuse it.
-        build(&bin, &site);
-        let (warm, warm_peak) = build(&bin, &site);
+        support::measure::build(&bin, &site);
+        let (warm, warm_peak) = support::measure::build(&bin, &site);
         println!(
             "{n:>7} {:>9.1} {cold:>10.3} {cold_peak:>13.1} {warm:>10.3} {warm_peak:>13.1}",
             md as f64 / 1e6

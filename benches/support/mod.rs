@@ -1,1 +1,3 @@
+#![allow(dead_code)]
+pub mod measure;
 pub mod site_gen;

@@ -1,0 +1,73 @@
+//! Wall time and peak memory of one `laomo build`, measured in a child process so
+//! each build's peak is its own (getrusage of the grandchild, via the child).
+
+use std::path::Path;
+use std::process::Command;
+use std::time::Instant;
+
+pub const CHILD_ENV: &str = "LAOMO_BENCH_CHILD";
+
+fn children_peak_mib() -> f64 {
+    // SAFETY: getrusage fills the struct we pass; zeroed is a valid initial value.
+    let mut usage: libc::rusage = unsafe { std::mem::zeroed() };
+    unsafe { libc::getrusage(libc::RUSAGE_CHILDREN, &mut usage) };
+    usage.ru_maxrss as f64 / 1024.0
+}
+
+/// In the child: run the build given on the command line, print its peak memory.
+/// Returns false when this process is not a child.
+pub fn child_main() -> bool {
+    let Ok(bin) = std::env::var(CHILD_ENV) else {
+        return false;
+    };
+    let args: Vec<String> = std::env::args().skip(1).collect();
+    let out = Command::new(bin).args(&args).output().expect("laomo");
+    if !out.status.success() {
+        eprintln!("{}", String::from_utf8_lossy(&out.stderr));
+        std::process::exit(1);
+    }
+    println!("{:.1}", children_peak_mib());
+    true
+}
+
+/// Runs `laomo build --root site`; returns (wall seconds, peak MiB).
+pub fn build(bin: &Path, site: &Path) -> (f64, f64) {
+    let start = Instant::now();
+    let out = Command::new(std::env::current_exe().expect("self"))
+        .env(CHILD_ENV, bin)
+        .args(["build", "--root"])
+        .arg(site)
+        .output()
+        .expect("run child");
+    let wall = start.elapsed().as_secs_f64();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let peak: f64 = String::from_utf8_lossy(&out.stdout)
+        .trim()
+        .parse()
+        .expect("peak");
+    (wall, peak)
+}
+
+/// Moves old output aside so freeing it does not run during the measured build.
+pub fn clear(site: &Path, trash: &Path, dirs: &[&str]) {
+    for d in dirs {
+        let p = site.join(d);
+        if p.exists() {
+            std::fs::create_dir_all(trash).expect("trash");
+            let aside = trash.join(format!(
+                "{}-{}-{}",
+                d.trim_start_matches('.').replace('/', "-"),
+                std::process::id(),
+                Instant::now().elapsed().as_nanos()
+            ));
+            let _ = std::fs::rename(&p, &aside);
+            if p.exists() {
+                let _ = std::fs::remove_dir_all(&p);
+            }
+        }
+    }
+}
