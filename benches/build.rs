@@ -10,18 +10,7 @@ mod support;
 use std::path::{Path, PathBuf};
 
 fn main() {
-    // Child mode: run one build, print its peak memory.
-    if let Ok(bin) = std::env::var("LAOMO_BENCH_CHILD") {
-        let site = std::env::args().nth(1).expect("site");
-        let out = Command::new(bin)
-            .args(["build", "--root", &site])
-            .output()
-            .expect("laomo");
-        if !out.status.success() {
-            eprintln!("{}", String::from_utf8_lossy(&out.stderr));
-            std::process::exit(1);
-        }
-        println!("{:.1}", children_peak_mib());
+    if support::measure::child_main() {
         return;
     }
     let bin = PathBuf::from(env!("CARGO_BIN_EXE_laomo"));

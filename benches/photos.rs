@@ -77,11 +77,7 @@ fn vips_rate(sources: &Path, out: &Path, formats: &[&str]) -> Option<f64> {
     let mut script = String::new();
     for w in WIDTHS {
         for f in formats {
-            let opts = if *f == "jpg" {
-                "[Q=82,strip]"
-            } else {
-                "[Q=82,strip]"
-            };
+            let opts = "[Q=82,strip]";
             script.push_str(&format!(
                 "ls {src}/*.jpg | xargs -P2 -n 8 vipsthumbnail --size {w}x -o {out}/%s-{w}.{f}{opts}\n",
                 src = sources.display(),
