@@ -3,9 +3,9 @@
 
 use crate::config::Config;
 use crate::diagnostic::{Diagnostic, Diagnostics};
-use crate::link::{self, Site};
+use crate::link;
 use crate::load::{self, SiteRoot};
-use crate::render::{self, Sink, feeds, theme::Theme};
+use crate::render::{self, Renderer, Sink, feeds, theme::Theme};
 use crate::write::{self, Staging};
 use std::collections::{BTreeMap, HashSet};
 use std::path::{Path, PathBuf};
@@ -37,6 +37,84 @@ impl BuildReport {
 }
 
 /// Builds the site; never panics on editor input, never touches the output on error.
+/// Prints how long each stage took when LAOMO_TIMINGS is set.
+pub struct Stages {
+    on: bool,
+    t: Instant,
+}
+
+impl Stages {
+    pub fn new() -> Stages {
+        Stages {
+            on: std::env::var_os("LAOMO_TIMINGS").is_some(),
+            t: Instant::now(),
+        }
+    }
+
+    pub fn done(&mut self, name: &str) {
+        if self.on {
+            eprintln!(
+                "timing: {name:<8} {:>7.1} ms",
+                self.t.elapsed().as_secs_f64() * 1000.0
+            );
+        }
+        self.t = Instant::now();
+    }
+}
+
+impl Default for Stages {
+    fn default() -> Self {
+        Self::new()
+    }
+}
+
+/// What every command shares: load → link → templates → photos, ready to render.
+/// Returns None when a problem makes going on pointless (no site.yaml, broken
+/// templates) or, with `stop_on_error`, after any error.
+pub fn prepare(
+    root: &Path,
+    drafts: bool,
+    base_url: Option<&str>,
+    cache: Option<&load::LoadCache>,
+    stop_on_error: bool,
+    diags: &mut Diagnostics,
+    stages: &mut Stages,
+) -> Option<(Renderer, SiteRoot)> {
+    let site_root = match SiteRoot::new(root) {
+        Ok(s) => s,
+        Err(e) => {
+            diags.push(
+                Diagnostic::error(format!(
+                    "cannot open the site folder {}: {e}",
+                    root.display()
+                ))
+                .hint("pass the site folder with --root DIR"),
+            );
+            return None;
+        }
+    };
+    let mut config = Config::load(root, diags)?;
+    if let Some(url) = base_url {
+        config.set_base_url(url, diags);
+    }
+    let theme = Theme::load(root, &config.theme, &config.language, diags);
+    let loaded = load::load_cached(&site_root, &config, cache, diags);
+    stages.done("load");
+    let site = link::link(config, loaded, drafts, diags);
+    stages.done("link");
+    let tera = render::engine(&site, &theme, diags)?;
+    if diags.has_errors() && stop_on_error {
+        return None;
+    }
+    let photos = crate::imageproc::process(&site, &site_root.root, diags);
+    stages.done("photos");
+    if diags.has_errors() && stop_on_error {
+        return None;
+    }
+    Some((Renderer::new(site, photos, tera, theme), site_root))
+}
+
+/// Builds the site; never panics on editor input, never touches the output on error.
 pub fn build(opts: &BuildOptions) -> BuildReport {
     let start = Instant::now();
     let mut diags = Diagnostics::new();
@@ -57,61 +135,26 @@ pub fn build(opts: &BuildOptions) -> BuildReport {
         report.elapsed = start.elapsed();
         report
     };
-
-    let site_root = match SiteRoot::new(&opts.root) {
-        Ok(s) => s,
-        Err(e) => {
-            diags.push(
-                Diagnostic::error(format!(
-                    "cannot open the site folder {}: {e}",
-                    opts.root.display()
-                ))
-                .hint("pass the site folder with --root DIR"),
-            );
-            return finish(report, diags);
-        }
-    };
-    let Some(mut config) = Config::load(&opts.root, &mut diags) else {
-        return finish(report, diags);
-    };
-    if let Some(url) = &opts.base_url {
-        config.set_base_url(url, &mut diags);
-    }
     if opts.write
+        && let Ok(site_root) = SiteRoot::new(&opts.root)
         && let Some(d) = check_output(&site_root, &output)
     {
         diags.push(d);
         return finish(report, diags);
     }
-    let timings = std::env::var_os("LAOMO_TIMINGS").is_some();
-    let stage = |name: &str, t: &mut Instant| {
-        if timings {
-            eprintln!(
-                "timing: {name:<8} {:>7.1} ms",
-                t.elapsed().as_secs_f64() * 1000.0
-            );
-        }
-        *t = Instant::now();
-    };
-    let mut t = Instant::now();
-    let theme = Theme::load(&opts.root, &config.theme, &config.language, &mut diags);
-    let loaded = load::load(&site_root, &config, &mut diags);
-    stage("load", &mut t);
-    let site = link::link(config, loaded, opts.drafts, &mut diags);
-    stage("link", &mut t);
-    let Some(tera) = render::engine(&site, &theme, &mut diags) else {
+    let mut stages = Stages::new();
+    let Some((renderer, site_root)) = prepare(
+        &opts.root,
+        opts.drafts,
+        opts.base_url.as_deref(),
+        None,
+        opts.write,
+        &mut diags,
+        &mut stages,
+    ) else {
         return finish(report, diags);
     };
-    report.pages = site.pages.len();
-    if diags.has_errors() && opts.write {
-        return finish(report, diags);
-    }
-    let photos = crate::imageproc::process(&site, &site_root.root, &mut diags);
-    stage("photos", &mut t);
-    if diags.has_errors() && opts.write {
-        return finish(report, diags);
-    }
-    let renderer = render::Renderer::new(&site, &photos, &tera, &theme);
+    report.pages = renderer.site().pages.len();
     if !opts.write {
         renderer.render_all(&write::Discard, &mut diags);
         return finish(report, diags);
@@ -127,11 +170,11 @@ pub fn build(opts: &BuildOptions) -> BuildReport {
         }
     };
     let mut paths = renderer.render_all(&staging, &mut diags);
-    stage("render", &mut t);
-    if let Err(e) = write_extras(&site, &photos, &site_root, &theme, &staging, &mut paths) {
+    stages.done("render");
+    if let Err(e) = write_extras(&renderer, &site_root, &staging, &mut paths) {
         diags.push(Diagnostic::error(format!("cannot write the site: {e}")));
     }
-    stage("extras", &mut t);
+    stages.done("extras");
     if diags.has_errors() {
         return finish(report, diags);
     }
@@ -141,7 +184,7 @@ pub fn build(opts: &BuildOptions) -> BuildReport {
         .collect();
     report.files = keep.len();
     let result = staging.prune(&keep).and_then(|_| staging.swap_in());
-    stage("swap", &mut t);
+    stages.done("swap");
     match result {
         Ok(()) => report.written = true,
         Err(e) => diags.push(Diagnostic::error(format!(
@@ -152,35 +195,29 @@ pub fn build(opts: &BuildOptions) -> BuildReport {
     finish(report, diags)
 }
 
-/// Feeds, static files, theme files, page bundles and photos.
-fn write_extras(
-    site: &Site,
-    photos: &crate::imageproc::Photos,
-    root: &SiteRoot,
-    theme: &Theme,
-    staging: &Staging,
-    paths: &mut Vec<String>,
-) -> std::io::Result<()> {
-    let atom = feeds::atom(site);
-    staging.emit("/atom.xml", atom.as_bytes())?;
-    paths.push("/atom.xml".into());
-    let sitemap = feeds::sitemap(site, paths);
-    staging.emit("/sitemap.xml", sitemap.as_bytes())?;
-    paths.push("/sitemap.xml".into());
-    staging.emit("/robots.txt", feeds::robots(site).as_bytes())?;
-    paths.push("/robots.txt".into());
+/// A file the site publishes besides its rendered pages.
+pub enum Published {
+    Bytes(&'static [u8]),
+    Text(String),
+    File(PathBuf),
+}
 
-    // Every file to publish by its site path; later entries win: built-in theme files,
-    // then the site's theme folder, then the site's static/, then pages' own files.
-    enum From<'a> {
-        Bytes(&'a [u8]),
-        File(PathBuf),
-    }
-    let mut files: BTreeMap<String, From> = BTreeMap::new();
-    for (site_path, f) in &theme.static_files {
+/// Every published file that is not a rendered page, by site path; later sources
+/// win: built-in theme files, the site's theme folder, the site's static/, then
+/// pages' own files and photos. Feeds are generated. Rendered pages are never
+/// replaced by a file of the same name.
+pub fn published_files(
+    r: &Renderer,
+    root: &SiteRoot,
+    rendered: &[String],
+) -> BTreeMap<String, Published> {
+    let site = r.site();
+    let photos = r.photos();
+    let mut files: BTreeMap<String, Published> = BTreeMap::new();
+    for (site_path, f) in &r.theme().static_files {
         let from = match f {
-            render::theme::ThemeFile::Embedded(bytes) => From::Bytes(bytes),
-            render::theme::ThemeFile::Disk(p) => From::File(p.clone()),
+            render::theme::ThemeFile::Embedded(bytes) => Published::Bytes(bytes),
+            render::theme::ThemeFile::Disk(p) => Published::File(p.clone()),
         };
         files.insert(site_path.clone(), from);
     }
@@ -197,7 +234,7 @@ fn write_extras(
             if let Ok(rel) = e.path().strip_prefix(&root.static_dir) {
                 files.insert(
                     format!("/{}", rel.to_string_lossy().replace('\\', "/")),
-                    From::File(e.path().to_path_buf()),
+                    Published::File(e.path().to_path_buf()),
                 );
             }
         }
@@ -241,19 +278,37 @@ fn write_extras(
     }
     own.sort();
     for (src, dest) in own {
-        files.insert(dest, From::File(src));
+        files.insert(dest, Published::File(src));
     }
-    // A rendered page is never replaced by a file of the same name.
-    let rendered: HashSet<PathBuf> = paths
+    files.insert("/atom.xml".into(), Published::Text(feeds::atom(site)));
+    files.insert("/robots.txt".into(), Published::Text(feeds::robots(site)));
+    let mut all: Vec<String> = rendered.to_vec();
+    all.extend(files.keys().cloned());
+    files.insert(
+        "/sitemap.xml".into(),
+        Published::Text(feeds::sitemap(site, &all)),
+    );
+    let rendered: HashSet<PathBuf> = rendered
         .iter()
         .map(|p| write::file_for(Path::new("/"), p))
         .collect();
     files.retain(|dest, _| !rendered.contains(&write::file_for(Path::new("/"), dest)));
+    files
+}
+
+fn write_extras(
+    r: &Renderer,
+    root: &SiteRoot,
+    staging: &Staging,
+    paths: &mut Vec<String>,
+) -> std::io::Result<()> {
+    let files = published_files(r, root, paths);
     use rayon::prelude::*;
-    let list: Vec<(&String, &From)> = files.iter().collect();
+    let list: Vec<(&String, &Published)> = files.iter().collect();
     list.par_iter().try_for_each(|(dest, from)| match from {
-        From::Bytes(b) => staging.emit(dest, b),
-        From::File(src) => staging.copy(src, dest),
+        Published::Bytes(b) => staging.emit(dest, b),
+        Published::Text(t) => staging.emit(dest, t.as_bytes()),
+        Published::File(src) => staging.copy(src, dest),
     })?;
     paths.extend(files.into_keys());
     Ok(())

@@ -18,5 +18,6 @@ pub mod model;
 pub mod pinyin;
 pub mod render;
 pub mod scaffold;
+pub mod serve;
 pub mod write;
 pub mod yaml;

@@ -46,6 +46,24 @@ enum Command {
         #[arg(long)]
         drafts: bool,
     },
+    /// Preview the site while editing: serve it and rebuild on every save.
+    Serve {
+        /// The site folder (with site.yaml and content/).
+        #[arg(long, default_value = ".")]
+        root: PathBuf,
+        /// The port to listen on.
+        #[arg(long, default_value_t = 1111)]
+        port: u16,
+        /// The address to listen on (loopback by default: only this computer).
+        #[arg(long, default_value = "127.0.0.1")]
+        bind: String,
+        /// Open the site in the default browser.
+        #[arg(long)]
+        open: bool,
+        /// Include pages marked `draft: true`.
+        #[arg(long)]
+        drafts: bool,
+    },
     /// Create a new page with its front matter skeleton (never overwrites).
     New {
         /// What to create.
@@ -146,6 +164,25 @@ fn main() -> ExitCode {
                 ExitCode::FAILURE
             }
         }
+        Command::Serve {
+            root,
+            port,
+            bind,
+            open,
+            drafts,
+        } => match laomo::serve::serve(laomo::serve::ServeOptions {
+            root,
+            port,
+            bind,
+            open,
+            drafts,
+        }) {
+            Ok(()) => ExitCode::SUCCESS,
+            Err(e) => {
+                eprintln!("error: {e}");
+                ExitCode::FAILURE
+            }
+        },
         Command::New { kind, name, root } => {
             let kind = match kind {
                 NewKind::Profile => scaffold::NewKind::Profile,

@@ -70,7 +70,79 @@ enum Entry {
     Intro { path: PathBuf },
 }
 
+/// Loaded files kept between builds by `laomo serve`, keyed by path, size and
+/// modification time: a rebuild re-reads only what changed.
+#[derive(Default)]
+pub struct LoadCache {
+    files: std::sync::Mutex<std::collections::HashMap<PathBuf, Cached>>,
+}
+
+#[derive(Clone)]
+struct Cached {
+    len: u64,
+    modified: Option<std::time::SystemTime>,
+    result: Loaded1,
+}
+
+type Loaded1 = (Option<Page>, Option<SectionIntro>, Vec<Diagnostic>);
+
+impl LoadCache {
+    /// Forgets one file (changed on disk).
+    pub fn forget(&self, path: &Path) {
+        if let Ok(mut m) = self.files.lock() {
+            m.remove(path);
+        }
+    }
+
+    /// Forgets everything (site.yaml or a photo changed: any page may read differently).
+    pub fn clear(&self) {
+        if let Ok(mut m) = self.files.lock() {
+            m.clear();
+        }
+    }
+
+    fn get(
+        &self,
+        path: &Path,
+        len: u64,
+        modified: Option<std::time::SystemTime>,
+    ) -> Option<Loaded1> {
+        let m = self.files.lock().ok()?;
+        m.get(path)
+            .filter(|c| c.len == len && c.modified == modified)
+            .map(|c| c.result.clone())
+    }
+
+    fn put(
+        &self,
+        path: &Path,
+        len: u64,
+        modified: Option<std::time::SystemTime>,
+        result: &Loaded1,
+    ) {
+        if let Ok(mut m) = self.files.lock() {
+            m.insert(
+                path.to_path_buf(),
+                Cached {
+                    len,
+                    modified,
+                    result: result.clone(),
+                },
+            );
+        }
+    }
+}
+
 pub fn load(site: &SiteRoot, config: &Config, diags: &mut Diagnostics) -> Loaded {
+    load_cached(site, config, None, diags)
+}
+
+pub fn load_cached(
+    site: &SiteRoot,
+    config: &Config,
+    cache: Option<&LoadCache>,
+    diags: &mut Diagnostics,
+) -> Loaded {
     let mut entries = Vec::new();
     let mut loose_files = Vec::new();
     if site.content.is_dir() {
@@ -81,17 +153,33 @@ pub fn load(site: &SiteRoot, config: &Config, diags: &mut Diagnostics) -> Loaded
                 .hint("create content/profiles/ and add a profile with `laomo new profile 姓名`"),
         );
     }
-    let results: Vec<(Option<Page>, Option<SectionIntro>, Vec<Diagnostic>)> = entries
+    let results: Vec<Loaded1> = entries
         .par_iter()
-        .map(|e| match e {
-            Entry::Page { path, bundle } => {
-                let (page, d) = kinds::load_page(site, config, path, *bundle);
-                (page, None, d)
+        .map(|e| {
+            let path = match e {
+                Entry::Page { path, .. } | Entry::Intro { path } => path,
+            };
+            let meta = cache.and_then(|_| std::fs::metadata(path).ok());
+            let key = meta.as_ref().map(|m| (m.len(), m.modified().ok()));
+            if let (Some(c), Some((len, modified))) = (cache, key)
+                && let Some(hit) = c.get(path, len, modified)
+            {
+                return hit;
             }
-            Entry::Intro { path } => {
-                let (intro, d) = kinds::load_intro(site, config, path);
-                (None, intro, d)
+            let result: Loaded1 = match e {
+                Entry::Page { path, bundle } => {
+                    let (page, d) = kinds::load_page(site, config, path, *bundle);
+                    (page, None, d)
+                }
+                Entry::Intro { path } => {
+                    let (intro, d) = kinds::load_intro(site, config, path);
+                    (None, intro, d)
+                }
+            };
+            if let (Some(c), Some((len, modified))) = (cache, key) {
+                c.put(path, len, modified, &result);
             }
+            result
         })
         .collect();
     let mut pages = Vec::new();

@@ -97,21 +97,41 @@ enum Job {
     NotFound,
 }
 
-pub struct Renderer<'a> {
-    site: &'a Site,
-    views: ViewCx<'a>,
-    tera: &'a Tera,
-    theme: &'a Theme,
+/// Everything rendering needs, owned, so that `laomo serve` can keep one per build
+/// and render any page on request.
+pub struct Renderer {
+    site: Site,
+    photos: crate::imageproc::Photos,
+    cards: Vec<Value>,
+    tera: Tera,
+    theme: Theme,
     global: Context,
+    /// Site path → the job that renders it, built on first use.
+    by_path: std::sync::OnceLock<std::collections::HashMap<String, Job>>,
 }
 
-impl<'a> Renderer<'a> {
-    pub fn new(
-        site: &'a Site,
-        photos: &'a crate::imageproc::Photos,
-        tera: &'a Tera,
-        theme: &'a Theme,
-    ) -> Renderer<'a> {
+impl Renderer {
+    pub fn site(&self) -> &Site {
+        &self.site
+    }
+
+    pub fn photos(&self) -> &crate::imageproc::Photos {
+        &self.photos
+    }
+
+    pub fn theme(&self) -> &Theme {
+        &self.theme
+    }
+
+    fn views(&self) -> ViewCx<'_> {
+        ViewCx {
+            site: &self.site,
+            photos: &self.photos,
+            cards: &self.cards,
+        }
+    }
+
+    pub fn new(site: Site, photos: crate::imageproc::Photos, tera: Tera, theme: Theme) -> Renderer {
         let c = &site.config;
         let menu = c
             .menu
@@ -137,7 +157,7 @@ impl<'a> Renderer<'a> {
                 .iter()
                 .filter(|t| !t.terms.is_empty())
                 .map(|t| TermLink {
-                    name: label(theme, &format!("taxonomy.{}", t.key), t.name),
+                    name: label(&theme, &format!("taxonomy.{}", t.key), t.name),
                     url: c.url(&t.path),
                 })
                 .collect(),
@@ -147,17 +167,20 @@ impl<'a> Renderer<'a> {
         let mut global = Context::new();
         global.insert("site", &sv);
         global.insert("t", &theme.strings);
+        let cards = view::build_cards(&site, &photos);
         Renderer {
             site,
-            views: ViewCx::new(site, photos),
+            photos,
+            cards,
             tera,
             theme,
             global,
+            by_path: std::sync::OnceLock::new(),
         }
     }
 
     fn jobs(&self) -> Vec<Job> {
-        let s = self.site;
+        let s = &self.site;
         let per = s.config.paginate;
         let mut jobs = vec![Job::Home, Job::NotFound];
         let hall_pages = s.hall_of_fame.len().div_ceil(per).max(1);
@@ -205,6 +228,39 @@ impl<'a> Renderer<'a> {
     }
 
     /// Renders every page into `sink`; returns the site paths written.
+    /// The site path a job renders, without rendering it.
+    fn job_path(&self, job: &Job) -> String {
+        let s = &self.site;
+        match job {
+            Job::Home => "/".into(),
+            Job::NotFound => "/404.html".into(),
+            Job::Hall(n) => pager_path("/profiles/", *n),
+            Job::Listing(kind, n) => pager_path(&format!("/{}/", kind.section()), *n),
+            Job::Page(i) => s.pages[*i].path.clone(),
+            Job::Section(section) => format!("/{section}/"),
+            Job::TaxonomyIndex(ti) => s.taxonomies[*ti].path.clone(),
+            Job::Term(ti, xi, n) => pager_path(&s.taxonomies[*ti].terms[*xi].path, *n),
+        }
+    }
+
+    /// Every site path that is a rendered page.
+    pub fn page_paths(&self) -> Vec<String> {
+        self.jobs().iter().map(|j| self.job_path(j)).collect()
+    }
+
+    /// Renders the page at `path` (`/profiles/` or `/404.html`), for `laomo serve`,
+    /// which renders only what a browser asks for.
+    pub fn render_path(&self, path: &str) -> Option<Result<Vec<u8>, Diagnostic>> {
+        let map = self.by_path.get_or_init(|| {
+            self.jobs()
+                .into_iter()
+                .map(|j| (self.job_path(&j), j))
+                .collect()
+        });
+        let job = map.get(path)?;
+        Some(self.render_job(job).map(|(_, bytes)| bytes))
+    }
+
     pub fn render_all(&self, sink: &dyn Sink, diags: &mut Diagnostics) -> Vec<String> {
         let jobs = self.jobs();
         let problems = Mutex::new(Vec::new());
@@ -236,7 +292,7 @@ impl<'a> Renderer<'a> {
         let mut out = Vec::with_capacity(32 * 1024);
         self.tera.render_to(template, ctx, &mut out).map_err(|e| {
             template_error(
-                self.theme,
+                &self.theme,
                 &e,
                 &format!("cannot render {what} with {template}"),
             )
@@ -270,7 +326,7 @@ impl<'a> Renderer<'a> {
     }
 
     fn render_job(&self, job: &Job) -> Result<(String, Vec<u8>), Diagnostic> {
-        let s = self.site;
+        let s = &self.site;
         let c = &s.config;
         let per = c.paginate;
         let mut ctx = self.global.clone();
@@ -299,7 +355,7 @@ impl<'a> Renderer<'a> {
                 );
                 ctx.insert(
                     "latest_stories",
-                    &cards(&self.views, &s.stories[..s.stories.len().min(6)]),
+                    &cards(&self.views(), &s.stories[..s.stories.len().min(6)]),
                 );
                 let featured: Vec<usize> = s
                     .exhibitions
@@ -309,9 +365,9 @@ impl<'a> Renderer<'a> {
                         |&i| matches!(&s.pages[i].details, Details::Exhibition(e) if e.featured),
                     )
                     .collect();
-                ctx.insert("featured_exhibitions", &cards(&self.views, &featured));
-                ctx.insert("collections", &cards(&self.views, &s.collections));
-                ctx.insert("associations", &cards(&self.views, &s.associations));
+                ctx.insert("featured_exhibitions", &cards(&self.views(), &featured));
+                ctx.insert("collections", &cards(&self.views(), &s.collections));
+                ctx.insert("associations", &cards(&self.views(), &s.associations));
                 ctx.insert("current_path", &c.url("/"));
                 Ok((
                     "/".into(),
@@ -349,7 +405,7 @@ impl<'a> Renderer<'a> {
                     });
                     if let Some(g) = groups.last_mut() {
                         g.profiles.push(HallEntry {
-                            card: card(&self.views, i),
+                            card: card(&self.views(), i),
                             anchor,
                         });
                     }
@@ -386,14 +442,14 @@ impl<'a> Renderer<'a> {
                 ctx.insert(
                     "section_name",
                     &label(
-                        self.theme,
+                        &self.theme,
                         &format!("section.{}", kind.section()),
                         kind.title(),
                     ),
                 );
                 ctx.insert(
                     "items",
-                    &cards(&self.views, &all[start..(start + per).min(all.len())]),
+                    &cards(&self.views(), &all[start..(start + per).min(all.len())]),
                 );
                 ctx.insert("paginator", &paginator(s, &base, *n, total, per, all.len()));
                 let path = pager_path(&base, *n);
@@ -425,7 +481,7 @@ impl<'a> Renderer<'a> {
                     Some(*i),
                     &p.source,
                 )?;
-                ctx.insert("page", &page_view(&self.views, *i));
+                ctx.insert("page", &page_view(&self.views(), *i));
                 ctx.insert_value("content", Value::safe_string(&html));
                 ctx.insert("current_path", &c.url(&p.path));
                 Ok((p.path.clone(), self.render(template, &ctx, &p.source)?))
@@ -441,7 +497,7 @@ impl<'a> Renderer<'a> {
                     .collect();
                 ctx.insert("section", section);
                 ctx.insert("section_name", section);
-                ctx.insert("items", &cards(&self.views, &children));
+                ctx.insert("items", &cards(&self.views(), &children));
                 ctx.insert(
                     "paginator",
                     &paginator(s, &prefix, 1, 1, per, children.len()),
@@ -458,7 +514,7 @@ impl<'a> Renderer<'a> {
                     "taxonomy",
                     &TaxonomyView {
                         key: t.key,
-                        name: label(self.theme, &format!("taxonomy.{}", t.key), t.name),
+                        name: label(&self.theme, &format!("taxonomy.{}", t.key), t.name),
                         url: c.url(&t.path),
                     },
                 );
@@ -484,13 +540,13 @@ impl<'a> Renderer<'a> {
                     "taxonomy",
                     &TaxonomyView {
                         key: t.key,
-                        name: label(self.theme, &format!("taxonomy.{}", t.key), t.name),
+                        name: label(&self.theme, &format!("taxonomy.{}", t.key), t.name),
                         url: c.url(&t.path),
                     },
                 );
                 ctx.insert("term", &self.term_view(t.key, term));
-                ctx.insert("profiles", &cards(&self.views, &profiles));
-                ctx.insert("stories", &cards(&self.views, &stories));
+                ctx.insert("profiles", &cards(&self.views(), &profiles));
+                ctx.insert("stories", &cards(&self.views(), &stories));
                 ctx.insert(
                     "paginator",
                     &paginator(s, &term.path, *n, total, per, term.pages.len()),
@@ -513,11 +569,11 @@ impl<'a> Renderer<'a> {
             parent: t
                 .parent
                 .as_deref()
-                .and_then(|p| term_link(self.site, key, p)),
+                .and_then(|p| term_link(&self.site, key, p)),
             children: t
                 .children
                 .iter()
-                .filter_map(|c| term_link(self.site, key, c))
+                .filter_map(|c| term_link(&self.site, key, c))
                 .collect(),
         }
     }
@@ -530,7 +586,7 @@ impl<'a> Renderer<'a> {
                 let t = self.site.taxonomies.iter().find(|t| t.key == *key)?;
                 Some(FilterView {
                     key: t.key,
-                    name: label(self.theme, &format!("taxonomy.{}", t.key), t.name),
+                    name: label(&self.theme, &format!("taxonomy.{}", t.key), t.name),
                     terms: t
                         .terms
                         .iter()
@@ -560,12 +616,12 @@ impl<'a> Renderer<'a> {
         if calls.is_empty() && inline.is_empty() {
             return Ok(html.to_string());
         }
-        let s = self.site;
+        let s = &self.site;
         let mut out = html.to_string();
         // Markdown photos: the resized files, with their size so the page does not shift.
         for (n, img) in inline.iter().enumerate() {
             let Some(img) = img else { continue };
-            let v = self.views.image(img);
+            let v = self.views().image(img);
             let attrs = format!(
                 "src=\"{}\" srcset=\"{}\" sizes=\"{}\"{} loading=\"lazy\" decoding=\"async\"",
                 v.src,
@@ -581,16 +637,16 @@ impl<'a> Renderer<'a> {
         for (n, call) in calls.iter().enumerate() {
             let mut ctx = self.global.clone();
             ctx.insert("args", &call.args);
-            ctx.insert("image", &call.image.as_ref().map(|i| self.views.image(i)));
+            ctx.insert("image", &call.image.as_ref().map(|i| self.views().image(i)));
             ctx.insert("video", &call.video);
             let target = targets.get(n).copied().flatten();
-            ctx.insert("profile", &target.map(|t| card(&self.views, t)));
+            ctx.insert("profile", &target.map(|t| card(&self.views(), t)));
             let gallery: Vec<view::ImageView> = match page.map(|p| &s.pages[p].details) {
                 Some(Details::Profile(p)) => {
-                    p.gallery.iter().map(|i| self.views.image(i)).collect()
+                    p.gallery.iter().map(|i| self.views().image(i)).collect()
                 }
                 Some(Details::Story(st)) => {
-                    st.gallery.iter().map(|i| self.views.image(i)).collect()
+                    st.gallery.iter().map(|i| self.views().image(i)).collect()
                 }
                 _ => Vec::new(),
             };

@@ -107,23 +107,19 @@ pub fn build_card<'a>(site: &'a Site, photos: &Photos, i: usize) -> Card<'a> {
 pub struct ViewCx<'a> {
     pub site: &'a Site,
     pub photos: &'a Photos,
-    pub cards: Vec<Value>,
+    pub cards: &'a [Value],
 }
 
-impl<'a> ViewCx<'a> {
-    pub fn new(site: &'a Site, photos: &'a Photos) -> ViewCx<'a> {
-        use rayon::prelude::*;
-        let cards = (0..site.pages.len())
-            .into_par_iter()
-            .map(|i| Value::from_serializable(&build_card(site, photos, i)))
-            .collect();
-        ViewCx {
-            site,
-            photos,
-            cards,
-        }
-    }
+/// Every page's card, built once per build.
+pub fn build_cards(site: &Site, photos: &Photos) -> Vec<Value> {
+    use rayon::prelude::*;
+    (0..site.pages.len())
+        .into_par_iter()
+        .map(|i| Value::from_serializable(&build_card(site, photos, i)))
+        .collect()
+}
 
+impl ViewCx<'_> {
     pub fn image(&self, img: &Image) -> ImageView {
         image_view(self.site, self.photos, img)
     }

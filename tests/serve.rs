@@ -1,0 +1,252 @@
+//! `laomo serve` end to end: a real server on a free port, real HTTP requests.
+
+mod common;
+use common::*;
+use std::io::{Read, Write};
+use std::net::TcpStream;
+use std::process::{Child, Command, Stdio};
+use std::time::{Duration, Instant};
+
+struct Server {
+    child: Child,
+    port: u16,
+}
+
+impl Drop for Server {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+fn free_port() -> u16 {
+    std::net::TcpListener::bind("127.0.0.1:0")
+        .expect("bind")
+        .local_addr()
+        .expect("addr")
+        .port()
+}
+
+fn start(site: &Site) -> Server {
+    let port = free_port();
+    let child = Command::new(env!("CARGO_BIN_EXE_laomo"))
+        .args(["serve", "--port", &port.to_string(), "--root"])
+        .arg(site.root())
+        .stdout(Stdio::null())
+        .stderr(Stdio::null())
+        .spawn()
+        .expect("start serve");
+    let server = Server { child, port };
+    let deadline = Instant::now() + Duration::from_secs(30);
+    while TcpStream::connect(("127.0.0.1", port)).is_err() {
+        assert!(Instant::now() < deadline, "server did not start");
+        std::thread::sleep(Duration::from_millis(50));
+    }
+    server
+}
+
+/// A raw HTTP/1.1 GET, so the path reaches the server exactly as written.
+fn get(port: u16, path: &str, extra: &str) -> (u16, String, Vec<u8>) {
+    let mut s = TcpStream::connect(("127.0.0.1", port)).expect("connect");
+    s.set_read_timeout(Some(Duration::from_secs(10)))
+        .expect("timeout");
+    write!(
+        s,
+        "GET {path} HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n{extra}\r\n"
+    )
+    .expect("write");
+    let mut buf = Vec::new();
+    let _ = s.read_to_end(&mut buf);
+    let split = buf
+        .windows(4)
+        .position(|w| w == b"\r\n\r\n")
+        .map(|i| i + 4)
+        .unwrap_or(buf.len());
+    let head = String::from_utf8_lossy(&buf[..split]).to_string();
+    let status = head
+        .split_whitespace()
+        .nth(1)
+        .and_then(|c| c.parse().ok())
+        .unwrap_or(0);
+    (status, head, buf[split..].to_vec())
+}
+
+fn body(port: u16, path: &str) -> String {
+    String::from_utf8_lossy(&get(port, path, "").2).to_string()
+}
+
+fn wait_for(mut cond: impl FnMut() -> bool, what: &str) {
+    let deadline = Instant::now() + Duration::from_secs(20);
+    while !cond() {
+        assert!(Instant::now() < deadline, "timed out waiting for {what}");
+        std::thread::sleep(Duration::from_millis(100));
+    }
+}
+
+fn sample() -> Site {
+    let site = Site::new(&[
+        (
+            "content/profiles/a.md",
+            &profile("丁卫松", "[{title: 全国劳动模范}]", "长兴县", ""),
+        ),
+        (
+            "content/stories/s/index.md",
+            "---\ntitle: 植树\ndate: 2018\ncover: c.png\n---\n原来的正文。\n",
+        ),
+        ("content/about.md", "---\ntitle: 关于\n---\n关于。\n"),
+        ("static/files/说明 书.txt", "说明"),
+        ("static/v.mp4", &"0123456789".repeat(100)),
+    ]);
+    let mut png = std::io::Cursor::new(Vec::new());
+    image::DynamicImage::ImageRgb8(image::RgbImage::new(40, 30))
+        .write_to(&mut png, image::ImageFormat::Png)
+        .expect("png");
+    site.write_bytes("content/stories/s/c.png", &png.into_inner());
+    site
+}
+
+#[test]
+fn serves_pages_files_and_a_404_with_the_right_headers() {
+    let site = sample();
+    let server = start(&site);
+    let p = server.port;
+    let (status, head, html) = get(p, "/profiles/ding-weisong/", "");
+    assert_eq!(status, 200);
+    assert!(
+        head.to_ascii_lowercase()
+            .contains("content-type: text/html; charset=utf-8"),
+        "{head}"
+    );
+    let html = String::from_utf8_lossy(&html);
+    assert!(
+        html.contains("<h1>丁卫松</h1>") && html.contains("/__laomo/reload.js"),
+        "{html}"
+    );
+    let (status, head, _) = get(p, "/profiles/ding-weisong", "");
+    assert_eq!(status, 308, "directory without slash redirects: {head}");
+    let (status, head, _) = get(p, "/css/site.css", "");
+    assert!(
+        status == 200 && head.contains("text/css; charset=utf-8"),
+        "{head}"
+    );
+    let page = body(p, "/stories/s/");
+    let webp = page
+        .split('"')
+        .find(|s| s.ends_with(".webp") || s.contains(".webp "))
+        .map(|s| s.split(' ').next().unwrap_or("").to_string())
+        .expect("a webp file");
+    let (status, head, _) = get(p, &webp, "");
+    assert!(
+        status == 200 && head.contains("image/webp"),
+        "{webp}: {head}"
+    );
+    let (status, head, bytes) = get(p, "/v.mp4", "Range: bytes=10-19\r\n");
+    assert_eq!(status, 206, "{head}");
+    assert_eq!(bytes, b"0123456789");
+    let (status, _, _) = get(p, "/files/%E8%AF%B4%E6%98%8E%20%E4%B9%A6.txt", "");
+    assert_eq!(status, 200, "Chinese and spaces in static file names");
+    let (status, _, body404) = get(p, "/nowhere/", "");
+    assert_eq!(status, 404);
+    assert!(String::from_utf8_lossy(&body404).contains("页面不存在"));
+    assert!(!site.public().exists(), "serve never writes public/");
+}
+
+#[test]
+fn nothing_outside_the_site_output_can_be_fetched() {
+    let site = sample();
+    let server = start(&site);
+    for path in [
+        "/../site.yaml",
+        "/%2e%2e/site.yaml",
+        "/%2E%2E/%2E%2E/etc/passwd",
+        "/static/../site.yaml",
+        "/..%2fsite.yaml",
+        "//etc/passwd",
+        "/content/about.md",
+        "/site.yaml",
+        "/static/v.mp4",
+        "/stories/s/c.png",
+        "/stories/s/index.md",
+        "/.laomo-cache/",
+        "/%00",
+    ] {
+        let (status, _, body) = get(server.port, path, "");
+        assert!(status == 404 || status == 400, "{path} gave {status}");
+        let text = String::from_utf8_lossy(&body);
+        assert!(
+            !text.contains("base_url") && !text.contains("root:"),
+            "{path} leaked: {text}"
+        );
+    }
+}
+
+#[test]
+fn edits_are_served_and_errors_show_an_overlay() {
+    let site = sample();
+    let server = start(&site);
+    let p = server.port;
+    assert!(body(p, "/about/").contains("<h1>关于</h1>"));
+    site.write(
+        "content/about.md",
+        "---\ntitle: 关于我们\n---\n新的正文。\n",
+    );
+    wait_for(
+        || body(p, "/about/").contains("<h1>关于我们</h1>"),
+        "the edit",
+    );
+
+    // A broken file: the last good page stays, and the event stream reports the error.
+    site.write("content/about.md", "---\ntitle: [坏\n---\n");
+    std::thread::sleep(Duration::from_millis(600));
+    assert!(
+        body(p, "/about/").contains("<h1>关于我们</h1>"),
+        "last good build still served"
+    );
+    let mut s = TcpStream::connect(("127.0.0.1", p)).expect("connect");
+    s.set_read_timeout(Some(Duration::from_secs(5)))
+        .expect("timeout");
+    write!(
+        s,
+        "GET /__laomo/events HTTP/1.1\r\nHost: x\r\nAccept: text/event-stream\r\n\r\n"
+    )
+    .expect("write");
+    let mut got = String::new();
+    let mut buf = [0u8; 4096];
+    let deadline = Instant::now() + Duration::from_secs(10);
+    while !got.contains("event: error") && Instant::now() < deadline {
+        if let Ok(n) = s.read(&mut buf) {
+            got.push_str(&String::from_utf8_lossy(&buf[..n]));
+        }
+    }
+    assert!(
+        got.contains("event: error") && got.contains("content/about.md:2:"),
+        "{got}"
+    );
+
+    // Renamed page: the old URL goes away.
+    std::fs::remove_file(site.root().join("content/about.md")).expect("rm");
+    site.write("content/guanyu.md", "---\ntitle: 关于\n---\n");
+    wait_for(
+        || get(p, "/about/", "").0 == 404 && get(p, "/guanyu/", "").0 == 200,
+        "the rename",
+    );
+}
+
+#[cfg(unix)]
+#[test]
+fn ctrl_c_stops_cleanly() {
+    let site = sample();
+    let mut server = start(&site);
+    let pid = server.child.id() as i32;
+    // SAFETY: sending SIGINT to our own child process.
+    unsafe { libc::kill(pid, libc::SIGINT) };
+    let deadline = Instant::now() + Duration::from_secs(10);
+    loop {
+        if let Some(status) = server.child.try_wait().expect("wait") {
+            assert!(status.success(), "{status:?}");
+            break;
+        }
+        assert!(Instant::now() < deadline, "serve did not stop on Ctrl-C");
+        std::thread::sleep(Duration::from_millis(50));
+    }
+}
