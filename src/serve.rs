@@ -20,6 +20,7 @@ use axum::response::{IntoResponse, Response};
 use axum::routing::get;
 use std::collections::{BTreeMap, HashMap};
 use std::convert::Infallible;
+use std::io::Write as _;
 use std::path::{Path, PathBuf};
 use std::sync::{Arc, Mutex, RwLock};
 use std::time::Duration;
@@ -477,7 +478,16 @@ pub fn serve(opts: ServeOptions) -> Result<(), String> {
     } else {
         opts.bind.clone()
     };
-    let base_url = format!("http://{host}:{}/", opts.port);
+    // Listen first: with --port 0 the system picks the port, and links need it.
+    let addr = format!("{host}:{}", opts.port);
+    let std_listener = std::net::TcpListener::bind(&addr).map_err(|e| {
+        format!("cannot listen on {addr}: {e}; is another laomo serve running? try --port")
+    })?;
+    let port = std_listener.local_addr().map_err(|e| e.to_string())?.port();
+    std_listener
+        .set_nonblocking(true)
+        .map_err(|e| e.to_string())?;
+    let base_url = format!("http://{host}:{port}/");
     let (sender, _) = broadcast::channel(16);
     let state = Arc::new(ServeState {
         root,
@@ -503,23 +513,45 @@ pub fn serve(opts: ServeOptions) -> Result<(), String> {
             .route("/__laomo/reload.js", get(reload_js))
             .fallback(page)
             .with_state(state);
-        let addr = format!("{}:{}", opts.bind, opts.port);
-        let listener = tokio::net::TcpListener::bind(&addr).await.map_err(|e| {
-            format!("cannot listen on {addr}: {e}; is another laomo serve running? try --port")
-        })?;
+        // The Ctrl-C handler is in place before the address is printed, so a signal
+        // sent as soon as the server is up still stops it cleanly.
+        let shutdown = shutdown_signal()?;
+        let listener =
+            tokio::net::TcpListener::from_std(std_listener).map_err(|e| e.to_string())?;
         println!("serving the site at {base_url} (Ctrl-C to stop)");
+        use std::io::Write;
+        let _ = std::io::stdout().flush();
         if opts.open {
             open_browser(&base_url);
         }
         axum::serve(listener, app)
-            .with_graceful_shutdown(async {
-                let _ = tokio::signal::ctrl_c().await;
-            })
+            .with_graceful_shutdown(shutdown)
             .await
             .map_err(|e| e.to_string())
     })?;
-    println!("stopped");
+    // stdout may be gone (a closed pipe): saying goodbye must not fail.
+    let _ = writeln!(std::io::stdout(), "stopped");
     Ok(())
+}
+
+#[cfg(unix)]
+fn shutdown_signal() -> Result<impl std::future::Future<Output = ()>, String> {
+    use tokio::signal::unix::{SignalKind, signal};
+    let mut interrupt = signal(SignalKind::interrupt()).map_err(|e| e.to_string())?;
+    let mut terminate = signal(SignalKind::terminate()).map_err(|e| e.to_string())?;
+    Ok(async move {
+        tokio::select! {
+            _ = interrupt.recv() => {}
+            _ = terminate.recv() => {}
+        }
+    })
+}
+
+#[cfg(not(unix))]
+fn shutdown_signal() -> Result<impl std::future::Future<Output = ()>, String> {
+    Ok(async {
+        let _ = tokio::signal::ctrl_c().await;
+    })
 }
 
 fn open_browser(url: &str) {

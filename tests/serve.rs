@@ -19,30 +19,25 @@ impl Drop for Server {
     }
 }
 
-fn free_port() -> u16 {
-    std::net::TcpListener::bind("127.0.0.1:0")
-        .expect("bind")
-        .local_addr()
-        .expect("addr")
-        .port()
-}
-
+/// Starts `laomo serve --port 0` and reads the port it chose from its first line.
 fn start(site: &Site) -> Server {
-    let port = free_port();
-    let child = Command::new(env!("CARGO_BIN_EXE_laomo"))
-        .args(["serve", "--port", &port.to_string(), "--root"])
+    let mut child = Command::new(env!("CARGO_BIN_EXE_laomo"))
+        .args(["serve", "--port", "0", "--root"])
         .arg(site.root())
-        .stdout(Stdio::null())
+        .stdout(Stdio::piped())
         .stderr(Stdio::null())
         .spawn()
         .expect("start serve");
-    let server = Server { child, port };
-    let deadline = Instant::now() + Duration::from_secs(30);
-    while TcpStream::connect(("127.0.0.1", port)).is_err() {
-        assert!(Instant::now() < deadline, "server did not start");
-        std::thread::sleep(Duration::from_millis(50));
-    }
-    server
+    let stdout = child.stdout.take().expect("stdout");
+    let mut line = String::new();
+    std::io::BufRead::read_line(&mut std::io::BufReader::new(stdout), &mut line).expect("read");
+    let port = line
+        .split("127.0.0.1:")
+        .nth(1)
+        .and_then(|r| r.split('/').next())
+        .and_then(|p| p.parse().ok())
+        .unwrap_or_else(|| panic!("no port in {line:?}"));
+    Server { child, port }
 }
 
 /// A raw HTTP/1.1 GET, so the path reaches the server exactly as written.
@@ -185,7 +180,8 @@ fn edits_are_served_and_errors_show_an_overlay() {
     let site = sample();
     let server = start(&site);
     let p = server.port;
-    assert!(body(p, "/about/").contains("<h1>关于</h1>"));
+    let first = body(p, "/about/");
+    assert!(first.contains("<h1>关于</h1>"), "{first}");
     site.write(
         "content/about.md",
         "---\ntitle: 关于我们\n---\n新的正文。\n",
