@@ -111,7 +111,9 @@ pub fn prepare(
     if diags.has_errors() && stop_on_error {
         return None;
     }
-    Some((Renderer::new(site, photos, tera, theme), site_root))
+    let renderer = Renderer::new(site, photos, tera, theme);
+    stages.done("cards");
+    Some((renderer, site_root))
 }
 
 /// Builds the site; never panics on editor input, never touches the output on error.

@@ -127,8 +127,11 @@ impl ServeState {
             if let Some(Err(d)) = renderer.render_path("/404.html") {
                 diags.push(d);
             }
+            stages.done("check");
+            let files = build::published_files(&renderer, &site_root, &paths);
+            stages.done("files");
             (!diags.has_errors()).then(|| Generation {
-                files: build::published_files(&renderer, &site_root, &paths),
+                files,
                 renderer,
                 rendered: Mutex::new(HashMap::new()),
             })
@@ -197,7 +200,7 @@ fn watch(state: Arc<ServeState>) -> notify_debouncer_full::notify::Result<impl D
     // Editors save by writing a temp file and renaming it; a folder of photos copied
     // in is hundreds of events. The debouncer turns each burst into one batch.
     let mut debouncer = new_debouncer(
-        Duration::from_millis(120),
+        Duration::from_millis(50),
         None,
         move |result: DebounceEventResult| {
             if let Ok(events) = result {
@@ -226,7 +229,7 @@ fn watch(state: Arc<ServeState>) -> notify_debouncer_full::notify::Result<impl D
     std::thread::spawn(move || {
         while let Ok(mut paths) = rx.recv() {
             // Take whatever else arrived meanwhile, so one rebuild covers it all.
-            while let Ok(more) = rx.recv_timeout(Duration::from_millis(30)) {
+            while let Ok(more) = rx.try_recv() {
                 paths.extend(more);
             }
             let changed: Vec<PathBuf> = paths

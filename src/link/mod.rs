@@ -55,7 +55,7 @@ pub struct LevelGroup {
 /// The whole site, linked. Built once, then only read.
 pub struct Site {
     pub config: Config,
-    pub pages: Vec<Page>,
+    pub pages: Vec<std::sync::Arc<Page>>,
     pub links: Vec<PageLinks>,
     pub intros: HashMap<String, SectionIntro>,
     /// The profile cards of each intro's `profile` shortcodes, by section.
@@ -101,7 +101,7 @@ fn newest_first(a: &Page, b: &Page) -> Ordering {
 pub fn link(config: Config, loaded: Loaded, drafts: bool, diags: &mut Diagnostics) -> Site {
     // Drafts stay out unless asked for, but are remembered so links to them only warn.
     let mut draft_slugs: HashSet<(Kind, String)> = HashSet::new();
-    let mut pages: Vec<Page> = Vec::new();
+    let mut pages: Vec<std::sync::Arc<Page>> = Vec::new();
     for p in loaded.pages {
         if p.draft && !drafts {
             draft_slugs.insert((p.kind, p.slug.clone()));
@@ -404,7 +404,7 @@ pub fn top_level<'a>(config: &'a Config, page: &Page) -> Option<&'a str> {
 }
 
 struct Resolver<'a> {
-    pages: &'a [Page],
+    pages: &'a [std::sync::Arc<Page>],
     by_slug: &'a HashMap<(Kind, String), usize>,
     drafts: &'a HashSet<(Kind, String)>,
 }
@@ -478,7 +478,11 @@ fn resolve_profile_call(
     resolver.resolve(from, &r, diags)
 }
 
-fn check_parent_cycles(pages: &[Page], links: &[PageLinks], diags: &mut Diagnostics) {
+fn check_parent_cycles(
+    pages: &[std::sync::Arc<Page>],
+    links: &[PageLinks],
+    diags: &mut Diagnostics,
+) {
     for (start, p) in pages.iter().enumerate() {
         let mut seen = vec![start];
         let mut cur = links[start].parent;

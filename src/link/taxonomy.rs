@@ -41,7 +41,7 @@ pub struct Taxonomy {
 
 pub fn build(
     config: &Config,
-    pages: &[Page],
+    pages: &[std::sync::Arc<Page>],
     hall: &[usize],
     stories: &[usize],
     diags: &mut Diagnostics,
@@ -93,12 +93,11 @@ pub fn build(
         }
     }
 
-    let positions: HashMap<usize, usize> = hall
-        .iter()
-        .chain(stories)
-        .enumerate()
-        .map(|(n, &i)| (i, n))
-        .collect();
+    // Each page's place in the hall of fame, then among the stories: the order in a term.
+    let mut positions = vec![usize::MAX; pages.len()];
+    for (n, &i) in hall.iter().chain(stories).enumerate() {
+        positions[i] = n;
+    }
     let mut out = Vec::new();
     for &(key, name) in TAXONOMIES {
         let mut terms: Vec<Term> = Vec::new();
@@ -115,9 +114,8 @@ pub fn build(
                 });
                 terms.len() - 1
             });
-            if !terms[at].pages.contains(&page) {
-                terms[at].pages.push(page);
-            }
+            // A page may name a term twice (two honors of one level): deduplicated below.
+            terms[at].pages.push(page);
         }
         // Profiles before stories within a term.
         for t in &mut terms {
@@ -128,9 +126,10 @@ pub fn build(
                     } else {
                         1
                     },
-                    positions.get(i).copied().unwrap_or(usize::MAX),
+                    positions[*i],
                 )
             });
+            t.pages.dedup();
         }
         order_terms(key, config, &mut terms);
         if key == "regions" {

@@ -18,7 +18,8 @@ use std::path::{Path, PathBuf};
 
 /// Everything read from `content/`.
 pub struct Loaded {
-    pub pages: Vec<Page>,
+    /// Shared, so that `laomo serve` reuses unchanged pages without copying them.
+    pub pages: Vec<std::sync::Arc<Page>>,
     pub intros: Vec<SectionIntro>,
     /// Files outside bundles that are not Markdown: used if a page refers to them.
     pub loose_files: Vec<(PathBuf, String)>,
@@ -84,7 +85,11 @@ struct Cached {
     result: Loaded1,
 }
 
-type Loaded1 = (Option<Page>, Option<SectionIntro>, Vec<Diagnostic>);
+type Loaded1 = (
+    Option<std::sync::Arc<Page>>,
+    Option<SectionIntro>,
+    Vec<Diagnostic>,
+);
 
 impl LoadCache {
     /// Forgets one file (changed on disk).
@@ -169,7 +174,7 @@ pub fn load_cached(
             let result: Loaded1 = match e {
                 Entry::Page { path, bundle } => {
                     let (page, d) = kinds::load_page(site, config, path, *bundle);
-                    (page, None, d)
+                    (page.map(std::sync::Arc::new), None, d)
                 }
                 Entry::Intro { path } => {
                     let (intro, d) = kinds::load_intro(site, config, path);
