@@ -243,6 +243,9 @@ pub fn published_files(
     }
     let mut own: Vec<(PathBuf, String)> = Vec::new();
     for intro in site.intros.values() {
+        for v in intro.shortcodes.iter().filter_map(|c| c.video.as_ref()) {
+            own.push((v.source.clone(), v.output.clone()));
+        }
         for img in intro
             .shortcodes
             .iter()

@@ -119,7 +119,7 @@ pub fn init(dir: &Path) -> Result<(), Diagnostic> {
         ("content/profiles/wang-jianguo.md", SAMPLE_PROFILE),
         ("content/stories/xuanjiang-jin-xiaoyuan.md", SAMPLE_STORY),
         ("static/.gitkeep", ""),
-        (".gitignore", "/public\n/.public*\n"),
+        (".gitignore", "/public\n/.public*\n/.laomo-cache\n"),
     ];
     for (rel, text) in files {
         let path = dir.join(rel);
