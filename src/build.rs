@@ -286,6 +286,9 @@ pub fn published_files(
         files.insert(dest, Published::File(src));
     }
     files.insert("/atom.xml".into(), Published::Text(feeds::atom(site)));
+    for (path, json) in crate::search::build(site) {
+        files.insert(path, Published::Text(json));
+    }
     files.insert("/robots.txt".into(), Published::Text(feeds::robots(site)));
     let mut all: Vec<String> = rendered.to_vec();
     all.extend(files.keys().cloned());

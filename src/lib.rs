@@ -18,6 +18,7 @@ pub mod model;
 pub mod pinyin;
 pub mod render;
 pub mod scaffold;
+pub mod search;
 pub mod serve;
 pub mod write;
 pub mod yaml;

@@ -283,6 +283,7 @@ pub fn load_page(
         draft: b.draft,
         date: b.date,
         summary,
+        search_text: markdown::summarize(&rendered.plain, SEARCH_TEXT_CHARS),
         content: rendered.html,
         shortcodes: calls,
         inline_images,
@@ -294,6 +295,10 @@ pub fn load_page(
     };
     (Some(page), diags)
 }
+
+/// How much of a body the search index reads: enough for its opening, where names,
+/// places and activities are introduced, without the whole text in memory.
+const SEARCH_TEXT_CHARS: usize = 400;
 
 struct Built {
     slug: String,

@@ -270,6 +270,8 @@ pub struct Page {
     pub date: Option<Date>,
     /// Plain-text summary (front matter `summary:` or cut from the body).
     pub summary: String,
+    /// The opening of the body as plain text, for the search index.
+    pub search_text: String,
     /// Rendered body; shortcodes are markers until the render stage.
     pub content: String,
     pub shortcodes: Vec<ShortcodeCall>,

@@ -95,6 +95,7 @@ enum Job {
     TaxonomyIndex(usize),
     Term(usize, usize, usize),
     NotFound,
+    Search,
 }
 
 /// Everything rendering needs, owned, so that `laomo serve` can keep one per build
@@ -182,7 +183,7 @@ impl Renderer {
     fn jobs(&self) -> Vec<Job> {
         let s = &self.site;
         let per = s.config.paginate;
-        let mut jobs = vec![Job::Home, Job::NotFound];
+        let mut jobs = vec![Job::Home, Job::NotFound, Job::Search];
         let hall_pages = s.hall_of_fame.len().div_ceil(per).max(1);
         jobs.extend((1..=hall_pages).map(Job::Hall));
         for kind in [
@@ -234,6 +235,7 @@ impl Renderer {
         match job {
             Job::Home => "/".into(),
             Job::NotFound => "/404.html".into(),
+            Job::Search => "/search/".into(),
             Job::Hall(n) => pager_path("/profiles/", *n),
             Job::Listing(kind, n) => pager_path(&format!("/{}/", kind.section()), *n),
             Job::Page(i) => s.pages[*i].path.clone(),
@@ -372,6 +374,13 @@ impl Renderer {
                 Ok((
                     "/".into(),
                     self.render("index.html", &ctx, "the home page")?,
+                ))
+            }
+            Job::Search => {
+                ctx.insert("current_path", &c.url("/search/"));
+                Ok((
+                    "/search/".into(),
+                    self.render("search.html", &ctx, "the search page")?,
                 ))
             }
             Job::NotFound => {

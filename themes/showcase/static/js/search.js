@@ -1,0 +1,135 @@
+/* laomo search: runs in the browser over the static index in search/. No other host. */
+(function () {
+  "use strict";
+  var root = document.getElementById("search");
+  if (!root) return;
+  var base = root.getAttribute("data-base") || "/";
+  var form = root.querySelector("form");
+  var input = root.querySelector("input[name=q]");
+  var list = root.querySelector(".results");
+  var status = root.querySelector(".status");
+  var labels = { profile: "劳模", story: "事迹", exhibition: "展览", collection: "文集", association: "协会" };
+  var cache = {};
+
+  function get(path) {
+    if (!cache[path]) {
+      cache[path] = fetch(base + path).then(function (r) { return r.ok ? r.json() : null; }).catch(function () { return null; });
+    }
+    return cache[path];
+  }
+  function isHan(c) {
+    var n = c.codePointAt(0);
+    return (n >= 0x3400 && n <= 0x4dbf) || (n >= 0x4e00 && n <= 0x9fff) || (n >= 0xf900 && n <= 0xfaff) || (n >= 0x20000 && n <= 0x2ffff);
+  }
+  // The same cut as the index (src/search/mod.rs): Han bigrams, lower-case ASCII words.
+  function tokens(text) {
+    var out = [], han = [], word = "";
+    function flushHan() {
+      if (han.length === 1) out.push(han[0]);
+      for (var i = 0; i + 1 < han.length; i++) out.push(han[i] + han[i + 1]);
+      han = [];
+    }
+    function flushWord() { if (word) { out.push(word); word = ""; } }
+    Array.from(text).forEach(function (c) {
+      if (isHan(c)) { flushWord(); han.push(c); }
+      else if (/[A-Za-z0-9]/.test(c)) { flushHan(); word += c.toLowerCase(); }
+      else { flushHan(); flushWord(); }
+    });
+    flushHan(); flushWord();
+    return out;
+  }
+  function shard(t, n) {
+    var h = 0x811c9dc5, bytes = new TextEncoder().encode(t);
+    for (var i = 0; i < bytes.length; i++) { h ^= bytes[i]; h = Math.imul(h, 0x01000193) >>> 0; }
+    return h % n;
+  }
+  function hex(n) { return (n < 16 ? "0" : "") + n.toString(16); }
+  function escapeHtml(s) {
+    return s.replace(/[&<>"']/g, function (c) { return { "&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;", "'": "&#39;" }[c]; });
+  }
+  function highlight(text, q) {
+    var html = escapeHtml(text);
+    var parts = q.split(/\s+/).filter(Boolean).map(escapeHtml).sort(function (a, b) { return b.length - a.length; });
+    parts.forEach(function (p) { html = html.split(p).join("<mark>" + p + "</mark>"); });
+    return html;
+  }
+
+  async function find(q) {
+    var meta = await get("search/meta.json");
+    if (!meta) return [];
+    var scores = null;
+    var toks = tokens(q);
+    for (var i = 0; i < toks.length; i++) {
+      var t = toks[i];
+      var postings = (await get("search/t/" + hex(shard(t, meta.shards)) + ".json")) || {};
+      var flat = postings[t] || [], m = {};
+      for (var j = 0; j + 1 < flat.length; j += 2) m[flat[j]] = flat[j + 1];
+      if (scores === null) { scores = m; continue; }
+      var next = {};
+      Object.keys(scores).forEach(function (d) { if (d in m) next[d] = scores[d] + m[d]; });
+      scores = next;
+    }
+    scores = scores || {};
+    // Letters only: also a name in pinyin (dingweisong) or by initials (dws).
+    var letters = q.trim().toLowerCase().replace(/\s+/g, "");
+    if (/^[a-z]+$/.test(letters)) {
+      var names = (await get("search/p/" + letters[0] + ".json")) || [];
+      names.forEach(function (n) {
+        var exact = n[0] === letters || n[1] === letters;
+        if (exact || n[0].indexOf(letters) === 0 || (letters.length > 1 && n[1].indexOf(letters) === 0)) {
+          scores[n[2]] = (scores[n[2]] || 0) + (exact ? 60 : 40);
+        }
+      });
+    }
+    var ids = Object.keys(scores).map(Number);
+    ids.sort(function (a, b) { return scores[b] - scores[a] || a - b; });
+    ids = ids.slice(0, 50);
+    var chunks = {};
+    ids.forEach(function (id) { chunks[Math.floor(id / meta.chunk)] = true; });
+    await Promise.all(Object.keys(chunks).map(function (c) { return get("search/d/" + c + ".json"); }));
+    var out = [];
+    for (var k = 0; k < ids.length; k++) {
+      var chunk = await get("search/d/" + Math.floor(ids[k] / meta.chunk) + ".json");
+      var d = chunk && chunk[ids[k] % meta.chunk];
+      if (d) out.push(d);
+    }
+    return out;
+  }
+
+  function selectedKinds() {
+    var boxes = root.querySelectorAll("input[name=kind]:checked");
+    return Array.prototype.map.call(boxes, function (b) { return b.value; });
+  }
+
+  var seq = 0;
+  async function run() {
+    var q = input.value.trim();
+    var mine = ++seq;
+    if (!q) { list.innerHTML = ""; status.textContent = ""; return; }
+    var results = await find(q);
+    if (mine !== seq) return;
+    var kinds = selectedKinds();
+    if (kinds.length) results = results.filter(function (d) { return kinds.indexOf(d.k) >= 0; });
+    status.textContent = results.length ? "找到 " + results.length + " 条结果" : "没有找到与“" + q + "”相关的内容";
+    list.innerHTML = results.map(function (d) {
+      return '<li class="result result-' + d.k + '"><span class="kind">' + (labels[d.k] || d.k) + '</span> ' +
+        '<a href="' + escapeHtml(d.u) + '">' + highlight(d.t, q) + "</a>" +
+        (d.s ? '<p class="snippet">' + highlight(d.s, q) + "</p>" : "") + "</li>";
+    }).join("");
+  }
+
+  var timer = null;
+  input.addEventListener("input", function () {
+    clearTimeout(timer);
+    timer = setTimeout(function () {
+      var url = new URL(location.href);
+      if (input.value.trim()) url.searchParams.set("q", input.value.trim()); else url.searchParams.delete("q");
+      history.replaceState(null, "", url);
+      run();
+    }, 120);
+  });
+  root.querySelectorAll("input[name=kind]").forEach(function (b) { b.addEventListener("change", run); });
+  form.addEventListener("submit", function (e) { e.preventDefault(); run(); });
+  var initial = new URLSearchParams(location.search).get("q");
+  if (initial) { input.value = initial; run(); }
+})();
