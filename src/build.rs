@@ -286,7 +286,15 @@ pub fn published_files(
         files.insert(dest, Published::File(src));
     }
     files.insert("/atom.xml".into(), Published::Text(feeds::atom(site)));
-    for (path, json) in crate::search::build(site) {
+    let t = Instant::now();
+    let index = crate::search::build(site);
+    if std::env::var_os("LAOMO_TIMINGS").is_some() {
+        eprintln!(
+            "timing: (search index {:.1} ms)",
+            t.elapsed().as_secs_f64() * 1000.0
+        );
+    }
+    for (path, json) in index {
         files.insert(path, Published::Text(json));
     }
     files.insert("/robots.txt".into(), Published::Text(feeds::robots(site)));

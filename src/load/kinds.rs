@@ -298,7 +298,7 @@ pub fn load_page(
 
 /// How much of a body the search index reads: enough for its opening, where names,
 /// places and activities are introduced, without the whole text in memory.
-const SEARCH_TEXT_CHARS: usize = 400;
+const SEARCH_TEXT_CHARS: usize = 200;
 
 struct Built {
     slug: String,

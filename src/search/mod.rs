@@ -12,7 +12,7 @@ use serde::Serialize;
 use std::collections::BTreeMap;
 
 /// Postings are spread over this many files.
-pub const SHARDS: u32 = 256;
+pub const SHARDS: u32 = 1024;
 /// Pages per details file.
 pub const CHUNK: usize = 50;
 
@@ -27,37 +27,57 @@ fn is_han(c: char) -> bool {
 
 /// The tokens of a text: bigrams of Han runs (a lone character stands alone) and
 /// lower-case ASCII words. The search page's script cuts queries the same way.
-pub fn tokens(text: &str) -> Vec<String> {
-    let mut out = Vec::new();
-    let mut han: Vec<char> = Vec::new();
-    let mut word = String::new();
-    let flush_han = |han: &mut Vec<char>, out: &mut Vec<String>| {
+/// Bigrams are slices of the text: indexing 15,000 pages allocates almost nothing.
+pub fn tokens(text: &str) -> Vec<std::borrow::Cow<'_, str>> {
+    use std::borrow::Cow;
+    let mut out: Vec<Cow<str>> = Vec::new();
+    // Byte offsets of the current Han run's characters, and of the current word.
+    let mut han: Vec<usize> = Vec::new();
+    let mut word: Option<usize> = None;
+    fn flush_han<'a>(text: &'a str, han: &mut Vec<usize>, end: usize, out: &mut Vec<Cow<'a, str>>) {
         match han.len() {
             0 => {}
-            1 => out.push(han[0].to_string()),
-            _ => out.extend(han.windows(2).map(|w| w.iter().collect::<String>())),
+            1 => out.push(Cow::Borrowed(&text[han[0]..end])),
+            n => {
+                for k in 0..n {
+                    let stop = if k + 2 < n { han[k + 2] } else { end };
+                    if k + 1 < n {
+                        out.push(Cow::Borrowed(&text[han[k]..stop]));
+                    }
+                }
+            }
         }
         han.clear();
-    };
-    let flush_word = |word: &mut String, out: &mut Vec<String>| {
-        if !word.is_empty() {
-            out.push(std::mem::take(word));
-        }
-    };
-    for c in text.chars() {
-        if is_han(c) {
-            flush_word(&mut word, &mut out);
-            han.push(c);
-        } else if c.is_ascii_alphanumeric() {
-            flush_han(&mut han, &mut out);
-            word.push(c.to_ascii_lowercase());
-        } else {
-            flush_han(&mut han, &mut out);
-            flush_word(&mut word, &mut out);
+    }
+    fn flush_word<'a>(
+        text: &'a str,
+        word: &mut Option<usize>,
+        end: usize,
+        out: &mut Vec<Cow<'a, str>>,
+    ) {
+        if let Some(start) = word.take() {
+            let w = &text[start..end];
+            out.push(if w.bytes().any(|b| b.is_ascii_uppercase()) {
+                Cow::Owned(w.to_ascii_lowercase())
+            } else {
+                Cow::Borrowed(w)
+            });
         }
     }
-    flush_han(&mut han, &mut out);
-    flush_word(&mut word, &mut out);
+    for (at, c) in text.char_indices() {
+        if is_han(c) {
+            flush_word(text, &mut word, at, &mut out);
+            han.push(at);
+        } else if c.is_ascii_alphanumeric() {
+            flush_han(text, &mut han, at, &mut out);
+            word.get_or_insert(at);
+        } else {
+            flush_han(text, &mut han, at, &mut out);
+            flush_word(text, &mut word, at, &mut out);
+        }
+    }
+    flush_han(text, &mut han, text.len(), &mut out);
+    flush_word(text, &mut word, text.len(), &mut out);
     out
 }
 
@@ -90,25 +110,50 @@ fn kind_name(k: Kind) -> &'static str {
     }
 }
 
-/// The index files: (site path, JSON text).
-pub fn build(site: &Site) -> Vec<(String, String)> {
-    let c = &site.config;
-    let docs: Vec<usize> = (0..site.pages.len())
-        .filter(|&i| site.pages[i].kind != Kind::Page && !site.pages[i].draft)
-        .collect();
-    let mut postings: BTreeMap<String, BTreeMap<u32, u32>> = BTreeMap::new();
-    let mut names: BTreeMap<char, Vec<(String, String, u32)>> = BTreeMap::new();
-    for (id, &i) in docs.iter().enumerate() {
-        let id = id as u32;
-        let p = &site.pages[i];
-        let mut add = |text: &str, weight: u32| {
-            for t in tokens(text) {
-                *postings.entry(t).or_default().entry(id).or_default() += weight;
+/// A profile's name for pinyin search: full pinyin, initials, document id.
+type NameKey = (String, String, u32);
+
+/// Token postings while indexing: tokens interned once, each with its (doc, score) list.
+#[derive(Default)]
+struct Postings {
+    ids: std::collections::HashMap<Box<str>, u32>,
+    tokens: Vec<Box<str>>,
+    lists: Vec<Vec<(u32, u32)>>,
+}
+
+impl Postings {
+    fn add(&mut self, text: &str, doc: u32, weight: u32) {
+        for t in tokens(text) {
+            let id = match self.ids.get(&*t) {
+                Some(&id) => id,
+                None => {
+                    let id = self.tokens.len() as u32;
+                    self.ids.insert(Box::from(&*t), id);
+                    self.tokens.push(Box::from(&*t));
+                    self.lists.push(Vec::new());
+                    id
+                }
+            };
+            // Documents arrive in order, so a document's entries are adjacent.
+            let list = &mut self.lists[id as usize];
+            match list.last_mut() {
+                Some((d, s)) if *d == doc => *s += weight,
+                _ => list.push((doc, weight)),
             }
-        };
-        add(&p.title, TITLE);
-        add(&p.summary, TEXT);
-        add(&p.search_text, TEXT);
+        }
+    }
+}
+
+/// Indexes some documents: their postings and their names in pinyin.
+fn index_part(site: &Site, chunk: &[(u32, usize)]) -> (Postings, Vec<NameKey>) {
+    let c = &site.config;
+    let mut postings = Postings::default();
+    let mut names = Vec::new();
+    for &(id, i) in chunk {
+        let p = &site.pages[i];
+        postings.add(&p.title, id, TITLE);
+        postings.add(&p.summary, id, TEXT);
+        postings.add(&p.search_text, id, TEXT);
         let mut facts: Vec<&str> = Vec::new();
         match &p.details {
             Details::Profile(pr) => {
@@ -134,11 +179,8 @@ pub fn build(site: &Site) -> Vec<(String, String)> {
                     .iter()
                     .filter_map(|s| s.letters.chars().next())
                     .collect();
-                if let Some(first) = full.chars().next() {
-                    names
-                        .entry(first)
-                        .or_default()
-                        .push((full.clone(), initials, id));
+                if !full.is_empty() {
+                    names.push((full, initials, id));
                 }
             }
             Details::Story(s) => {
@@ -157,25 +199,89 @@ pub fn build(site: &Site) -> Vec<(String, String)> {
             facts.push(&site.pages[a].title);
         }
         for f in facts {
-            add(f, FACT);
+            postings.add(f, id, FACT);
         }
     }
-    let mut files = Vec::new();
-    // Postings: {"token": [doc, score, doc, score, …]} per shard.
-    let mut shards: BTreeMap<u32, BTreeMap<&str, Vec<u32>>> = BTreeMap::new();
-    for (token, list) in &postings {
-        let flat: Vec<u32> = list.iter().flat_map(|(d, s)| [*d, *s]).collect();
-        shards
-            .entry(shard_of(token))
-            .or_default()
-            .insert(token.as_str(), flat);
+    (postings, names)
+}
+
+/// The index files: (site path, JSON text).
+pub fn build(site: &Site) -> Vec<(String, String)> {
+    use rayon::prelude::*;
+    use std::fmt::Write as _;
+    let c = &site.config;
+    let docs: Vec<usize> = (0..site.pages.len())
+        .filter(|&i| site.pages[i].kind != Kind::Page && !site.pages[i].draft)
+        .collect();
+    // Two halves indexed in parallel, then merged: later documents have larger ids,
+    // so appending keeps every list in document order.
+    let numbered: Vec<(u32, usize)> = docs
+        .iter()
+        .enumerate()
+        .map(|(id, &i)| (id as u32, i))
+        .collect();
+    let half = numbered
+        .len()
+        .div_ceil(rayon::current_num_threads().max(1))
+        .max(1);
+    let parts: Vec<(Postings, Vec<NameKey>)> = numbered
+        .par_chunks(half)
+        .map(|chunk| index_part(site, chunk))
+        .collect();
+    let mut postings = Postings::default();
+    let mut names: BTreeMap<char, Vec<NameKey>> = BTreeMap::new();
+    for (part, part_names) in parts {
+        for (t, list) in part.tokens.into_iter().zip(part.lists) {
+            let id = match postings.ids.get(&*t) {
+                Some(&id) => id,
+                None => {
+                    let id = postings.tokens.len() as u32;
+                    postings.ids.insert(t.clone(), id);
+                    postings.tokens.push(t);
+                    postings.lists.push(Vec::new());
+                    id
+                }
+            };
+            postings.lists[id as usize].extend(list);
+        }
+        for n in part_names {
+            if let Some(first) = n.0.chars().next() {
+                names.entry(first).or_default().push(n);
+            }
+        }
     }
-    for (shard, map) in shards {
-        files.push((
-            format!("/search/t/{shard:02x}.json"),
-            serde_json::to_string(&map).unwrap_or_default(),
-        ));
+    // Postings: {"token":[doc,score,doc,score,…],…} per shard, tokens in order.
+    let mut by_shard: Vec<Vec<u32>> = vec![Vec::new(); SHARDS as usize];
+    for (id, t) in postings.tokens.iter().enumerate() {
+        by_shard[shard_of(t) as usize].push(id as u32);
     }
+    let mut files: Vec<(String, String)> = by_shard
+        .into_par_iter()
+        .enumerate()
+        .filter(|(_, ids)| !ids.is_empty())
+        .map(|(shard, mut ids)| {
+            ids.sort_by(|a, b| postings.tokens[*a as usize].cmp(&postings.tokens[*b as usize]));
+            let mut json = String::from("{");
+            for (n, id) in ids.iter().enumerate() {
+                if n > 0 {
+                    json.push(',');
+                }
+                json.push_str(
+                    &serde_json::to_string(&*postings.tokens[*id as usize]).unwrap_or_default(),
+                );
+                json.push_str(":[");
+                for (k, (d, sc)) in postings.lists[*id as usize].iter().enumerate() {
+                    if k > 0 {
+                        json.push(',');
+                    }
+                    let _ = write!(json, "{d},{sc}");
+                }
+                json.push(']');
+            }
+            json.push('}');
+            (format!("/search/t/{shard:03x}.json"), json)
+        })
+        .collect();
     // Names by first pinyin letter: [[full, initials, doc], …].
     for (letter, list) in names {
         files.push((
@@ -234,7 +340,7 @@ mod tests {
                 h ^= *b as u32;
                 h = h.wrapping_mul(16777619);
             }
-            h % 256
+            h % SHARDS
         });
     }
 }

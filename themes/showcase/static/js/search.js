@@ -43,7 +43,7 @@
     for (var i = 0; i < bytes.length; i++) { h ^= bytes[i]; h = Math.imul(h, 0x01000193) >>> 0; }
     return h % n;
   }
-  function hex(n) { return (n < 16 ? "0" : "") + n.toString(16); }
+  function hex(n) { return ("00" + n.toString(16)).slice(-3); }
   function escapeHtml(s) {
     return s.replace(/[&<>"']/g, function (c) { return { "&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;", "'": "&#39;" }[c]; });
   }
