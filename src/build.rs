@@ -208,10 +208,12 @@ pub enum Published {
 /// win: built-in theme files, the site's theme folder, the site's static/, then
 /// pages' own files and photos. Feeds are generated. Rendered pages are never
 /// replaced by a file of the same name.
+/// `with_search`: whether to build the search index here (serve builds it on demand).
 pub fn published_files(
     r: &Renderer,
     root: &SiteRoot,
     rendered: &[String],
+    with_search: bool,
 ) -> BTreeMap<String, Published> {
     let site = r.site();
     let photos = r.photos();
@@ -286,16 +288,10 @@ pub fn published_files(
         files.insert(dest, Published::File(src));
     }
     files.insert("/atom.xml".into(), Published::Text(feeds::atom(site)));
-    let t = Instant::now();
-    let index = crate::search::build(site);
-    if std::env::var_os("LAOMO_TIMINGS").is_some() {
-        eprintln!(
-            "timing: (search index {:.1} ms)",
-            t.elapsed().as_secs_f64() * 1000.0
-        );
-    }
-    for (path, json) in index {
-        files.insert(path, Published::Text(json));
+    if with_search {
+        for (path, json) in crate::search::build(site) {
+            files.insert(path, Published::Text(json));
+        }
     }
     files.insert("/robots.txt".into(), Published::Text(feeds::robots(site)));
     let mut all: Vec<String> = rendered.to_vec();
@@ -318,7 +314,7 @@ fn write_extras(
     staging: &Staging,
     paths: &mut Vec<String>,
 ) -> std::io::Result<()> {
-    let files = published_files(r, root, paths);
+    let files = published_files(r, root, paths, true);
     use rayon::prelude::*;
     let list: Vec<(&String, &Published)> = files.iter().collect();
     list.par_iter().try_for_each(|(dest, from)| match from {

@@ -41,6 +41,8 @@ pub struct ServeOptions {
 struct Generation {
     renderer: Renderer,
     files: BTreeMap<String, Published>,
+    /// The search index, built when a browser first asks for it.
+    search: std::sync::OnceLock<HashMap<String, String>>,
     rendered: Mutex<HashMap<String, Arc<Vec<u8>>>>,
 }
 
@@ -128,11 +130,12 @@ impl ServeState {
                 diags.push(d);
             }
             stages.done("check");
-            let files = build::published_files(&renderer, &site_root, &paths);
+            let files = build::published_files(&renderer, &site_root, &paths, false);
             stages.done("files");
             (!diags.has_errors()).then(|| Generation {
                 files,
                 renderer,
+                search: std::sync::OnceLock::new(),
                 rendered: Mutex::new(HashMap::new()),
             })
         });
@@ -372,6 +375,26 @@ async fn page(State(state): State<Arc<ServeState>>, req: Request) -> Response {
             r.headers_mut().insert(header::LOCATION, v);
         }
         return r;
+    }
+    if path.starts_with("/search/") && path.ends_with(".json") {
+        let g = generation.clone();
+        let index = tokio::task::spawn_blocking(move || {
+            g.search
+                .get_or_init(|| {
+                    crate::search::build(g.renderer.site())
+                        .into_iter()
+                        .collect()
+                })
+                .get(&path)
+                .cloned()
+        })
+        .await
+        .ok()
+        .flatten();
+        return match index {
+            Some(json) => ([(header::CONTENT_TYPE, "application/json")], json).into_response(),
+            None => not_found(&state).await,
+        };
     }
     match generation.files.get(&path) {
         Some(Published::File(src)) => {

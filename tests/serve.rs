@@ -246,3 +246,19 @@ fn ctrl_c_stops_cleanly() {
         std::thread::sleep(Duration::from_millis(50));
     }
 }
+
+#[test]
+fn serve_has_the_search_index() {
+    let site = sample();
+    let server = start(&site);
+    let (status, _, meta) = get(server.port, "/search/meta.json", "");
+    assert_eq!(status, 200);
+    assert!(
+        String::from_utf8_lossy(&meta).contains("\"docs\":2"),
+        "{}",
+        String::from_utf8_lossy(&meta)
+    );
+    let (status, _, html) = get(server.port, "/search/", "");
+    assert_eq!(status, 200);
+    assert!(String::from_utf8_lossy(&html).contains("id=\"search\""));
+}
