@@ -14,7 +14,7 @@ use std::collections::BTreeMap;
 /// Postings are spread over this many files.
 pub const SHARDS: u32 = 1024;
 /// Pages per details file.
-pub const CHUNK: usize = 50;
+pub const CHUNK: usize = 16;
 
 /// Weights: a match in the title or name counts most, then the facts, then the text.
 const TITLE: u32 = 20;
@@ -96,8 +96,12 @@ struct DocOut<'a> {
     k: &'static str,
     t: &'a str,
     u: String,
-    s: &'a str,
+    /// The summary's beginning, for the snippet: results stay small to download.
+    s: String,
 }
+
+/// Characters of a summary kept for result snippets.
+const SNIPPET_CHARS: usize = 60;
 
 fn kind_name(k: Kind) -> &'static str {
     match k {
@@ -299,7 +303,7 @@ pub fn build(site: &Site) -> Vec<(String, String)> {
                     k: kind_name(p.kind),
                     t: &p.title,
                     u: c.url(&p.path),
-                    s: &p.summary,
+                    s: p.summary.chars().take(SNIPPET_CHARS).collect(),
                 }
             })
             .collect();

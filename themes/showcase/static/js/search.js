@@ -83,7 +83,8 @@
     }
     var ids = Object.keys(scores).map(Number);
     ids.sort(function (a, b) { return scores[b] - scores[a] || a - b; });
-    ids = ids.slice(0, 50);
+    var total = ids.length;
+    ids = ids.slice(0, 20);
     var chunks = {};
     ids.forEach(function (id) { chunks[Math.floor(id / meta.chunk)] = true; });
     await Promise.all(Object.keys(chunks).map(function (c) { return get("search/d/" + c + ".json"); }));
@@ -93,6 +94,7 @@
       var d = chunk && chunk[ids[k] % meta.chunk];
       if (d) out.push(d);
     }
+    out.total = total;
     return out;
   }
 
@@ -110,7 +112,8 @@
     if (mine !== seq) return;
     var kinds = selectedKinds();
     if (kinds.length) results = results.filter(function (d) { return kinds.indexOf(d.k) >= 0; });
-    status.textContent = results.length ? "找到 " + results.length + " 条结果" : "没有找到与“" + q + "”相关的内容";
+    var total = kinds.length ? results.length : (results.total || results.length);
+    status.textContent = results.length ? "找到 " + total + " 条结果" + (total > results.length ? "，显示最相关的 " + results.length + " 条" : "") : "没有找到与“" + q + "”相关的内容";
     list.innerHTML = results.map(function (d) {
       return '<li class="result result-' + d.k + '"><span class="kind">' + (labels[d.k] || d.k) + '</span> ' +
         '<a href="' + escapeHtml(d.u) + '">' + highlight(d.t, q) + "</a>" +
