@@ -885,40 +885,18 @@ fn resolve_inline_images(
     let (images, remote) = (&rendered.images, &rendered.remote_images);
     let mut out = Vec::new();
     for (url, offset) in remote {
-        let line = first_line
-            + markdown[..(*offset).min(markdown.len())]
-                .matches('\n')
-                .count()
-            + 1;
-        let column = cx
-            .text
-            .lines()
-            .nth(line - 1)
-            .and_then(|l| l.find(url.as_str()))
-            .map(|b| b + 1)
-            .unwrap_or(1);
+        let position = body_position(cx.text, markdown, first_line, *offset, url);
         let d = Diagnostic::error(format!("the image `{url}` is on another host"))
             .in_file(&cx.rel)
-            .at(Position::new(line, column))
+            .at(position)
             .spanning(url.chars().count())
             .hint("nothing on the site may load from another host: save the photo in the page's folder and write its name")
             .with_source(cx.text);
         cx.diags.push(d);
     }
     for (url, offset) in images {
-        let line = first_line
-            + markdown[..(*offset).min(markdown.len())]
-                .matches('\n')
-                .count()
-            + 1;
-        let column = cx
-            .text
-            .lines()
-            .nth(line - 1)
-            .and_then(|l| l.find(url.as_str()))
-            .map(|b| b + 1)
-            .unwrap_or(1);
-        let position = Position::new(line, column);
+        let position = body_position(cx.text, markdown, first_line, *offset, url);
+        let line = position.line;
         let decoded = percent_decode(url);
         match assets::image(
             cx.site,
@@ -952,6 +930,24 @@ fn resolve_inline_images(
         }
     }
     out
+}
+
+/// Where a Markdown image URL found at `offset` of the body is, in the file: the line
+/// from the newlines before it, the column (in characters) from where the URL appears.
+fn body_position(
+    text: &str,
+    markdown: &str,
+    first_line: usize,
+    offset: usize,
+    url: &str,
+) -> Position {
+    let line = first_line + markdown[..offset.min(markdown.len())].matches('\n').count() + 1;
+    let column = text
+        .lines()
+        .nth(line - 1)
+        .and_then(|l| l.find(url).map(|b| l[..b].chars().count() + 1))
+        .unwrap_or(1);
+    Position::new(line, column)
 }
 
 /// `%E5%9B%BE.jpg` → `图.jpg`: Markdown URLs may be percent-encoded.
