@@ -203,7 +203,7 @@ fn watch(state: Arc<ServeState>) -> notify_debouncer_full::notify::Result<impl D
     // Editors save by writing a temp file and renaming it; a folder of photos copied
     // in is hundreds of events. The debouncer turns each burst into one batch.
     let mut debouncer = new_debouncer(
-        Duration::from_millis(50),
+        Duration::from_millis(30),
         None,
         move |result: DebounceEventResult| {
             if let Ok(events) = result {

@@ -103,7 +103,7 @@ enum Job {
 pub struct Renderer {
     site: Site,
     photos: crate::imageproc::Photos,
-    cards: Vec<Value>,
+    cards: Vec<std::sync::OnceLock<Value>>,
     tera: Tera,
     theme: Theme,
     global: Context,
@@ -168,7 +168,7 @@ impl Renderer {
         let mut global = Context::new();
         global.insert("site", &sv);
         global.insert("t", &theme.strings);
-        let cards = view::build_cards(&site, &photos);
+        let cards = view::card_slots(&site);
         Renderer {
             site,
             photos,

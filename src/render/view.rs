@@ -107,15 +107,14 @@ pub fn build_card<'a>(site: &'a Site, photos: &Photos, i: usize) -> Card<'a> {
 pub struct ViewCx<'a> {
     pub site: &'a Site,
     pub photos: &'a Photos,
-    pub cards: &'a [Value],
+    pub cards: &'a [std::sync::OnceLock<Value>],
 }
 
-/// Every page's card, built once per build.
-pub fn build_cards(site: &Site, photos: &Photos) -> Vec<Value> {
-    use rayon::prelude::*;
+/// One empty slot per page: each card is built the first time a list needs it, so
+/// `laomo serve` does not build 15,000 cards to show one page.
+pub fn card_slots(site: &Site) -> Vec<std::sync::OnceLock<Value>> {
     (0..site.pages.len())
-        .into_par_iter()
-        .map(|i| Value::from_serializable(&build_card(site, photos, i)))
+        .map(|_| std::sync::OnceLock::new())
         .collect()
 }
 
@@ -219,11 +218,13 @@ pub fn image_view(site: &Site, photos: &Photos, img: &Image) -> ImageView {
 }
 
 pub fn card(v: &ViewCx, i: usize) -> Value {
-    v.cards[i].clone()
+    v.cards[i]
+        .get_or_init(|| Value::from_serializable(&build_card(v.site, v.photos, i)))
+        .clone()
 }
 
 pub fn cards(v: &ViewCx, ids: &[usize]) -> Vec<Value> {
-    ids.iter().map(|&i| v.cards[i].clone()).collect()
+    ids.iter().map(|&i| card(v, i)).collect()
 }
 
 /// A term as a link: `{name, url}`.
