@@ -108,7 +108,8 @@ fn inject(html: &[u8]) -> Vec<u8> {
 
 impl ServeState {
     /// Builds the site into memory; on failure keeps the last good build and reports.
-    fn rebuild(&self) -> bool {
+    /// `full`: templates or settings may have changed, so check the templates again.
+    fn rebuild(&self, full: bool) -> bool {
         let _guard = self.building.lock().unwrap_or_else(|p| p.into_inner());
         let started = std::time::Instant::now();
         let mut diags = Diagnostics::new();
@@ -126,7 +127,7 @@ impl ServeState {
             // Rendering every page once would cost seconds on a big site; instead the
             // templates are checked on the 404 page and the rest render on request.
             let paths = renderer.page_paths();
-            if let Some(Err(d)) = renderer.render_path("/404.html") {
+            if full && let Some(Err(d)) = renderer.render_path("/404.html") {
                 diags.push(d);
             }
             stages.done("check");
@@ -199,6 +200,8 @@ fn watch(state: Arc<ServeState>) -> notify_debouncer_full::notify::Result<impl D
     use notify_debouncer_full::notify::RecursiveMode;
     use notify_debouncer_full::{DebounceEventResult, new_debouncer};
     let root = state.root.clone();
+    // Stands for "re-read everything" when the watcher lost events.
+    let rescan = root.join("site.yaml");
     let (tx, rx) = std::sync::mpsc::channel::<Vec<PathBuf>>();
     // Editors save by writing a temp file and renaming it; a folder of photos copied
     // in is hundreds of events. The debouncer turns each burst into one batch.
@@ -208,11 +211,15 @@ fn watch(state: Arc<ServeState>) -> notify_debouncer_full::notify::Result<impl D
         move |result: DebounceEventResult| {
             if let Ok(events) = result {
                 // Reading a file is an event too (the build reads them all): only changes count.
-                let paths: Vec<PathBuf> = events
+                let mut paths: Vec<PathBuf> = events
                     .iter()
                     .filter(|e| !e.kind.is_access() && !e.kind.is_other())
                     .flat_map(|e| e.paths.iter().cloned())
                     .collect();
+                // Events were lost (too many at once): everything must be re-read.
+                if events.iter().any(|e| e.need_rescan()) {
+                    paths.push(rescan.clone());
+                }
                 if paths.is_empty() {
                     return;
                 }
@@ -255,7 +262,7 @@ fn watch(state: Arc<ServeState>) -> notify_debouncer_full::notify::Result<impl D
             } else {
                 state.cache.clear();
             }
-            state.rebuild();
+            state.rebuild(!only_markdown);
         }
     });
     Ok(debouncer)
@@ -522,10 +529,10 @@ pub fn serve(opts: ServeOptions) -> Result<(), String> {
         current: RwLock::new(None),
         error: RwLock::new(None),
         events: sender,
-        cache: LoadCache::default(),
+        cache: LoadCache::watched(),
         building: Mutex::new(()),
     });
-    state.rebuild();
+    state.rebuild(true);
     let _watcher =
         watch(state.clone()).map_err(|e| format!("cannot watch the site folder: {e}"))?;
     let runtime = tokio::runtime::Builder::new_multi_thread()

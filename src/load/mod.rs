@@ -76,6 +76,9 @@ enum Entry {
 #[derive(Default)]
 pub struct LoadCache {
     files: std::sync::Mutex<std::collections::HashMap<PathBuf, Cached>>,
+    /// Set by a caller that watches the files and forgets each one that changes
+    /// (`laomo serve`): cached entries are then used without looking at the disk.
+    pub watched: std::sync::atomic::AtomicBool,
 }
 
 #[derive(Clone)]
@@ -116,6 +119,19 @@ impl LoadCache {
         m.get(path)
             .filter(|c| c.len == len && c.modified == modified)
             .map(|c| c.result.clone())
+    }
+
+    /// A cache for a caller that watches the files and forgets the ones that change.
+    pub fn watched() -> LoadCache {
+        LoadCache {
+            watched: std::sync::atomic::AtomicBool::new(true),
+            ..Default::default()
+        }
+    }
+
+    fn get_any(&self, path: &Path) -> Option<Loaded1> {
+        let m = self.files.lock().ok()?;
+        m.get(path).map(|c| c.result.clone())
     }
 
     fn put(
@@ -164,6 +180,12 @@ pub fn load_cached(
             let path = match e {
                 Entry::Page { path, .. } | Entry::Intro { path } => path,
             };
+            if let Some(c) = cache
+                && c.watched.load(std::sync::atomic::Ordering::Relaxed)
+                && let Some(hit) = c.get_any(path)
+            {
+                return hit;
+            }
             let meta = cache.and_then(|_| std::fs::metadata(path).ok());
             let key = meta.as_ref().map(|m| (m.len(), m.modified().ok()));
             if let (Some(c), Some((len, modified))) = (cache, key)
