@@ -37,7 +37,9 @@ struct SiteFile {
     theme: Option<Sp<String>>,
     #[serde(default)]
     description: Option<String>,
-    honors: Sp<Vec<Sp<HonorFile>>>,
+    /// Optional: a site of stories only needs none; each profile's titles are checked against it.
+    #[serde(default)]
+    honors: Vec<Sp<HonorFile>>,
     #[serde(default)]
     eras: Vec<Sp<EraFile>>,
     #[serde(default)]
@@ -244,13 +246,7 @@ impl Config {
 
         let mut honors: Vec<Honor> = Vec::new();
         let mut levels: Vec<String> = Vec::new();
-        if raw.honors.value.is_empty() {
-            diags.push(
-                src.error_at(&raw.honors, "`honors:` is empty: the hall of fame needs an honor vocabulary")
-                    .hint("list the titles highest first, e.g. - {id: national-model, name: 全国劳动模范, level: 全国}"),
-            );
-        }
-        for h in &raw.honors.value {
+        for h in &raw.honors {
             let v = &h.value;
             let clash = honors.iter().find(|o| {
                 let mine: Vec<&str> = std::iter::once(v.name.as_str())

@@ -552,3 +552,28 @@ fn new_never_overwrites_and_init_builds() {
             .exists()
     );
 }
+
+#[test]
+fn a_site_of_stories_needs_no_honor_vocabulary() {
+    let site = Site::new(&[(
+        "content/stories/s.md",
+        "---\ntitle: 植树\ndate: 2018\n---\n正文。\n",
+    )]);
+    site.write(
+        "site.yaml",
+        "title: 只有事迹\nbase_url: https://example.org/\n",
+    );
+    site.build_ok();
+    site.write(
+        "content/profiles/a.md",
+        "---\nname: 王芳\nhonors: [{title: 劳动模范}]\nregion: 长兴县\n---\n",
+    );
+    let out = site.run(&["check"]);
+    assert_eq!(out.status.code(), Some(1));
+    assert!(
+        stderr(&out).contains("unknown honor title `劳动模范`")
+            && stderr(&out).contains("add this title there"),
+        "{}",
+        stderr(&out)
+    );
+}
