@@ -38,9 +38,9 @@ struct SiteFile {
     #[serde(default)]
     description: Option<String>,
     /// Optional: a site of stories only needs none; each profile's titles are checked against it.
-    #[serde(default)]
+    #[serde(default, deserialize_with = "crate::yaml::nullable")]
     honors: Vec<Sp<HonorFile>>,
-    #[serde(default)]
+    #[serde(default, deserialize_with = "crate::yaml::nullable")]
     eras: Vec<Sp<EraFile>>,
     #[serde(default)]
     regions: IndexMap<String, Vec<String>>,
@@ -52,7 +52,7 @@ struct SiteFile {
     summary_chars: Option<Sp<i64>>,
     #[serde(default)]
     images: Option<ImageSettings>,
-    #[serde(default)]
+    #[serde(default, deserialize_with = "crate::yaml::nullable")]
     menu: Vec<MenuItem>,
     #[serde(default)]
     extra: Option<serde_json::Value>,
@@ -64,7 +64,7 @@ struct HonorFile {
     id: String,
     name: String,
     level: String,
-    #[serde(default)]
+    #[serde(default, deserialize_with = "crate::yaml::nullable")]
     aliases: Vec<String>,
 }
 

@@ -315,3 +315,14 @@ impl<'de> serde::Deserialize<'de> for TextList {
         d.deserialize_any(V)
     }
 }
+
+/// An empty key (`people:` with nothing after it) is an empty list, not an error:
+/// `laomo new` skeletons and editors leave keys empty all the time.
+pub fn nullable<'de, D, T>(d: D) -> Result<T, D::Error>
+where
+    D: serde::Deserializer<'de>,
+    T: Default + serde::Deserialize<'de>,
+{
+    use serde::Deserialize;
+    Option::<T>::deserialize(d).map(Option::unwrap_or_default)
+}

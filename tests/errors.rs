@@ -577,3 +577,13 @@ fn a_site_of_stories_needs_no_honor_vocabulary() {
         stderr(&out)
     );
 }
+
+#[test]
+fn empty_list_keys_are_empty_lists() {
+    let site = Site::new(&[(
+        "content/stories/s.md",
+        "---\ntitle: 植树\ndate: 2018\npeople:\ntags:\ngallery:\nsummary:\nassociation:\nfigures:\n---\n正文。\n",
+    )]);
+    site.build_ok();
+    assert!(site.public().join("stories/s/index.html").exists());
+}

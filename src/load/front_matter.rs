@@ -106,7 +106,7 @@ pub struct ProfileFm {
     pub tags: TextList,
     pub summary: Option<String>,
     pub portrait: Option<Sp<String>>,
-    #[serde(default)]
+    #[serde(default, deserialize_with = "crate::yaml::nullable")]
     pub gallery: Vec<Sp<GalleryEntry>>,
     pub pinyin: Option<Sp<String>>,
     /// Never kept: the value is skipped while parsing, so it cannot reach any output.
@@ -141,14 +141,14 @@ pub struct StoryFm {
     pub end_date: Option<Sp<Scalar>>,
     pub date_note: Option<String>,
     pub association: Option<Sp<String>>,
-    #[serde(default)]
+    #[serde(default, deserialize_with = "crate::yaml::nullable")]
     pub people: Vec<Sp<String>>,
     pub category: Option<String>,
     #[serde(default)]
     pub tags: TextList,
     pub location: Option<String>,
     pub cover: Option<Sp<String>>,
-    #[serde(default)]
+    #[serde(default, deserialize_with = "crate::yaml::nullable")]
     pub gallery: Vec<Sp<GalleryEntry>>,
     pub figures: Option<OrderedScalars>,
     pub summary: Option<String>,
@@ -168,7 +168,7 @@ pub struct ExhibitionFm {
     pub featured: bool,
     pub summary: Option<String>,
     pub cover: Option<Sp<String>>,
-    #[serde(default)]
+    #[serde(default, deserialize_with = "crate::yaml::nullable")]
     pub halls: Vec<Sp<HallFm>>,
     pub slug: Option<Sp<String>>,
     #[serde(default)]
@@ -181,7 +181,7 @@ pub struct ExhibitionFm {
 pub struct HallFm {
     pub title: String,
     pub intro: Option<String>,
-    #[serde(default)]
+    #[serde(default, deserialize_with = "crate::yaml::nullable")]
     pub exhibits: Vec<Sp<ExhibitFm>>,
 }
 
@@ -219,7 +219,7 @@ pub struct CollectionFm {
 pub struct PartFm {
     pub title: String,
     pub date: Option<Sp<Scalar>>,
-    #[serde(default)]
+    #[serde(default, deserialize_with = "crate::yaml::nullable")]
     pub stories: Vec<Sp<String>>,
 }
 
