@@ -273,8 +273,6 @@ pub fn link(config: Config, loaded: Loaded, drafts: bool, diags: &mut Diagnostic
     });
 
     // Backlinks, filled in the orders above so every list is already sorted.
-    let rank_pos: HashMap<usize, usize> =
-        hall.iter().enumerate().map(|(pos, &i)| (i, pos)).collect();
     for &i in &hall {
         if let Some(a) = links[i].association {
             links[a].profiles.push(i);
@@ -333,7 +331,6 @@ pub fn link(config: Config, loaded: Loaded, drafts: bool, diags: &mut Diagnostic
             links[parent].children.push(a);
         }
     }
-    let _ = rank_pos;
 
     let taxonomies = taxonomy::build(&config, &pages, &hall, &stories, diags);
 

@@ -162,6 +162,16 @@ fn read(site: &SiteRoot, path: &Path) -> Result<String, Diagnostic> {
     decode(&bytes).map_err(|m| Diagnostic::error(m).in_file(&rel))
 }
 
+/// The front matter opens with `---` but never closes: pointed at line 1.
+fn unclosed_front_matter(message: String, rel: &str, text: &str) -> Diagnostic {
+    Diagnostic::error(message)
+        .in_file(rel)
+        .at(Position::new(1, 1))
+        .spanning(3)
+        .hint("end the front matter with a line of three hyphens: ---")
+        .with_source(text)
+}
+
 fn stem_of(path: &Path, bundle: bool) -> String {
     let p = if bundle {
         path.parent().unwrap_or(path)
@@ -194,15 +204,7 @@ pub fn load_page(
     };
     let split = match split_front_matter(&text) {
         Ok(s) => s,
-        Err(m) => {
-            let d = Diagnostic::error(m)
-                .in_file(&rel)
-                .at(Position::new(1, 1))
-                .spanning(3)
-                .hint("end the front matter with a line of three hyphens: ---")
-                .with_source(&text);
-            return (None, vec![d]);
-        }
+        Err(m) => return (None, vec![unclosed_front_matter(m, &rel, &text)]),
     };
     let kind = kind_of(site, path);
     let dir = path.parent().unwrap_or(&site.content).to_path_buf();
@@ -1033,14 +1035,7 @@ pub fn load_intro(
     };
     let split = match split_front_matter(&text) {
         Ok(s) => s,
-        Err(m) => {
-            let d = Diagnostic::error(m)
-                .in_file(&rel)
-                .at(Position::new(1, 1))
-                .hint("end the front matter with a line of three hyphens: ---")
-                .with_source(&text);
-            return (None, vec![d]);
-        }
+        Err(m) => return (None, vec![unclosed_front_matter(m, &rel, &text)]),
     };
     let section = path
         .parent()
