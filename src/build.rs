@@ -197,6 +197,9 @@ pub fn build(opts: &BuildOptions) -> BuildReport {
     finish(report, diags)
 }
 
+/// The hall-of-fame filter's data; `laomo serve` builds it when a browser asks.
+pub const HALL_FILTER: &str = "/profiles/filter.json";
+
 /// A file the site publishes besides its rendered pages.
 pub enum Published {
     Bytes(&'static [u8]),
@@ -291,6 +294,9 @@ pub fn published_files(
     if with_search {
         for (path, json) in crate::search::build(site) {
             files.insert(path, Published::Text(json));
+        }
+        if !site.hall_of_fame.is_empty() {
+            files.insert(HALL_FILTER.into(), Published::Text(r.hall_filter_json()));
         }
     }
     files.insert("/robots.txt".into(), Published::Text(feeds::robots(site)));

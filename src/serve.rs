@@ -43,6 +43,8 @@ struct Generation {
     files: BTreeMap<String, Published>,
     /// The search index, built when a browser first asks for it.
     search: std::sync::OnceLock<HashMap<String, String>>,
+    /// The hall-of-fame filter data, likewise.
+    hall_filter: std::sync::OnceLock<String>,
     rendered: Mutex<HashMap<String, Arc<Vec<u8>>>>,
 }
 
@@ -137,6 +139,7 @@ impl ServeState {
                 files,
                 renderer,
                 search: std::sync::OnceLock::new(),
+                hall_filter: std::sync::OnceLock::new(),
                 rendered: Mutex::new(HashMap::new()),
             })
         });
@@ -382,6 +385,17 @@ async fn page(State(state): State<Arc<ServeState>>, req: Request) -> Response {
             r.headers_mut().insert(header::LOCATION, v);
         }
         return r;
+    }
+    if path == crate::build::HALL_FILTER && !generation.renderer.site().hall_of_fame.is_empty() {
+        let g = generation.clone();
+        let json = tokio::task::spawn_blocking(move || {
+            g.hall_filter
+                .get_or_init(|| g.renderer.hall_filter_json())
+                .clone()
+        })
+        .await
+        .unwrap_or_default();
+        return ([(header::CONTENT_TYPE, "application/json")], json).into_response();
     }
     if path.starts_with("/search/") && path.ends_with(".json") {
         let g = generation.clone();

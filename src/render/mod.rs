@@ -3,6 +3,7 @@
 //! whole site is never held in memory at once.
 
 pub mod feeds;
+mod hall_filter;
 pub mod theme;
 pub mod view;
 

@@ -243,7 +243,7 @@ pub fn term_link(site: &Site, taxonomy: &str, name: &str) -> Option<TermLink> {
     })
 }
 
-#[derive(Serialize)]
+#[derive(Serialize, Clone)]
 pub struct HonorView<'a> {
     pub name: &'a str,
     pub level: &'a str,
@@ -289,7 +289,10 @@ pub struct PartView<'a> {
 pub struct Details<'a> {
     // Profile
     pub name: Option<&'a str>,
+    /// Highest first.
     pub honors: Vec<HonorView<'a>>,
+    /// The same honors by year, oldest first (undated ones last), for a timeline.
+    pub timeline: Vec<HonorView<'a>>,
     pub region: Option<TermLink>,
     pub organization: Option<&'a str>,
     pub occupation: Option<&'a str>,
@@ -376,6 +379,8 @@ pub fn page_view<'a>(v: &ViewCx<'a>, i: usize) -> PageView<'a> {
                     })
                 })
                 .collect();
+            d.timeline = d.honors.clone();
+            d.timeline.sort_by_key(|h| h.year.unwrap_or(i32::MAX));
             d.region = term_link(site, "regions", &pr.region);
             d.organization = pr.organization.as_deref();
             d.occupation = pr.occupation.as_deref();

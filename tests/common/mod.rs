@@ -1,6 +1,8 @@
 //! Test helpers: fixture sites in temp folders, the laomo binary, parsed HTML.
 #![allow(dead_code)]
 
+pub mod browser;
+
 use scraper::{Html, Selector};
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};

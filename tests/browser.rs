@@ -1,0 +1,256 @@
+//! The showcase theme in a real browser. The example site is built and served on loopback;
+//! headless Chromium (Debian's `chromium`, driven by npm `playwright-core` from
+//! tests/browser/check.cjs) opens every page kind at 390 and 1280 pixels wide and reports
+//! console errors, failed and foreign requests, horizontal overflow and axe-core
+//! violations in the light and dark schemes; it also uses the hall-of-fame filter and a
+//! gallery's lightbox and weighs the home page. Screenshots go to target/screenshots/.
+//! `.ci/run` installs Chromium, Node's tools and sets LAOMO_REQUIRE_TOOLS.
+
+mod common;
+use common::browser::{chromium, example_site_on_loopback, tool_missing};
+use scraper::{Html, Selector};
+use serde_json::Value;
+use std::path::{Path, PathBuf};
+use std::process::Command;
+
+fn node_modules() -> Option<PathBuf> {
+    [
+        std::env::var_os("LAOMO_NODE_MODULES").map(PathBuf::from),
+        Some(PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("target/ci-tools/node_modules")),
+    ]
+    .into_iter()
+    .flatten()
+    .find(|m| m.join("playwright-core").is_dir() && m.join("axe-core").is_dir())
+}
+
+/// The first built page (site path) whose HTML matches `css`, optionally under `prefix`.
+fn first_page(site: &Path, prefix: &str, css: &str) -> Option<String> {
+    let sel = Selector::parse(css).expect("selector");
+    let mut files: Vec<PathBuf> = walkdir::WalkDir::new(site.join(prefix.trim_start_matches('/')))
+        .into_iter()
+        .filter_map(Result::ok)
+        .filter(|e| e.file_name() == "index.html")
+        .map(|e| e.path().to_path_buf())
+        .collect();
+    files.sort();
+    files.into_iter().find_map(|f| {
+        let html = std::fs::read_to_string(&f).ok()?;
+        Html::parse_document(&html).select(&sel).next()?;
+        let rel = f.parent()?.strip_prefix(site).ok()?;
+        Some(format!("/{}/", rel.to_string_lossy()))
+    })
+}
+
+fn list(v: &Value) -> Vec<String> {
+    v.as_array()
+        .map(|a| {
+            a.iter()
+                .map(|x| x.as_str().map_or_else(|| x.to_string(), str::to_string))
+                .collect()
+        })
+        .unwrap_or_default()
+}
+
+#[test]
+fn every_page_kind_works_in_chromium() {
+    let Some(browser) = chromium() else {
+        return tool_missing("Chromium", "apt install chromium");
+    };
+    let node_ok = Command::new("node")
+        .arg("--version")
+        .output()
+        .is_ok_and(|o| o.status.success());
+    let Some(modules) = node_modules().filter(|_| node_ok) else {
+        return tool_missing(
+            "Node with playwright-core and axe-core",
+            "npm install playwright-core axe-core in target/ci-tools, or set LAOMO_NODE_MODULES",
+        );
+    };
+    let (dir, site, port) = example_site_on_loopback();
+    let find = |prefix: &str, css: &str| {
+        first_page(&site, prefix, css).unwrap_or_else(|| panic!("no page matches {css}"))
+    };
+    let gallery = find("/profiles/", "article.profile .gallery a");
+    let pages = [
+        ("home", "/".to_string()),
+        ("hall", "/profiles/".to_string()),
+        ("profile", gallery.clone()),
+        ("story", find("/stories/", "article.story .collection-nav")),
+        (
+            "exhibition",
+            find("/exhibitions/", "article.exhibition .hall"),
+        ),
+        ("collection", find("/collections/", "article.collection")),
+        ("association", find("/associations/", "article.association")),
+        ("stories", "/stories/".to_string()),
+        ("taxonomy", "/regions/".to_string()),
+        ("term", find("/regions/", ".breadcrumb")),
+        ("page", find("/about/", "article.plain")),
+        ("search", "/search/?q=%E5%8A%B3%E6%A8%A1".to_string()),
+        ("404", "/404.html".to_string()),
+    ];
+    let screenshots = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("target/screenshots");
+    // Playwright wants a path, not a command name.
+    let browser = std::env::var_os("PATH")
+        .into_iter()
+        .flat_map(|p| std::env::split_paths(&p).collect::<Vec<_>>())
+        .map(|d| d.join(&browser))
+        .find(|p| p.is_file())
+        .unwrap_or(browser);
+    let input = serde_json::json!({
+        "base": format!("http://127.0.0.1:{port}/"),
+        "chromium": browser,
+        "modules": modules,
+        "screenshots": screenshots,
+        "pages": pages.iter().map(|(n, p)| serde_json::json!({"name": n, "path": p})).collect::<Vec<_>>(),
+        "hall": "/profiles/",
+        "gallery": gallery,
+    });
+    let input_file = dir.path().join("input.json");
+    std::fs::write(&input_file, input.to_string()).expect("write input");
+    let out = Command::new("node")
+        .arg(PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("tests/browser/check.cjs"))
+        .arg(&input_file)
+        .output()
+        .expect("node");
+    assert!(
+        out.status.success(),
+        "the browser script failed:\n{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let report: Value = serde_json::from_slice(&out.stdout).expect("report JSON");
+    let mut problems: Vec<String> = Vec::new();
+
+    for p in report["pages"].as_array().expect("pages") {
+        let at = format!("{} {} at {}px", p["name"], p["path"], p["width"]);
+        for (key, what) in [
+            ("console", "console error"),
+            ("failed", "failed request"),
+            ("foreign", "request to another host"),
+        ] {
+            for x in list(&p[key]) {
+                problems.push(format!("{at}: {what}: {x}"));
+            }
+        }
+        for (key, scheme) in [("axe", "light"), ("axe_dark", "dark")] {
+            for v in p[key].as_array().into_iter().flatten() {
+                problems.push(format!(
+                    "{at}: axe ({scheme}) {} [{}] {}: {}",
+                    v["id"],
+                    v["impact"],
+                    v["help"],
+                    list(&v["nodes"]).join(" | ")
+                ));
+            }
+        }
+        if p["overflow"].as_i64().unwrap_or(0) > 0 {
+            problems.push(format!(
+                "{at}: the page scrolls sideways by {}px",
+                p["overflow"]
+            ));
+        }
+        let shot = PathBuf::from(p["shot"].as_str().unwrap_or(""));
+        if !shot.is_file() {
+            problems.push(format!("{at}: no screenshot at {}", shot.display()));
+        }
+    }
+
+    // The home page: HTML, CSS and JS under 100 KB; photos below the fold load lazily.
+    let home = &report["home"];
+    let bytes: u64 = ["document", "stylesheet", "script", "fetch", "xhr"]
+        .iter()
+        .map(|k| home["bytes"][k].as_u64().unwrap_or(0))
+        .sum();
+    eprintln!("home page: {bytes} bytes of HTML, CSS and JS");
+    if bytes >= 100 * 1024 {
+        problems.push(format!("home page weighs {bytes} bytes before images"));
+    }
+    for img in home["images"].as_array().into_iter().flatten() {
+        if img["top"].as_f64().unwrap_or(0.0) > 1000.0 && img["lazy"] != Value::Bool(true) {
+            problems.push(format!(
+                "home: {} is below the fold but not lazy",
+                img["src"]
+            ));
+        }
+    }
+
+    // The filter narrows the whole hall, keeps the choice in the address, and resets.
+    let f = &report["filter"];
+    if f["formVisible"] != Value::Bool(true) {
+        problems.push("the hall-of-fame filter form is not shown".into());
+    }
+    let trials = f["trials"].as_array().cloned().unwrap_or_default();
+    if trials.len() < 3 {
+        problems.push(format!("only {} filters on the hall of fame", trials.len()));
+    }
+    for t in &trials {
+        let label = t["option"].as_str().unwrap_or("");
+        let expected: i64 = label
+            .rsplit('（')
+            .next()
+            .and_then(|x| x.trim_end_matches('）').parse().ok())
+            .unwrap_or(-1);
+        let status = t["status"].as_str().unwrap_or("");
+        let total: i64 = status
+            .split("共 ")
+            .nth(1)
+            .and_then(|x| x.split(' ').next())
+            .and_then(|x| x.parse().ok())
+            .unwrap_or(0);
+        if t["shown"].as_i64() != Some(expected) || expected >= total {
+            problems.push(format!(
+                "filter {} = {label}: {} cards shown, expected {expected} of {total} ({status})",
+                t["key"], t["shown"]
+            ));
+        }
+        if t["listHidden"] != Value::Bool(true) || !t["url"].as_str().unwrap_or("").contains('?') {
+            problems.push(format!(
+                "filter {}: list still shown or address unchanged",
+                t["key"]
+            ));
+        }
+    }
+    if let Some(first) = trials.first()
+        && f["sharedShown"] != first["shown"]
+    {
+        problems.push(format!(
+            "the shared address {} shows {} cards, not {}",
+            f["shared"], f["sharedShown"], first["shown"]
+        ));
+    }
+    for x in list(&f["console"]).into_iter().chain(list(&f["failed"])) {
+        problems.push(format!("filter: {x}"));
+    }
+
+    // The lightbox opens the photo with its caption, moves on, closes, gives focus back.
+    let l = &report["lightbox"];
+    let thumbs = l["thumbs"].as_u64().unwrap_or(0);
+    if l["opened"]["open"] != Value::Bool(true) || l["opened"]["width"].as_u64().unwrap_or(0) == 0 {
+        problems.push(format!(
+            "the lightbox did not show the photo: {}",
+            l["opened"]
+        ));
+    }
+    if thumbs > 1 && l["afterNext"].as_str() != Some(&format!("2 / {thumbs}")) {
+        problems.push(format!(
+            "ArrowRight in the lightbox gave {}",
+            l["afterNext"]
+        ));
+    }
+    if l["closed"] != Value::Bool(true) || l["focusBack"] != Value::Bool(true) {
+        problems.push(format!(
+            "Escape: closed {} focus back {}",
+            l["closed"], l["focusBack"]
+        ));
+    }
+    for x in list(&l["console"]).into_iter().chain(list(&l["failed"])) {
+        problems.push(format!("lightbox: {x}"));
+    }
+
+    assert!(
+        problems.is_empty(),
+        "{} problems in the browser:\n{}",
+        problems.len(),
+        problems.join("\n")
+    );
+}

@@ -1,0 +1,211 @@
+// Drives Debian's Chromium through playwright-core over the built example site and prints
+// what it saw as JSON; tests/browser.rs decides what passes. Run by the Rust test only.
+//
+// Input: a JSON file named by argv[2]:
+//   { base, chromium, modules, screenshots, pages: [{name, path}], hall, gallery, home }
+"use strict";
+const fs = require("fs");
+const path = require("path");
+
+const input = JSON.parse(fs.readFileSync(process.argv[2], "utf8"));
+const { chromium } = require(path.join(input.modules, "playwright-core"));
+const axeSource = fs.readFileSync(path.join(input.modules, "axe-core", "axe.min.js"), "utf8");
+const origin = new URL(input.base).origin;
+const WIDTHS = [
+  { width: 390, height: 844, label: "390" },
+  { width: 1280, height: 800, label: "1280" },
+];
+
+async function watch(context) {
+  const page = await context.newPage();
+  const seen = { console: [], failed: [], foreign: [], bytes: {} };
+  page.on("console", (m) => {
+    if (m.type() === "error") seen.console.push(m.text());
+  });
+  page.on("pageerror", (e) => seen.console.push("uncaught: " + e.message));
+  page.on("request", (r) => {
+    const u = r.url();
+    if (!u.startsWith("data:") && !u.startsWith("blob:") && new URL(u).origin !== origin) {
+      seen.foreign.push(u);
+    }
+  });
+  page.on("requestfailed", (r) => seen.failed.push(r.url() + " " + (r.failure() || {}).errorText));
+  page.on("response", async (r) => {
+    if (r.status() >= 400) seen.failed.push(r.url() + " HTTP " + r.status());
+    const type = r.request().resourceType();
+    try {
+      const body = await r.body();
+      seen.bytes[type] = (seen.bytes[type] || 0) + body.length;
+    } catch (_) {
+      /* redirects have no body */
+    }
+  });
+  return { page, seen };
+}
+
+// Scrolls to the end so lazy images load (and would fail) like a reader's would.
+async function settle(page) {
+  await page.evaluate(async () => {
+    for (let y = 0; y < document.body.scrollHeight; y += window.innerHeight) {
+      window.scrollTo(0, y);
+      await new Promise((r) => setTimeout(r, 30));
+    }
+    window.scrollTo(0, 0);
+  });
+  await page.waitForLoadState("networkidle");
+}
+
+async function axe(page, rules) {
+  await page.addScriptTag({ content: axeSource });
+  return page.evaluate(async (only) => {
+    const options = { resultTypes: ["violations"] };
+    if (only) options.runOnly = { type: "rule", values: only };
+    const r = await window.axe.run(document, options);
+    return r.violations.map((v) => ({
+      id: v.id,
+      impact: v.impact,
+      help: v.help,
+      nodes: v.nodes.slice(0, 3).map((n) => n.target.join(" ") + " :: " + n.failureSummary),
+    }));
+  }, rules || null);
+}
+
+async function main() {
+  const browser = await chromium.launch({
+    executablePath: input.chromium,
+    args: ["--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage"],
+  });
+  const report = { pages: [], filter: null, lightbox: null, home: null };
+  fs.mkdirSync(input.screenshots, { recursive: true });
+  for (const p of input.pages) {
+    for (const w of WIDTHS) {
+      const context = await browser.newContext({
+        viewport: { width: w.width, height: w.height },
+        colorScheme: "light",
+        hasTouch: w.width < 500,
+      });
+      const { page, seen } = await watch(context);
+      await page.goto(input.base + p.path.replace(/^\//, ""), { waitUntil: "load" });
+      await settle(page);
+      const shot = path.join(input.screenshots, `${p.name}-${w.label}.png`);
+      await page.screenshot({ path: shot, fullPage: true });
+      const overflow = await page.evaluate(
+        () => document.documentElement.scrollWidth - document.documentElement.clientWidth,
+      );
+      const entry = { name: p.name, path: p.path, width: w.width, shot, overflow, ...seen };
+      entry.axe = (await axe(page)).filter((v) => v.impact === "serious" || v.impact === "critical");
+      if (w.width === 390) {
+        // The dark scheme: the same page, colour contrast only.
+        await page.emulateMedia({ colorScheme: "dark" });
+        entry.axe_dark = await axe(page, ["color-contrast"]);
+        await page.screenshot({ path: path.join(input.screenshots, `${p.name}-${w.label}-dark.png`) });
+      }
+      report.pages.push(entry);
+      await context.close();
+    }
+  }
+
+  // Page weight of the home page: everything but images and media.
+  {
+    const context = await browser.newContext({ viewport: { width: 390, height: 844 } });
+    const { page, seen } = await watch(context);
+    await page.goto(input.base, { waitUntil: "load" });
+    await page.waitForLoadState("networkidle");
+    const lazy = await page.evaluate(() =>
+      Array.from(document.images).map((i) => ({
+        src: i.currentSrc || i.src,
+        lazy: i.loading === "lazy",
+        top: i.getBoundingClientRect().top + window.scrollY,
+      })),
+    );
+    report.home = { bytes: seen.bytes, images: lazy, viewport: 844 };
+    await context.close();
+  }
+
+  // The hall-of-fame filter: pick the smallest term of each facet and count the cards.
+  {
+    const context = await browser.newContext({ viewport: { width: 390, height: 844 } });
+    const { page, seen } = await watch(context);
+    await page.goto(input.base + input.hall.replace(/^\//, ""), { waitUntil: "load" });
+    const before = await page.locator("#hall-list .card").count();
+    const formVisible = await page.locator("#hall-filter").isVisible();
+    const trials = [];
+    for (const key of await page.locator("#hall-filter select").evaluateAll((s) => s.map((x) => x.name))) {
+      const select = page.locator(`#hall-filter select[name="${key}"]`);
+      const options = await select.locator("option").evaluateAll((os) =>
+        os.filter((o) => o.value).map((o) => ({ value: o.value, label: o.textContent })),
+      );
+      const option = options[options.length - 1];
+      await select.selectOption(option.value);
+      await page.waitForSelector("#filter-results:not([hidden]) .card, #filter-results:not([hidden])");
+      await page.waitForFunction(() => !/正在/.test(document.getElementById("filter-status").textContent));
+      trials.push({
+        key,
+        option: option.label,
+        shown: await page.locator("#filter-results .card").count(),
+        listHidden: await page.locator("#hall-list").isHidden(),
+        status: await page.locator("#filter-status").textContent(),
+        url: page.url(),
+      });
+      await page.screenshot({ path: path.join(input.screenshots, `filter-${key}-390.png`) });
+      await page.locator('#hall-filter button[type="reset"]').click();
+      await page.waitForFunction(() => !document.getElementById("hall-list").hidden);
+    }
+    // A shared address applies its filter on load.
+    const shared = trials.length ? trials[0].url : null;
+    let sharedShown = null;
+    if (shared) {
+      await page.goto(shared, { waitUntil: "load" });
+      await page.waitForSelector("#filter-results:not([hidden])");
+      sharedShown = await page.locator("#filter-results .card").count();
+    }
+    report.filter = { before, formVisible, trials, shared, sharedShown, console: seen.console, failed: seen.failed };
+    await context.close();
+  }
+
+  // The lightbox: open, next, caption, close with Escape, focus back on the thumbnail.
+  {
+    const context = await browser.newContext({ viewport: { width: 390, height: 844 }, hasTouch: true });
+    const { page, seen } = await watch(context);
+    await page.goto(input.base + input.gallery.replace(/^\//, ""), { waitUntil: "load" });
+    const thumbs = await page.locator(".gallery a").count();
+    await page.locator(".gallery a").first().click();
+    const dialog = page.locator("dialog.lightbox");
+    await dialog.waitFor({ state: "visible" });
+    await page.waitForFunction(() => {
+      const i = document.querySelector("dialog.lightbox img");
+      return i && i.complete && i.naturalWidth > 0;
+    });
+    const opened = {
+      open: await dialog.evaluate((d) => d.open),
+      caption: await dialog.locator("figcaption").textContent(),
+      count: await dialog.locator(".lb-count").textContent(),
+      width: await dialog.locator("img").evaluate((i) => i.naturalWidth),
+    };
+    await page.screenshot({ path: path.join(input.screenshots, "lightbox-390.png") });
+    await page.keyboard.press("ArrowRight");
+    const afterNext = await dialog.locator(".lb-count").textContent();
+    await page.keyboard.press("Escape");
+    await dialog.waitFor({ state: "hidden" });
+    const focusBack = await page.evaluate(() =>
+      document.activeElement === document.querySelector(".gallery a"),
+    );
+    report.lightbox = {
+      thumbs,
+      opened,
+      afterNext,
+      closed: !(await dialog.evaluate((d) => d.open)),
+      focusBack,
+      console: seen.console,
+      failed: seen.failed,
+    };
+    await context.close();
+  }
+  await browser.close();
+  process.stdout.write(JSON.stringify(report));
+}
+
+main().catch((e) => {
+  console.error(e && e.stack ? e.stack : String(e));
+  process.exit(2);
+});
