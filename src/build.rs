@@ -173,7 +173,7 @@ pub fn build(opts: &BuildOptions) -> BuildReport {
     };
     let mut paths = renderer.render_all(&staging, &mut diags);
     stages.done("render");
-    if let Err(e) = write_extras(&renderer, &site_root, &staging, &mut paths) {
+    if let Err(e) = write_extras(&renderer, &site_root, &staging, &mut paths, &mut stages) {
         diags.push(Diagnostic::error(format!("cannot write the site: {e}")));
     }
     stages.done("extras");
@@ -211,12 +211,12 @@ pub enum Published {
 /// win: built-in theme files, the site's theme folder, the site's static/, then
 /// pages' own files and photos. Feeds are generated. Rendered pages are never
 /// replaced by a file of the same name.
-/// `with_search`: whether to build the search index here (serve builds it on demand).
+/// The search index and the hall-of-fame filter data are not among them: `build` adds
+/// them, `serve` makes them when a browser first asks.
 pub fn published_files(
     r: &Renderer,
     root: &SiteRoot,
     rendered: &[String],
-    with_search: bool,
 ) -> BTreeMap<String, Published> {
     let site = r.site();
     let photos = r.photos();
@@ -291,14 +291,6 @@ pub fn published_files(
         files.insert(dest, Published::File(src));
     }
     files.insert("/atom.xml".into(), Published::Text(feeds::atom(site)));
-    if with_search {
-        for (path, json) in crate::search::build(site) {
-            files.insert(path, Published::Text(json));
-        }
-        if !site.hall_of_fame.is_empty() {
-            files.insert(HALL_FILTER.into(), Published::Text(r.hall_filter_json()));
-        }
-    }
     files.insert("/robots.txt".into(), Published::Text(feeds::robots(site)));
     let mut all: Vec<String> = rendered.to_vec();
     all.extend(files.keys().cloned());
@@ -319,8 +311,18 @@ fn write_extras(
     root: &SiteRoot,
     staging: &Staging,
     paths: &mut Vec<String>,
+    stages: &mut Stages,
 ) -> std::io::Result<()> {
-    let files = published_files(r, root, paths, true);
+    let mut files = published_files(r, root, paths);
+    stages.done("files");
+    let site = r.site();
+    for (path, json) in crate::search::build(site) {
+        files.insert(path, Published::Text(json));
+    }
+    if !site.hall_of_fame.is_empty() {
+        files.insert(HALL_FILTER.into(), Published::Text(r.hall_filter_json()));
+    }
+    stages.done("search");
     use rayon::prelude::*;
     let list: Vec<(&String, &Published)> = files.iter().collect();
     list.par_iter().try_for_each(|(dest, from)| match from {

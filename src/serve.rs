@@ -133,7 +133,7 @@ impl ServeState {
                 diags.push(d);
             }
             stages.done("check");
-            let files = build::published_files(&renderer, &site_root, &paths, false);
+            let files = build::published_files(&renderer, &site_root, &paths);
             stages.done("files");
             (!diags.has_errors()).then(|| Generation {
                 files,

@@ -105,6 +105,10 @@ fn every_page_kind_works_in_chromium() {
         "pages": pages.iter().map(|(n, p)| serde_json::json!({"name": n, "path": p})).collect::<Vec<_>>(),
         "hall": "/profiles/",
         "gallery": gallery,
+        "queries": [
+            {"q": "丁卫松"}, {"q": "劳模林"}, {"q": "进校园"}, {"q": "dingweisong"},
+            {"q": "dws"}, {"q": "长兴", "kind": "story"}, {"q": "长兴", "kind": "profile"},
+        ],
     });
     let input_file = dir.path().join("input.json");
     std::fs::write(&input_file, input.to_string()).expect("write input");
@@ -143,11 +147,13 @@ fn every_page_kind_works_in_chromium() {
                 ));
             }
         }
-        if p["overflow"].as_i64().unwrap_or(0) > 0 {
-            problems.push(format!(
-                "{at}: the page scrolls sideways by {}px",
-                p["overflow"]
-            ));
+        for key in ["overflow", "overflow360"] {
+            if p[key].as_i64().unwrap_or(0) > 0 {
+                problems.push(format!(
+                    "{at}: the page scrolls sideways ({key} {}px)",
+                    p[key]
+                ));
+            }
         }
         let shot = PathBuf::from(p["shot"].as_str().unwrap_or(""));
         if !shot.is_file() {
@@ -245,6 +251,46 @@ fn every_page_kind_works_in_chromium() {
     }
     for x in list(&l["console"]).into_iter().chain(list(&l["failed"])) {
         problems.push(format!("lightbox: {x}"));
+    }
+
+    // Search: typed queries find the right page first; the kind filter keeps only that kind.
+    let search = &report["search"];
+    let firsts = [
+        ("丁卫松", "/profiles/ding-weisong/"),
+        ("劳模林", "/stories/laomo-lin/"),
+        ("进校园", "/stories/jinxiaoyuan-changxing/"),
+        ("dingweisong", "/profiles/ding-weisong/"),
+        ("dws", "/profiles/ding-weisong/"),
+    ];
+    for r in search["results"].as_array().into_iter().flatten() {
+        let q = r["q"].as_str().unwrap_or("");
+        let hrefs = list(&r["hrefs"]);
+        let base = format!("http://127.0.0.1:{port}");
+        let first = hrefs
+            .first()
+            .map(|h| h.trim_start_matches(&base).to_string());
+        if let Some((_, want)) = firsts.iter().find(|(fq, _)| *fq == q)
+            && !first.as_deref().is_some_and(|f| f.starts_with(want))
+        {
+            problems.push(format!(
+                "search {q}: first result {first:?}, expected {want}"
+            ));
+        }
+        if r["marked"].as_u64().unwrap_or(0) == 0 && q.chars().all(|c| !c.is_ascii()) {
+            problems.push(format!("search {q}: no highlighted match"));
+        }
+        if let Some(kind) = r["kind"].as_str() {
+            let kinds = list(&r["kinds"]);
+            if kinds.is_empty() || kinds.iter().any(|k| k != kind) {
+                problems.push(format!("search {q} (only {kind}): result kinds {kinds:?}"));
+            }
+        }
+    }
+    for x in list(&search["console"])
+        .into_iter()
+        .chain(list(&search["failed"]))
+    {
+        problems.push(format!("search: {x}"));
     }
 
     assert!(

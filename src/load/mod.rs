@@ -233,8 +233,12 @@ fn walk(
     loose: &mut Vec<(PathBuf, String)>,
     diags: &mut Diagnostics,
 ) {
-    let mut children: Vec<PathBuf> = match std::fs::read_dir(dir) {
-        Ok(rd) => rd.filter_map(|e| e.ok().map(|e| e.path())).collect(),
+    // The directory listing tells each entry's type, so a plain file or folder costs no
+    // extra `stat`: on a 15,000-page site that is most of the walk's time.
+    let mut children: Vec<(PathBuf, Option<std::fs::FileType>)> = match std::fs::read_dir(dir) {
+        Ok(rd) => rd
+            .filter_map(|e| e.ok().map(|e| (e.path(), e.file_type().ok())))
+            .collect(),
         Err(e) => {
             diags.push(
                 Diagnostic::error(format!("cannot read the folder: {e}")).in_file(site.rel(dir)),
@@ -242,20 +246,23 @@ fn walk(
             return;
         }
     };
-    children.sort();
+    children.sort_by(|a, b| a.0.cmp(&b.0));
     let name_of = |p: &Path| {
         p.file_name()
             .map(|n| n.to_string_lossy().to_string())
             .unwrap_or_default()
     };
-    children.retain(|p| !is_ignored_name(&name_of(p)));
-    for child in children {
+    children.retain(|(p, _)| !is_ignored_name(&name_of(p)));
+    for (child, file_type) in children {
         let name = name_of(&child);
-        let meta = match std::fs::symlink_metadata(&child) {
-            Ok(m) => m,
-            Err(_) => continue,
+        let file_type = match file_type {
+            Some(t) => t,
+            None => match std::fs::symlink_metadata(&child) {
+                Ok(m) => m.file_type(),
+                Err(_) => continue,
+            },
         };
-        if meta.file_type().is_symlink() {
+        let is_dir = if file_type.is_symlink() {
             match child.canonicalize() {
                 Ok(target) if target.starts_with(&site.canonical) => {}
                 _ => {
@@ -269,8 +276,12 @@ fn walk(
                     continue;
                 }
             }
-        }
-        if child.is_dir() {
+            // A link inside the site: what it points at decides.
+            child.is_dir()
+        } else {
+            file_type.is_dir()
+        };
+        if is_dir {
             let index = child.join("index.md");
             if index.is_file() {
                 entries.push(Entry::Page {

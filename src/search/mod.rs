@@ -20,6 +20,8 @@ pub const CHUNK: usize = 16;
 const TITLE: u32 = 20;
 const FACT: u32 = 4;
 const TEXT: u32 = 1;
+/// Spread over a title's characters and added to its weight (see `index_part`).
+const SHORT_TITLE: u32 = 60;
 
 fn is_han(c: char) -> bool {
     matches!(c as u32, 0x3400..=0x4DBF | 0x4E00..=0x9FFF | 0xF900..=0xFAFF | 0x20000..=0x2FFFF)
@@ -81,6 +83,24 @@ pub fn tokens(text: &str) -> Vec<std::borrow::Cow<'_, str>> {
     out
 }
 
+/// The index's digits: URL- and JSON-safe, so a posting list is a plain JSON string.
+const DIGITS: &[u8; 64] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_";
+
+/// Appends `v` as a variable-length number: five bits a digit, low bits first, the
+/// sixth bit set when another digit follows. Posting lists store gaps between document
+/// ids and small scores, nearly always one digit each: a list of 10,000 documents is
+/// 20 KB, not the 90 KB of decimal pairs.
+fn push_number(out: &mut String, mut v: u32) {
+    loop {
+        let low = v & 31;
+        v >>= 5;
+        out.push(DIGITS[(low | if v > 0 { 32 } else { 0 }) as usize] as char);
+        if v == 0 {
+            break;
+        }
+    }
+}
+
 /// FNV-1a: the same hash in Rust and in the search page's script.
 pub fn shard_of(token: &str) -> u32 {
     let mut h: u32 = 0x811c_9dc5;
@@ -99,6 +119,15 @@ struct DocOut<'a> {
     /// The summary's beginning, for the snippet: results stay small to download.
     s: String,
 }
+
+/// The kinds that are searched, in id order.
+const KINDS: [Kind; 5] = [
+    Kind::Profile,
+    Kind::Story,
+    Kind::Exhibition,
+    Kind::Collection,
+    Kind::Association,
+];
 
 /// Characters of a summary kept for result snippets.
 const SNIPPET_CHARS: usize = 60;
@@ -155,7 +184,10 @@ fn index_part(site: &Site, chunk: &[(u32, usize)]) -> (Postings, Vec<NameKey>) {
     let mut names = Vec::new();
     for &(id, i) in chunk {
         let p = &site.pages[i];
-        postings.add(&p.title, id, TITLE);
+        // A match that is more of a short title ranks higher: 浙江劳模风采云展馆 before
+        // 绍兴劳模工匠馆与线上云展馆 for 云展馆, a name before a long headline.
+        let title_chars = p.title.chars().count().max(1) as u32;
+        postings.add(&p.title, id, TITLE + SHORT_TITLE / title_chars);
         postings.add(&p.summary, id, TEXT);
         postings.add(&p.search_text, id, TEXT);
         let mut facts: Vec<&str> = Vec::new();
@@ -214,9 +246,25 @@ pub fn build(site: &Site) -> Vec<(String, String)> {
     use rayon::prelude::*;
     use std::fmt::Write as _;
     let c = &site.config;
-    let docs: Vec<usize> = (0..site.pages.len())
+    // Documents grouped by kind, so a kind is a range of ids and the page can filter
+    // by kind before it ranks and fetches details.
+    let mut docs: Vec<usize> = (0..site.pages.len())
         .filter(|&i| site.pages[i].kind != Kind::Page && !site.pages[i].draft)
         .collect();
+    docs.sort_by_key(|&i| KINDS.iter().position(|k| *k == site.pages[i].kind));
+    let mut kinds = String::from("[");
+    let mut start = 0;
+    for k in KINDS {
+        let n = docs.iter().filter(|&&i| site.pages[i].kind == k).count();
+        if n > 0 {
+            if kinds.len() > 1 {
+                kinds.push(',');
+            }
+            let _ = write!(kinds, "[\"{}\",{start},{}]", kind_name(k), start + n);
+            start += n;
+        }
+    }
+    kinds.push(']');
     // Two halves indexed in parallel, then merged: later documents have larger ids,
     // so appending keeps every list in document order.
     let numbered: Vec<(u32, usize)> = docs
@@ -254,7 +302,7 @@ pub fn build(site: &Site) -> Vec<(String, String)> {
             }
         }
     }
-    // Postings: {"token":[doc,score,doc,score,…],…} per shard, tokens in order.
+    // Postings: {"token":"gap score gap score…",…} per shard, tokens in order.
     let mut by_shard: Vec<Vec<u32>> = vec![Vec::new(); SHARDS as usize];
     for (id, t) in postings.tokens.iter().enumerate() {
         by_shard[shard_of(t) as usize].push(id as u32);
@@ -273,14 +321,14 @@ pub fn build(site: &Site) -> Vec<(String, String)> {
                 json.push_str(
                     &serde_json::to_string(&*postings.tokens[*id as usize]).unwrap_or_default(),
                 );
-                json.push_str(":[");
-                for (k, (d, sc)) in postings.lists[*id as usize].iter().enumerate() {
-                    if k > 0 {
-                        json.push(',');
-                    }
-                    let _ = write!(json, "{d},{sc}");
+                json.push_str(":\"");
+                let mut previous = 0;
+                for &(d, sc) in &postings.lists[*id as usize] {
+                    push_number(&mut json, d - previous);
+                    push_number(&mut json, sc);
+                    previous = d;
                 }
-                json.push(']');
+                json.push('"');
             }
             json.push('}');
             (format!("/search/t/{shard:03x}.json"), json)
@@ -315,7 +363,7 @@ pub fn build(site: &Site) -> Vec<(String, String)> {
     files.push((
         "/search/meta.json".into(),
         format!(
-            "{{\"shards\":{SHARDS},\"chunk\":{CHUNK},\"docs\":{},\"base\":{}}}",
+            "{{\"shards\":{SHARDS},\"chunk\":{CHUNK},\"docs\":{},\"kinds\":{kinds},\"base\":{}}}",
             docs.len(),
             serde_json::to_string(&c.base_path).unwrap_or_default()
         ),
@@ -333,6 +381,16 @@ mod tests {
         assert_eq!(tokens("宣讲进校园"), vec!["宣讲", "讲进", "进校", "校园"]);
         assert_eq!(tokens("长 兴"), vec!["长", "兴"]);
         assert_eq!(tokens("Laomo 2018年"), vec!["laomo", "2018", "年"]);
+    }
+
+    #[test]
+    fn numbers_are_five_bits_a_digit() {
+        let mut s = String::new();
+        for v in [0, 1, 31, 32, 1000] {
+            push_number(&mut s, v);
+        }
+        // 32 = 0 with a continuation, then 1; 1000 = 8 + 31·32.
+        assert_eq!(s, "ABfgBof");
     }
 
     #[test]

@@ -93,6 +93,14 @@ async function main() {
         () => document.documentElement.scrollWidth - document.documentElement.clientWidth,
       );
       const entry = { name: p.name, path: p.path, width: w.width, shot, overflow, ...seen };
+      if (w.width === 390) {
+        // The narrowest phones in use: nothing may scroll sideways at 360 px either.
+        await page.setViewportSize({ width: 360, height: 740 });
+        entry.overflow360 = await page.evaluate(
+          () => document.documentElement.scrollWidth - document.documentElement.clientWidth,
+        );
+        await page.setViewportSize({ width: w.width, height: w.height });
+      }
       entry.axe = (await axe(page)).filter((v) => v.impact === "serious" || v.impact === "critical");
       if (w.width === 390) {
         // The dark scheme: the same page, colour contrast only.
@@ -199,6 +207,33 @@ async function main() {
       console: seen.console,
       failed: seen.failed,
     };
+    await context.close();
+  }
+  // Search: type each query into the page (as on a phone keyboard) and read the results.
+  {
+    const context = await browser.newContext({ viewport: { width: 390, height: 844 }, hasTouch: true });
+    const { page, seen } = await watch(context);
+    await page.goto(input.base + "search/", { waitUntil: "load" });
+    const results = [];
+    for (const q of input.queries || []) {
+      await page.fill("#search-q", "");
+      await page.waitForFunction(() => document.querySelector("#search .status").textContent === "");
+      for (const box of await page.locator("#search input[name=kind]").all()) {
+        const want = (await box.getAttribute("value")) === q.kind;
+        if ((await box.isChecked()) !== want) await box.setChecked(want);
+      }
+      await page.locator("#search-q").pressSequentially(q.q, { delay: 15 });
+      await page.waitForFunction(() => document.querySelector("#search .status").textContent !== "");
+      results.push({
+        q: q.q,
+        kind: q.kind || null,
+        status: await page.locator("#search .status").textContent(),
+        hrefs: await page.locator("#search .results .result a").evaluateAll((as) => as.map((a) => a.getAttribute("href"))),
+        kinds: await page.locator("#search .results .result").evaluateAll((ls) => ls.map((l) => l.className.replace("result result-", ""))),
+        marked: await page.locator("#search .results mark").count(),
+      });
+    }
+    report.search = { results, console: seen.console, failed: seen.failed };
     await context.close();
   }
   await browser.close();

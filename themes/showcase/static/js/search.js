@@ -43,6 +43,22 @@
     for (var i = 0; i < bytes.length; i++) { h ^= bytes[i]; h = Math.imul(h, 0x01000193) >>> 0; }
     return h % n;
   }
+  // Posting lists are strings of variable-length numbers (src/search/mod.rs): five bits a
+  // digit, low bits first, the sixth bit set when another digit follows; pairs of
+  // (gap to the previous document id, score).
+  var DIGITS = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_";
+  var VALUE = {};
+  for (var v = 0; v < 64; v++) VALUE[DIGITS.charCodeAt(v)] = v;
+  function decode(s) {
+    var m = {}, doc = 0, i = 0;
+    function number() {
+      var n = 0, scale = 1, d;
+      do { d = VALUE[s.charCodeAt(i++)]; n += (d & 31) * scale; scale *= 32; } while (d & 32 && i < s.length);
+      return n;
+    }
+    while (i < s.length) { doc += number(); m[doc] = number(); }
+    return m;
+  }
   function hex(n) { return ("00" + n.toString(16)).slice(-3); }
   function escapeHtml(s) {
     return s.replace(/[&<>"']/g, function (c) { return { "&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;", "'": "&#39;" }[c]; });
@@ -54,7 +70,7 @@
     return html;
   }
 
-  async function find(q) {
+  async function find(q, kinds) {
     var meta = await get("search/meta.json");
     if (!meta) return [];
     var scores = null;
@@ -62,8 +78,7 @@
     for (var i = 0; i < toks.length; i++) {
       var t = toks[i];
       var postings = (await get("search/t/" + hex(shard(t, meta.shards)) + ".json")) || {};
-      var flat = postings[t] || [], m = {};
-      for (var j = 0; j + 1 < flat.length; j += 2) m[flat[j]] = flat[j + 1];
+      var m = decode(postings[t] || "");
       if (scores === null) { scores = m; continue; }
       var next = {};
       Object.keys(scores).forEach(function (d) { if (d in m) next[d] = scores[d] + m[d]; });
@@ -81,7 +96,12 @@
         }
       });
     }
+    // A kind is a range of ids: filter before ranking, so every match of that kind counts.
     var ids = Object.keys(scores).map(Number);
+    if (kinds.length) {
+      var ranges = (meta.kinds || []).filter(function (r) { return kinds.indexOf(r[0]) >= 0; });
+      ids = ids.filter(function (id) { return ranges.some(function (r) { return id >= r[1] && id < r[2]; }); });
+    }
     ids.sort(function (a, b) { return scores[b] - scores[a] || a - b; });
     var total = ids.length;
     ids = ids.slice(0, 20);
@@ -108,11 +128,9 @@
     var q = input.value.trim();
     var mine = ++seq;
     if (!q) { list.innerHTML = ""; status.textContent = ""; return; }
-    var results = await find(q);
+    var results = await find(q, selectedKinds());
     if (mine !== seq) return;
-    var kinds = selectedKinds();
-    if (kinds.length) results = results.filter(function (d) { return kinds.indexOf(d.k) >= 0; });
-    var total = kinds.length ? results.length : (results.total || results.length);
+    var total = results.total || results.length;
     status.textContent = results.length ? "找到 " + total + " 条结果" + (total > results.length ? "，显示最相关的 " + results.length + " 条" : "") : "没有找到与“" + q + "”相关的内容";
     list.innerHTML = results.map(function (d) {
       return '<li class="result result-' + d.k + '"><span class="kind">' + (labels[d.k] || d.k) + '</span> ' +
@@ -133,6 +151,10 @@
   });
   root.querySelectorAll("input[name=kind]").forEach(function (b) { b.addEventListener("change", run); });
   form.addEventListener("submit", function (e) { e.preventDefault(); run(); });
-  var initial = new URLSearchParams(location.search).get("q");
+  // A shared address: its query and kinds (the form sends both without scripts too).
+  var params = new URLSearchParams(location.search);
+  var wanted = params.getAll("kind");
+  root.querySelectorAll("input[name=kind]").forEach(function (b) { b.checked = wanted.indexOf(b.value) >= 0; });
+  var initial = params.get("q");
   if (initial) { input.value = initial; run(); }
 })();
