@@ -183,7 +183,7 @@ impl Config {
     pub fn load(root: &Path, diags: &mut Diagnostics) -> Option<Config> {
         let path = root.join(SITE_FILE);
         let text = match std::fs::read(&path) {
-            Ok(bytes) => match crate::load::source::decode(&bytes) {
+            Ok(bytes) => match crate::load::source::decode(bytes) {
                 Ok(t) => t,
                 Err(msg) => {
                     diags.push(Diagnostic::error(msg).in_file(SITE_FILE));

@@ -309,20 +309,11 @@ impl Reading {
     }
 
     /// Total, stable order: toneless syllables one by one, then tones, then the characters.
+    /// Uses the keys made once in `new`: sorting 10,000 names compares 140,000 times.
     pub fn compare(&self, other: &Reading) -> Ordering {
-        let letters = |r: &Reading| -> Vec<String> {
-            r.syllables
-                .iter()
-                .map(|s| s.letters.replace('ü', "v"))
-                .collect()
-        };
-        letters(self)
-            .cmp(&letters(other))
-            .then_with(|| {
-                let a: Vec<u8> = self.syllables.iter().map(|s| s.tone).collect();
-                let b: Vec<u8> = other.syllables.iter().map(|s| s.tone).collect();
-                a.cmp(&b)
-            })
+        self.letters_key
+            .cmp(&other.letters_key)
+            .then_with(|| self.tones_key.cmp(&other.tones_key))
             .then_with(|| self.text.cmp(&other.text))
     }
 }

@@ -159,7 +159,7 @@ fn read(site: &SiteRoot, path: &Path) -> Result<String, Diagnostic> {
             "write the front matter between `---` lines, or delete the file (see `laomo new`)",
         ));
     }
-    decode(&bytes).map_err(|m| Diagnostic::error(m).in_file(&rel))
+    decode(bytes).map_err(|m| Diagnostic::error(m).in_file(&rel))
 }
 
 /// The front matter opens with `---` but never closes: pointed at line 1.

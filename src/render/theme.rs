@@ -99,7 +99,7 @@ impl Theme {
             for (rel, path) in disk_files(&dir) {
                 match std::fs::read(&path)
                     .map_err(|e| e.to_string())
-                    .and_then(|b| crate::load::source::decode(&b))
+                    .and_then(crate::load::source::decode)
                 {
                     Ok(text) => {
                         templates.insert(rel.clone(), (text, format!("{label}{rel}")));
@@ -124,7 +124,7 @@ impl Theme {
             (root.join(&i18n), i18n.clone()),
         ] {
             if let Ok(bytes) = std::fs::read(&dir) {
-                match crate::load::source::decode(&bytes) {
+                match crate::load::source::decode(bytes) {
                     Ok(text) => read_strings(&text, &label, &mut strings, diags),
                     Err(e) => diags.push(Diagnostic::error(e).in_file(label)),
                 }
