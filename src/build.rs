@@ -319,10 +319,11 @@ fn write_extras(
     for (path, json) in crate::search::build(site) {
         files.insert(path, Published::Text(json));
     }
+    stages.done("search");
     if !site.hall_of_fame.is_empty() {
         files.insert(HALL_FILTER.into(), Published::Text(r.hall_filter_json()));
     }
-    stages.done("search");
+    stages.done("filter");
     use rayon::prelude::*;
     let list: Vec<(&String, &Published)> = files.iter().collect();
     list.par_iter().try_for_each(|(dest, from)| match from {

@@ -310,3 +310,26 @@ fn a_site_without_themes_folder_builds_with_the_embedded_theme() {
     site.build_ok();
     assert_eq!(texts(&site.html("/404.html"), "h1"), vec!["自定义的404"]);
 }
+
+#[test]
+fn removed_pages_leave_the_output_on_every_later_build() {
+    let site = sample();
+    site.build_ok();
+    assert!(site.public().join("profiles/shan-lihua/index.html").exists());
+    assert!(site.public().join("industries").is_dir());
+    // 单丽华 is the only profile with an industry: her page and the whole industries/
+    // section must go, also from the builds that reuse an older output tree.
+    std::fs::remove_file(site.root().join("content/profiles/shan.md")).expect("remove");
+    for round in 1..=3 {
+        site.build_ok();
+        assert!(
+            !site.public().join("profiles/shan-lihua").exists(),
+            "build {round} kept the deleted page"
+        );
+        assert!(
+            !site.public().join("industries").exists(),
+            "build {round} kept the emptied industries/ folder"
+        );
+        assert!(site.public().join("profiles/ding-weisong/index.html").exists());
+    }
+}
