@@ -197,6 +197,12 @@ fn drafts_stay_out_and_private_fields_never_appear() {
                 "private data in {}",
                 e.path().display()
             );
+            // The draft 曹高 is in no page, list, search index or filter data.
+            assert!(
+                !text.contains("曹高") && !text.contains("caogao"),
+                "the draft appears in {}",
+                e.path().display()
+            );
             assert!(
                 !e.path().to_string_lossy().ends_with(".md"),
                 "markdown source copied: {}",
@@ -205,6 +211,9 @@ fn drafts_stay_out_and_private_fields_never_appear() {
         }
     }
     assert!(files > 10);
+    // The walk above covered the search index and the hall-of-fame filter data.
+    assert!(site.public().join("search/meta.json").is_file());
+    assert!(site.public().join("profiles/filter.json").is_file());
     let with_drafts = site.run(&["build", "--drafts"]);
     assert!(with_drafts.status.success(), "{}", stderr(&with_drafts));
     assert!(site.public().join("profiles/cao-gao/index.html").exists());
@@ -315,7 +324,11 @@ fn a_site_without_themes_folder_builds_with_the_embedded_theme() {
 fn removed_pages_leave_the_output_on_every_later_build() {
     let site = sample();
     site.build_ok();
-    assert!(site.public().join("profiles/shan-lihua/index.html").exists());
+    assert!(
+        site.public()
+            .join("profiles/shan-lihua/index.html")
+            .exists()
+    );
     assert!(site.public().join("industries").is_dir());
     // 单丽华 is the only profile with an industry: her page and the whole industries/
     // section must go, also from the builds that reuse an older output tree.
@@ -330,6 +343,49 @@ fn removed_pages_leave_the_output_on_every_later_build() {
             !site.public().join("industries").exists(),
             "build {round} kept the emptied industries/ folder"
         );
-        assert!(site.public().join("profiles/ding-weisong/index.html").exists());
+        assert!(
+            site.public()
+                .join("profiles/ding-weisong/index.html")
+                .exists()
+        );
     }
+}
+
+#[test]
+fn the_filter_data_lists_the_hall_in_order_with_each_terms_members() {
+    let site = sample();
+    site.build_ok();
+    let data: serde_json::Value =
+        serde_json::from_str(&site.text("/profiles/filter.json")).expect("filter.json");
+    let names: Vec<&str> = data["people"]
+        .as_array()
+        .expect("people")
+        .iter()
+        .filter_map(|p| p[0].as_str())
+        .collect();
+    // Hall order: honor rank, then pinyin; the draft is left out.
+    assert_eq!(names, vec!["单丽华", "安然", "丁卫松", "欧阳明"]);
+    let members = |facet: &str, term: &str| -> Vec<u64> {
+        data["facets"]
+            .as_array()
+            .and_then(|fs| fs.iter().find(|f| f["key"] == facet))
+            .and_then(|f| f["terms"].as_array())
+            .and_then(|ts| ts.iter().find(|t| t[0] == term))
+            .map(|t| {
+                t[2].as_array()
+                    .expect("positions")
+                    .iter()
+                    .filter_map(|n| n.as_u64())
+                    .collect()
+            })
+            .unwrap_or_default()
+    };
+    // A region holds the people of its parts.
+    assert_eq!(members("regions", "长兴县"), vec![1, 2, 3]);
+    assert_eq!(members("regions", "湖州市"), vec![0, 1, 2, 3]);
+    assert_eq!(members("levels", "省级"), vec![1, 2]);
+    assert_eq!(members("industries", "制造业"), vec![0]);
+    // The term's page is linked for browsers without scripts.
+    let url = data["facets"][0]["terms"][0][1].as_str().unwrap_or("");
+    assert!(url.starts_with("/sub/honors/"), "{url}");
 }
