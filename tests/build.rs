@@ -389,3 +389,24 @@ fn the_filter_data_lists_the_hall_in_order_with_each_terms_members() {
     let url = data["facets"][0]["terms"][0][1].as_str().unwrap_or("");
     assert!(url.starts_with("/sub/honors/"), "{url}");
 }
+
+#[test]
+fn a_shortcode_in_a_blockquote_renders_inside_the_quote() {
+    let site = Site::new(&[
+        (
+            "content/profiles/ding-weisong.md",
+            &profile("丁卫松", "[{title: 省劳模}]", "长兴县", ""),
+        ),
+        (
+            "content/stories/yin.md",
+            "---\ntitle: 引文\ndate: 2020\n---\n> 他说：\n> {{ profile(slug=\"ding-weisong\") }}\n> 就是这样。\n\n正文。\n",
+        ),
+    ]);
+    site.build_ok();
+    let doc = site.html("/stories/yin/");
+    assert_eq!(
+        texts(&doc, "blockquote .profile-card .card-title"),
+        vec!["丁卫松"]
+    );
+    assert_eq!(texts(&doc, "blockquote > p"), vec!["他说：", "就是这样。"]);
+}

@@ -125,10 +125,15 @@ fn scan_line(
     calls: &mut Vec<ShortcodeCall>,
     diags: &mut Vec<Diagnostic>,
 ) {
+    // The line's container prefix: indentation and blockquote markers (`> `), repeated
+    // on the lines the call is split into so they stay in the same block.
     let indent: String = line
         .chars()
-        .take_while(|c| *c == ' ' || *c == '\t')
+        .take_while(|c| matches!(c, ' ' | '\t' | '>'))
         .collect();
+    // Text beyond the prefix, i.e. something worth a line of its own.
+    let has_text = |s: &str| !s.trim_start_matches([' ', '\t', '>']).trim().is_empty();
+    let calls_before = calls.len();
     let bytes = line.as_bytes();
     let mut i = 0;
     let mut code_ticks: Option<usize> = None;
@@ -190,7 +195,7 @@ fn scan_line(
                         video: None,
                     });
                     // The marker goes on a line of its own: a block, even mid-paragraph.
-                    if !pending.trim().is_empty() {
+                    if has_text(&pending) {
                         out.push_str(&pending);
                         out.push('\n');
                     }
@@ -215,13 +220,11 @@ fn scan_line(
         pending.push(ch);
         i += ch.len_utf8();
     }
-    if !pending.trim().is_empty() {
+    if has_text(&pending) || calls_before == calls.len() {
         out.push_str(&pending);
         if !pending.ends_with('\n') {
             out.push('\n');
         }
-    } else if line.ends_with('\n') && out.ends_with('\n') && pending.is_empty() {
-        // nothing pending: the marker line already ended the line
     }
 }
 
@@ -410,6 +413,17 @@ mod tests {
         assert_eq!(
             e.markdown,
             format!("前文\n{}\n正文 \n{}\n 后文\n", marker(0), marker(1))
+        );
+    }
+
+    #[test]
+    fn calls_in_a_blockquote_stay_in_it() {
+        let (e, d) =
+            run("> 引文\n> {{ figure(src=\"a.jpg\") }}\n> 后文 {{ figure(src=\"b.jpg\") }} 尾\n");
+        assert!(d.is_empty(), "{d:?}");
+        assert_eq!(
+            e.markdown,
+            format!("> 引文\n> {}\n> 后文 \n> {}\n>  尾\n", marker(0), marker(1))
         );
     }
 
