@@ -185,6 +185,14 @@ fn every_page_kind_works_in_chromium() {
     if f["formVisible"] != Value::Bool(true) {
         problems.push("the hall-of-fame filter form is not shown".into());
     }
+    if f["noScriptFormVisible"] != Value::Bool(false)
+        || f["noScriptTermLinks"].as_u64().unwrap_or(0) == 0
+    {
+        problems.push(format!(
+            "without scripts: filter menus visible {}, term links {}",
+            f["noScriptFormVisible"], f["noScriptTermLinks"]
+        ));
+    }
     let trials = f["trials"].as_array().cloned().unwrap_or_default();
     if trials.len() < 3 {
         problems.push(format!("only {} filters on the hall of fame", trials.len()));

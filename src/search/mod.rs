@@ -186,8 +186,8 @@ fn index_part(site: &Site, chunk: &[(u32, usize)]) -> (Postings, Vec<NameKey>) {
     let mut names = Vec::new();
     for &(id, i) in chunk {
         let p = &site.pages[i];
-        // A match that is more of a short title ranks higher: 浙江劳模风采云展馆 before
-        // 绍兴劳模工匠馆与线上云展馆 for 云展馆, a name before a long headline.
+        // A match that is more of a short title ranks higher: a name before the same
+        // name in a long headline.
         let title_chars = p.title.chars().count().max(1) as u32;
         postings.add(&p.title, id, TITLE + SHORT_TITLE / title_chars);
         postings.add(&p.summary, id, TEXT);

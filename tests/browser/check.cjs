@@ -169,6 +169,13 @@ async function main() {
     }
     report.filter = { before, formVisible, trials, shared, sharedShown, console: seen.console, failed: seen.failed };
     await context.close();
+    // Without scripts the menus would do nothing: hidden, and the term links shown.
+    const plain = await browser.newContext({ viewport: { width: 390, height: 844 }, javaScriptEnabled: false });
+    const page2 = await plain.newPage();
+    await page2.goto(input.base + input.hall.replace(/^\//, ""), { waitUntil: "load" });
+    report.filter.noScriptFormVisible = await page2.locator("#hall-filter").isVisible();
+    report.filter.noScriptTermLinks = await page2.locator(".filters a").count();
+    await plain.close();
   }
 
   // The lightbox: open, next, caption, close with Escape, focus back on the thumbnail.

@@ -23,7 +23,11 @@
           if (!r.ok) throw new Error(String(r.status));
           return r.json();
         })
-        .then((d) => (data = d));
+        .then((d) => (data = d))
+        .catch((e) => {
+          loading = null; // the next change tries again
+          throw e;
+        });
     }
     return loading;
   }
@@ -97,11 +101,17 @@
     return article;
   }
 
-  function draw(positions) {
-    out.replaceChildren();
-    let group = null;
-    let level = null;
-    for (const n of positions.slice(0, shown)) {
+  // Draws people [from, shown) of the matches, after what is already there.
+  function draw(positions, from) {
+    if (from === 0) out.replaceChildren();
+    const old = out.querySelector(":scope > button");
+    if (old) old.remove();
+    const sections = out.querySelectorAll(".level-group");
+    const last = sections[sections.length - 1];
+    let group = last ? last.querySelector(".cards") : null;
+    let level = from > 0 ? data.people[positions[from - 1]][4] : null;
+    let first = null;
+    for (const n of positions.slice(from, shown)) {
       const person = data.people[n];
       if (!group || person[4] !== level) {
         level = person[4];
@@ -111,17 +121,23 @@
         section.append(group);
         out.append(section);
       }
-      group.append(card(person));
+      const c = card(person);
+      if (!first) first = c;
+      group.append(c);
     }
     if (positions.length > shown) {
       const more = el("button", "secondary", "显示更多（还有 " + (positions.length - shown) + " 位）");
       more.type = "button";
       more.addEventListener("click", () => {
+        const before = shown;
         shown += STEP;
-        draw(positions);
+        const added = draw(positions, before);
+        // The button is gone: keep keyboard focus on the first new person.
+        if (added) added.querySelector(".card-title a").focus();
       });
       out.append(more);
     }
+    return first;
   }
 
   function remember(choice) {
@@ -143,9 +159,11 @@
     status.textContent = "正在筛选…";
     load()
       .then(() => {
+        // Reset (or a change) while the data was on its way: the newest choice wins.
+        if (chosen().length === 0) return;
         const positions = matching(chosen());
         shown = STEP;
-        draw(positions);
+        draw(positions, 0);
         list.hidden = true;
         out.hidden = false;
         status.textContent = positions.length

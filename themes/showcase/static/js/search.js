@@ -139,17 +139,22 @@
     }).join("");
   }
 
+  // The address carries the query and the kinds, so a search can be shared or reloaded.
+  function remember() {
+    var url = new URL(location.href);
+    if (input.value.trim()) url.searchParams.set("q", input.value.trim()); else url.searchParams.delete("q");
+    url.searchParams.delete("kind");
+    selectedKinds().forEach(function (k) { url.searchParams.append("kind", k); });
+    history.replaceState(null, "", url);
+  }
   var timer = null;
   input.addEventListener("input", function () {
     clearTimeout(timer);
-    timer = setTimeout(function () {
-      var url = new URL(location.href);
-      if (input.value.trim()) url.searchParams.set("q", input.value.trim()); else url.searchParams.delete("q");
-      history.replaceState(null, "", url);
-      run();
-    }, 120);
+    timer = setTimeout(function () { remember(); run(); }, 120);
   });
-  root.querySelectorAll("input[name=kind]").forEach(function (b) { b.addEventListener("change", run); });
+  root.querySelectorAll("input[name=kind]").forEach(function (b) {
+    b.addEventListener("change", function () { remember(); run(); });
+  });
   form.addEventListener("submit", function (e) { e.preventDefault(); run(); });
   // A shared address: its query and kinds (the form sends both without scripts too).
   var params = new URLSearchParams(location.search);
