@@ -92,17 +92,26 @@ async function measure(browser, origin, engine, run, q) {
   const page = await context.newPage();
   let bytes = 0;
   const files = new Set();
-  page.on("response", async (r) => {
+  // Bodies are read as responses arrive; all of them are awaited before counting.
+  const reading = [];
+  page.on("response", (r) => {
     const u = new URL(r.url());
     if (/\/(search|pagefind)\//.test(u.pathname) && !u.pathname.endsWith("/")) {
-      try {
-        bytes += (await r.body()).length;
-        files.add(u.pathname);
-      } catch (_) {}
+      reading.push(
+        r.body().then(
+          (b) => {
+            bytes += b.length;
+            files.add(u.pathname);
+          },
+          () => {},
+        ),
+      );
     }
   });
   await page.goto(origin + base + "search/", { waitUntil: "load" });
   const cold = await run(page, q);
+  await page.waitForLoadState("networkidle");
+  await Promise.all(reading);
   // Warm: the index files are fetched; slow the CPU and search again.
   const cdp = await context.newCDPSession(page);
   await cdp.send("Emulation.setCPUThrottlingRate", { rate: THROTTLE });

@@ -63,11 +63,21 @@
   function escapeHtml(s) {
     return s.replace(/[&<>"']/g, function (c) { return { "&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;", "'": "&#39;" }[c]; });
   }
+  // Marks every occurrence of each word of `q` (any case) on the plain text, then
+  // escapes: overlapping pairs merge into one mark and no word can match inside a tag.
   function highlight(text, q) {
-    var html = escapeHtml(text);
-    var parts = q.split(/\s+/).filter(Boolean).map(escapeHtml).sort(function (a, b) { return b.length - a.length; });
-    parts.forEach(function (p) { html = html.split(p).join("<mark>" + p + "</mark>"); });
-    return html;
+    var lower = text.toLowerCase(), marked = [];
+    q.toLowerCase().split(/\s+/).filter(Boolean).forEach(function (p) {
+      for (var at = lower.indexOf(p); at >= 0; at = lower.indexOf(p, at + 1)) {
+        for (var k = at; k < at + p.length; k++) marked[k] = true;
+      }
+    });
+    var out = "", open = false;
+    for (var i = 0; i < text.length; i++) {
+      if (marked[i] !== open) { out += open ? "</mark>" : "<mark>"; open = !open; }
+      out += escapeHtml(text[i]);
+    }
+    return open ? out + "</mark>" : out;
   }
 
   async function find(q, kinds) {
@@ -75,16 +85,27 @@
     if (!meta) return [];
     var scores = null;
     var toks = tokens(q);
-    for (var i = 0; i < toks.length; i++) {
-      var t = toks[i];
-      var postings = (await get("search/t/" + hex(shard(t, meta.shards)) + ".json")) || {};
-      var m = decode(postings[t] || "");
-      if (scores === null) { scores = m; continue; }
+    // All postings files at once: on a phone each request is a round trip.
+    var files = await Promise.all(toks.map(function (t) { return get("search/t/" + hex(shard(t, meta.shards)) + ".json"); }));
+    var maps = toks.map(function (t, i) { return decode((files[i] || {})[t] || ""); });
+    maps.forEach(function (m) {
+      if (scores === null) { scores = m; return; }
       var next = {};
       Object.keys(scores).forEach(function (d) { if (d in m) next[d] = scores[d] + m[d]; });
       scores = next;
-    }
+    });
     scores = scores || {};
+    // No page holds every pair (数控车工 where no page says 控车): rank the pages holding
+    // most of them, at least half, and say the match is partial.
+    var partial = false;
+    if (Object.keys(scores).length === 0 && maps.length > 1) {
+      var need = Math.ceil(maps.length / 2), hits = {}, sum = {};
+      maps.forEach(function (m) {
+        Object.keys(m).forEach(function (d) { hits[d] = (hits[d] || 0) + 1; sum[d] = (sum[d] || 0) + m[d]; });
+      });
+      Object.keys(hits).forEach(function (d) { if (hits[d] >= need) scores[d] = hits[d] * 1000 + sum[d]; });
+      partial = Object.keys(scores).length > 0;
+    }
     // Letters only: also a name in pinyin (dingweisong) or by initials (dws).
     var letters = q.trim().toLowerCase().replace(/\s+/g, "");
     if (/^[a-z]+$/.test(letters)) {
@@ -115,6 +136,8 @@
       if (d) out.push(d);
     }
     out.total = total;
+    out.partial = partial;
+    out.terms = partial ? toks.filter(function (t, i) { return Object.keys(maps[i]).length > 0; }) : null;
     return out;
   }
 
@@ -131,11 +154,16 @@
     var results = await find(q, selectedKinds());
     if (mine !== seq) return;
     var total = results.total || results.length;
-    status.textContent = results.length ? "找到 " + total + " 条结果" + (total > results.length ? "，显示最相关的 " + results.length + " 条" : "") : "没有找到与“" + q + "”相关的内容";
+    status.textContent = results.length
+      ? (results.partial ? "没有完全包含“" + q + "”的内容；以下 " + total + " 条结果包含其中大部分字词" : "找到 " + total + " 条结果") +
+        (total > results.length ? "，显示最相关的 " + results.length + " 条" : "")
+      : "没有找到与“" + q + "”相关的内容";
+    // Partial matches highlight the pairs found; full ones the query as typed.
+    var marks = results.terms ? results.terms.join(" ") : q;
     list.innerHTML = results.map(function (d) {
       return '<li class="result result-' + d.k + '"><span class="kind">' + (labels[d.k] || d.k) + '</span> ' +
-        '<a href="' + escapeHtml(d.u) + '">' + highlight(d.t, q) + "</a>" +
-        (d.s ? '<p class="snippet">' + highlight(d.s, q) + "</p>" : "") + "</li>";
+        '<a href="' + escapeHtml(d.u) + '">' + highlight(d.t, marks) + "</a>" +
+        (d.s ? '<p class="snippet">' + highlight(d.s, marks) + "</p>" : "") + "</li>";
     }).join("");
   }
 
