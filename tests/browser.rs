@@ -108,7 +108,7 @@ fn every_page_kind_works_in_chromium() {
         "queries": [
             {"q": "丁卫松"}, {"q": "劳模林"}, {"q": "进校园"}, {"q": "dingweisong"},
             {"q": "dws"}, {"q": "长兴", "kind": "story"}, {"q": "长兴", "kind": "profile"},
-            {"q": "劳模林新绿"},
+            {"q": "劳模林新绿"}, {"q": "林少珍"},
         ],
     });
     let input_file = dir.path().join("input.json");
@@ -270,6 +270,8 @@ fn every_page_kind_works_in_chromium() {
         ("进校园", "/stories/jinxiaoyuan-changxing/"),
         // No page holds 林新: the page with most of the pairs comes first, marked partial.
         ("劳模林新绿", "/stories/laomo-lin/"),
+        // A name met only in the middle of a story's text.
+        ("林少珍", "/stories/dongtou-haidao/"),
         ("dingweisong", "/profiles/ding-weisong/"),
         ("dws", "/profiles/ding-weisong/"),
     ];
@@ -287,8 +289,33 @@ fn every_page_kind_works_in_chromium() {
                 "search {q}: first result {first:?}, expected {want}"
             ));
         }
-        if r["marked"].as_u64().unwrap_or(0) == 0 && q.chars().all(|c| !c.is_ascii()) {
-            problems.push(format!("search {q}: no highlighted match"));
+        // Every mark is exactly a piece of the query: never a neighbouring character.
+        let marks = list(&r["marks"]);
+        if q.chars().all(|c| !c.is_ascii()) {
+            if marks.is_empty() {
+                problems.push(format!("search {q}: no highlighted match"));
+            }
+            for m in marks.iter().filter(|m| !q.contains(m.as_str())) {
+                problems.push(format!(
+                    "search {q}: marked {m:?}, which is not in the query"
+                ));
+            }
+        }
+        // What the first result marks, in order: the whole name for a name typed in
+        // Chinese, in pinyin or by initials; the name inside a story's text for 林少珍.
+        let first_marks: &[&str] = match q {
+            "丁卫松" | "dingweisong" | "dws" => &["丁卫松"],
+            "林少珍" => &["林少珍"],
+            "进校园" => &["进校园"],
+            _ => &[],
+        };
+        let got = list(&r["firstMarks"]);
+        if !first_marks.is_empty()
+            && (got.is_empty() || got.iter().any(|m| !first_marks.contains(&m.as_str())))
+        {
+            problems.push(format!(
+                "search {q}: the first result marks {got:?}, expected only {first_marks:?}"
+            ));
         }
         let partial = r["status"].as_str().unwrap_or("").contains("大部分");
         if partial != (q == "劳模林新绿") {

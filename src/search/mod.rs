@@ -14,7 +14,7 @@ use std::collections::BTreeMap;
 /// Postings are spread over this many files.
 pub const SHARDS: u32 = 1024;
 /// Pages per details file.
-pub const CHUNK: usize = 16;
+pub const CHUNK: usize = 4;
 
 /// Weights: a match in the title or name counts most, then the facts, then the text.
 const TITLE: u32 = 20;
@@ -116,7 +116,7 @@ struct DocOut<'a> {
     k: &'static str,
     t: &'a str,
     u: String,
-    /// The summary's beginning, for the snippet: results stay small to download.
+    /// The text a snippet is cut from (see `snippet_source`).
     s: String,
 }
 
@@ -129,8 +129,23 @@ const KINDS: [Kind; 5] = [
     Kind::Association,
 ];
 
-/// Characters of a summary kept for result snippets.
-const SNIPPET_CHARS: usize = 60;
+/// Characters kept per page for result snippets: the page shows about 70 of them
+/// around the first match, so a match past the summary still shows in context.
+const SNIPPET_CHARS: usize = 200;
+
+/// The text a result's snippet is cut from: the body's beginning, after the summary
+/// when the summary is not simply the body's first sentences.
+fn snippet_source(summary: &str, text: &str) -> String {
+    let head: String = summary.chars().take(16).collect();
+    let joined = if text.starts_with(&head) {
+        text.to_string()
+    } else if text.is_empty() {
+        summary.to_string()
+    } else {
+        format!("{summary} {text}")
+    };
+    joined.chars().take(SNIPPET_CHARS).collect()
+}
 
 fn kind_name(k: Kind) -> &'static str {
     match k {
@@ -353,7 +368,7 @@ pub fn build(site: &Site) -> Vec<(String, String)> {
                     k: kind_name(p.kind),
                     t: &p.title,
                     u: c.url(&p.path),
-                    s: p.summary.chars().take(SNIPPET_CHARS).collect(),
+                    s: snippet_source(&p.summary, &p.search_text),
                 }
             })
             .collect();

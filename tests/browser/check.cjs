@@ -237,7 +237,9 @@ async function main() {
         status: await page.locator("#search .status").textContent(),
         hrefs: await page.locator("#search .results .result a").evaluateAll((as) => as.map((a) => a.getAttribute("href"))),
         kinds: await page.locator("#search .results .result").evaluateAll((ls) => ls.map((l) => l.className.replace("result result-", ""))),
-        marked: await page.locator("#search .results mark").count(),
+        marks: await page.locator("#search .results mark").allTextContents(),
+        firstMarks: await page.locator("#search .results .result:first-child mark").allTextContents(),
+        snippetMarks: await page.locator("#search .results .result:first-child .snippet mark").allTextContents(),
       });
     }
     report.search = { results, console: seen.console, failed: seen.failed };

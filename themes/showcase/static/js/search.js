@@ -63,6 +63,18 @@
   function escapeHtml(s) {
     return s.replace(/[&<>"']/g, function (c) { return { "&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;", "'": "&#39;" }[c]; });
   }
+  // About 70 characters of the page's text around the first match (its start when the
+  // match is only in the title).
+  function snippet(text, q) {
+    var lower = text.toLowerCase(), at = -1;
+    q.toLowerCase().split(/\s+/).filter(Boolean).forEach(function (p) {
+      var i = lower.indexOf(p);
+      if (i >= 0 && (at < 0 || i < at)) at = i;
+    });
+    var start = at > 20 ? at - 20 : 0, end = Math.min(text.length, start + 70);
+    return (start > 0 ? "…" : "") + text.slice(start, end) + (end < text.length ? "…" : "");
+  }
+
   // Marks every occurrence of each word of `q` (any case) on the plain text, then
   // escapes: overlapping pairs merge into one mark and no word can match inside a tag.
   function highlight(text, q) {
@@ -74,7 +86,7 @@
     });
     var out = "", open = false;
     for (var i = 0; i < text.length; i++) {
-      if (marked[i] !== open) { out += open ? "</mark>" : "<mark>"; open = !open; }
+      if (!!marked[i] !== open) { out += open ? "</mark>" : "<mark>"; open = !open; }
       out += escapeHtml(text[i]);
     }
     return open ? out + "</mark>" : out;
@@ -107,13 +119,14 @@
       partial = Object.keys(scores).length > 0;
     }
     // Letters only: also a name in pinyin (dingweisong) or by initials (dws).
-    var letters = q.trim().toLowerCase().replace(/\s+/g, "");
+    var letters = q.trim().toLowerCase().replace(/\s+/g, ""), named = {};
     if (/^[a-z]+$/.test(letters)) {
       var names = (await get("search/p/" + letters[0] + ".json")) || [];
       names.forEach(function (n) {
         var exact = n[0] === letters || n[1] === letters;
         if (exact || n[0].indexOf(letters) === 0 || (letters.length > 1 && n[1].indexOf(letters) === 0)) {
           scores[n[2]] = (scores[n[2]] || 0) + (exact ? 60 : 40);
+          named[n[2]] = true;
         }
       });
     }
@@ -133,7 +146,8 @@
     for (var k = 0; k < ids.length; k++) {
       var chunk = await get("search/d/" + Math.floor(ids[k] / meta.chunk) + ".json");
       var d = chunk && chunk[ids[k] % meta.chunk];
-      if (d) out.push(d);
+      // Found by the name's pinyin or initials: the name itself is what matched.
+      if (d) out.push(named[ids[k]] ? Object.assign({ name: true }, d) : d);
     }
     out.total = total;
     out.partial = partial;
@@ -159,11 +173,12 @@
         (total > results.length ? "，显示最相关的 " + results.length + " 条" : "")
       : "没有找到与“" + q + "”相关的内容";
     // Partial matches highlight the pairs found; full ones the query as typed.
-    var marks = results.terms ? results.terms.join(" ") : q;
+    var hits = results.terms ? results.terms.join(" ") : q;
     list.innerHTML = results.map(function (d) {
+      var marks = d.name ? q + " " + d.t : hits;
       return '<li class="result result-' + d.k + '"><span class="kind">' + (labels[d.k] || d.k) + '</span> ' +
         '<a href="' + escapeHtml(d.u) + '">' + highlight(d.t, marks) + "</a>" +
-        (d.s ? '<p class="snippet">' + highlight(d.s, marks) + "</p>" : "") + "</li>";
+        (d.s ? '<p class="snippet">' + highlight(snippet(d.s, marks), marks) + "</p>" : "") + "</li>";
     }).join("");
   }
 
