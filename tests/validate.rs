@@ -64,3 +64,88 @@ fn example_site_html_is_valid() {
         "HTML errors:\n{report}"
     );
 }
+
+/// Every `href`, `src` and `srcset` in every page of the example site that points into
+/// the site names a file the build wrote: no missing favicon, photo, script or page.
+#[test]
+fn every_local_link_of_the_example_site_resolves() {
+    let out = tempfile::tempdir().expect("tmp");
+    let site = out.path().join("site");
+    let build = Command::new(env!("CARGO_BIN_EXE_laomo"))
+        .args(["build", "--root", env!("CARGO_MANIFEST_DIR"), "--base-url"])
+        .arg("https://example.org/laomo/")
+        .arg("--output")
+        .arg(&site)
+        .output()
+        .expect("build");
+    assert!(
+        build.status.success(),
+        "{}",
+        String::from_utf8_lossy(&build.stderr)
+    );
+    let sel = scraper::Selector::parse("[href], [src], [srcset]").expect("selector");
+    let mut checked = 0;
+    let mut missing = Vec::new();
+    for entry in walkdir::WalkDir::new(&site)
+        .into_iter()
+        .filter_map(Result::ok)
+    {
+        if entry.path().extension().is_none_or(|x| x != "html") {
+            continue;
+        }
+        let html = std::fs::read_to_string(entry.path()).expect("read page");
+        let doc = scraper::Html::parse_document(&html);
+        for el in doc.select(&sel) {
+            let mut urls: Vec<&str> = ["href", "src"]
+                .iter()
+                .filter_map(|a| el.value().attr(a))
+                .collect();
+            if let Some(set) = el.value().attr("srcset") {
+                urls.extend(set.split(',').filter_map(|c| c.split_whitespace().next()));
+            }
+            for url in urls {
+                let Some(rest) = url.strip_prefix("/laomo/") else {
+                    continue;
+                };
+                let rest = rest.split(['#', '?']).next().unwrap_or("");
+                let decoded = percent_decode(rest);
+                let target = site.join(&decoded);
+                let ok = if decoded.is_empty() || decoded.ends_with('/') {
+                    target.join("index.html").is_file()
+                } else {
+                    target.is_file()
+                };
+                checked += 1;
+                if !ok {
+                    missing.push(format!("{} -> {url}", entry.path().display()));
+                }
+            }
+        }
+    }
+    assert!(checked > 1000, "only {checked} links checked");
+    assert!(
+        missing.is_empty(),
+        "{} links to nothing:\n{}",
+        missing.len(),
+        missing.join("\n")
+    );
+}
+
+fn percent_decode(s: &str) -> String {
+    let b = s.as_bytes();
+    let mut out = Vec::with_capacity(b.len());
+    let mut i = 0;
+    while i < b.len() {
+        if b[i] == b'%'
+            && i + 2 < b.len()
+            && let Ok(v) = u8::from_str_radix(&s[i + 1..i + 3], 16)
+        {
+            out.push(v);
+            i += 3;
+        } else {
+            out.push(b[i]);
+            i += 1;
+        }
+    }
+    String::from_utf8_lossy(&out).into_owned()
+}
