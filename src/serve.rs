@@ -265,7 +265,18 @@ fn watch(state: Arc<ServeState>) -> notify_debouncer_full::notify::Result<impl D
             } else {
                 state.cache.clear();
             }
-            state.rebuild(!only_markdown);
+            // A bug in any stage must not kill the watcher: the editor would save and
+            // see nothing happen, without a word. Say so in the terminal and the page.
+            let full = !only_markdown;
+            if std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| state.rebuild(full)))
+                .is_err()
+            {
+                state.cache.clear();
+                let text = "error: laomo failed with an internal error while rebuilding (a bug in laomo, please report it); still serving the last good build".to_string();
+                eprintln!("{text}");
+                *state.error.write().unwrap_or_else(|p| p.into_inner()) = Some(text.clone());
+                let _ = state.events.send(Message::Error(text));
+            }
         }
     });
     Ok(debouncer)

@@ -587,3 +587,18 @@ fn empty_list_keys_are_empty_lists() {
     site.build_ok();
     assert!(site.public().join("stories/s/index.html").exists());
 }
+
+#[test]
+fn a_broken_shortcode_comment_is_an_error_not_a_crash() {
+    // `{{/*/}}`: the comment's closing `*/}}` overlaps its opening `{{/*`.
+    check_fails(
+        &[
+            OK_PROFILE,
+            (
+                "content/stories/s.md",
+                "---\ntitle: 植树\ndate: 2020-03-12\n---\n第一段。\n\n正文 {{/*/}} 结尾\n",
+            ),
+        ],
+        &["content/stories/s.md:7:4", "this shortcode cannot be read"],
+    );
+}

@@ -193,7 +193,9 @@ pub fn load_cached(
             {
                 return hit;
             }
-            let result: Loaded1 = match e {
+            // A bug in a parser becomes an error on that file, never a crash of the whole
+            // build (or of `laomo serve`'s watcher).
+            let result: Loaded1 = match std::panic::catch_unwind(|| match e {
                 Entry::Page { path, bundle } => {
                     let (page, d) = kinds::load_page(site, config, path, *bundle);
                     (page.map(std::sync::Arc::new), None, d)
@@ -202,6 +204,9 @@ pub fn load_cached(
                     let (intro, d) = kinds::load_intro(site, config, path);
                     (None, intro, d)
                 }
+            }) {
+                Ok(r) => r,
+                Err(panic) => (None, None, vec![internal_error(&site.rel(path), &*panic)]),
             };
             if let (Some(c), Some((len, modified))) = (cache, key) {
                 c.put(path, len, modified, &result);
@@ -224,6 +229,20 @@ pub fn load_cached(
         intros,
         loose_files,
     }
+}
+
+/// The diagnostic for a file that made laomo itself fail.
+pub fn internal_error(rel: &str, panic: &(dyn std::any::Any + Send)) -> Diagnostic {
+    let what = panic
+        .downcast_ref::<&str>()
+        .map(|s| s.to_string())
+        .or_else(|| panic.downcast_ref::<String>().cloned())
+        .unwrap_or_default();
+    Diagnostic::error(format!(
+        "laomo failed on this file with an internal error ({what}); the page was left out"
+    ))
+    .in_file(rel)
+    .hint("this is a bug in laomo, not a mistake of yours: please report it with this file attached. Every other file was checked")
 }
 
 fn walk(

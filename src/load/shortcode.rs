@@ -162,12 +162,14 @@ fn scan_line(
                     .with_source(file_text)
             };
             // `{{/* figure() */}}` writes the call literally.
+            // The closing `*/}}` is looked for after the opening `{{/*`, never inside
+            // it: in `{{/*/}}` the two overlap.
             if line[i..].starts_with("{{/*")
-                && let Some(end) = line[i..].find("*/}}")
+                && let Some(len) = line[i + 4..].find("*/}}")
             {
-                let inner = line[i + 4..i + end].trim();
+                let inner = line[i + 4..i + 4 + len].trim();
                 pending.push_str(&format!("{{{{ {inner} }}}}"));
-                i += end + 4;
+                i += 4 + len + 4;
                 continue;
             }
             let Some(end) = find_close(&line[i + 2..]) else {
