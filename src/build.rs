@@ -137,13 +137,33 @@ pub fn build(opts: &BuildOptions) -> BuildReport {
         report.elapsed = start.elapsed();
         report
     };
-    if opts.write
-        && let Ok(site_root) = SiteRoot::new(&opts.root)
-        && let Some(d) = check_output(&site_root, &output)
-    {
-        diags.push(d);
-        return finish(report, diags);
-    }
+    // One build at a time writes an output folder: two would share the staging folder
+    // and publish a mix. The second waits for the first, then builds on its result.
+    let _lock = if opts.write {
+        if let Ok(site_root) = SiteRoot::new(&opts.root)
+            && let Some(d) = check_output(&site_root, &output)
+        {
+            diags.push(d);
+            return finish(report, diags);
+        }
+        match write::OutputLock::take(&output, || {
+            eprintln!(
+                "another laomo build is writing {}; waiting for it to finish…",
+                output.display()
+            )
+        }) {
+            Ok(l) => Some(l),
+            Err(e) => {
+                diags.push(Diagnostic::error(format!(
+                    "cannot lock the output folder {}: {e}",
+                    output.display()
+                )));
+                return finish(report, diags);
+            }
+        }
+    } else {
+        None
+    };
     let mut stages = Stages::new();
     let Some((renderer, site_root)) = prepare(
         &opts.root,
@@ -174,10 +194,15 @@ pub fn build(opts: &BuildOptions) -> BuildReport {
     let mut paths = renderer.render_all(&staging, &mut diags);
     stages.done("render");
     if let Err(e) = write_extras(&renderer, &site_root, &staging, &mut paths, &mut stages) {
-        diags.push(Diagnostic::error(format!("cannot write the site: {e}")));
+        diags.push(Diagnostic::write_failed(e));
     }
     stages.done("extras");
     if diags.has_errors() {
+        // Writing failed (a full disk, say): free what was written, so the next build
+        // starts clean instead of tripping over a half-written tree.
+        if staging.failed() {
+            staging.discard();
+        }
         return finish(report, diags);
     }
     let keep: HashSet<PathBuf> = paths
@@ -314,6 +339,10 @@ fn write_extras(
     stages: &mut Stages,
 ) -> std::io::Result<()> {
     let mut files = published_files(r, root, paths);
+    files.insert(
+        format!("/{}", write::MARKER),
+        Published::Bytes(write::MARKER_TEXT.as_bytes()),
+    );
     stages.done("files");
     let site = r.site();
     for (path, json) in crate::search::build(site) {
@@ -342,10 +371,14 @@ fn check_output(root: &SiteRoot, output: &Path) -> Option<Diagnostic> {
     } else {
         std::env::current_dir().ok()?.join(output)
     };
-    let canonical_parent = abs.parent().and_then(|p| p.canonicalize().ok());
-    let resolved = match (canonical_parent, abs.file_name()) {
-        (Some(p), Some(n)) => p.join(n),
-        _ => abs.clone(),
+    let Some(resolved) = resolve(&abs) else {
+        return Some(
+            Diagnostic::error(format!(
+                "the output folder {} cannot be used: it is a file system root or a path through a missing folder",
+                output.display()
+            ))
+            .hint("build into a folder of its own, e.g. --output public"),
+        );
     };
     let protected = [
         root.canonical.clone(),
@@ -372,18 +405,51 @@ fn check_output(root: &SiteRoot, output: &Path) -> Option<Diagnostic> {
         let has_entries = std::fs::read_dir(&resolved)
             .map(|mut d| d.next().is_some())
             .unwrap_or(false);
-        let ours = resolved.join("index.html").is_file()
-            || resolved.join("404.html").is_file()
-            || write::staging_dir(&resolved).is_dir();
+        // Only laomo's own marker says the folder is ours: an index.html is anyone's.
+        let ours = resolved.join(write::MARKER).is_file();
         if has_entries && !ours {
             return Some(
                 Diagnostic::error(format!(
-                    "the output folder {} holds other files, and a build replaces it whole",
+                    "the output folder {} holds files laomo did not write, and a build replaces it whole",
                     output.display()
                 ))
-                .hint("choose an empty or new folder for --output"),
+                .hint(format!("choose an empty or new folder for --output; a folder laomo built has a file named {} (a site built by an older laomo has none: delete the folder once and build again)", write::MARKER)),
             );
         }
     }
     None
+}
+
+/// `abs` with `.` and `..` taken out and symlinks in its existing part followed, so
+/// `--output ..` or `public/../..` is compared as the folder it really is.
+fn resolve(abs: &Path) -> Option<PathBuf> {
+    use std::path::Component;
+    let mut out = PathBuf::new();
+    for c in abs.components() {
+        match c {
+            Component::ParentDir => {
+                // `..` after a symlink means the link target's parent, as the OS reads it.
+                out = out.canonicalize().unwrap_or(out);
+                if !out.pop() {
+                    return None;
+                }
+            }
+            Component::CurDir => {}
+            other => out.push(other),
+        }
+    }
+    let mut existing = out.clone();
+    let mut rest = Vec::new();
+    while !existing.exists() {
+        rest.push(existing.file_name()?.to_os_string());
+        if !existing.pop() {
+            return None;
+        }
+    }
+    let mut resolved = existing.canonicalize().ok()?;
+    for part in rest.into_iter().rev() {
+        resolved.push(part);
+    }
+    // The file system root has no parent to stage beside.
+    resolved.parent().map(|_| resolved.clone())
 }

@@ -19,15 +19,75 @@ pub struct Staging {
     pub output: PathBuf,
     /// Created empty for this build: nothing to compare against or prune.
     pub fresh: bool,
+    /// A write failed: the tree is incomplete.
+    failed: std::sync::atomic::AtomicBool,
 }
 
 /// `public/` -> `.public.laomo-next/`, in the same folder so the swap is a rename.
 pub fn staging_dir(output: &Path) -> PathBuf {
+    beside(output, "laomo-next")
+}
+
+/// `.public.laomo-{what}` beside the output folder.
+fn beside(output: &Path, what: &str) -> PathBuf {
     let name = output
         .file_name()
         .map(|n| n.to_string_lossy().to_string())
         .unwrap_or_else(|| "public".into());
-    output.with_file_name(format!(".{name}.laomo-next"))
+    output.with_file_name(format!(".{name}.{what}"))
+}
+
+/// The file laomo writes into every output folder: a folder without it is not
+/// laomo's, and a build never replaces it (unless it is empty).
+pub const MARKER: &str = ".laomo-output";
+/// What the marker says to someone who opens it.
+pub const MARKER_TEXT: &str = "This folder was built by laomo (a static site generator) and is replaced whole by every `laomo build`.\n本文件夹由 laomo 生成，每次构建都会整体替换，请勿在此存放其他文件。\n";
+
+/// Held while a build writes its output: a second build of the same output waits.
+pub struct OutputLock {
+    _file: fs::File,
+}
+
+impl OutputLock {
+    /// Takes the lock beside `output`; `waiting` is called once if another build holds it.
+    pub fn take(output: &Path, waiting: impl FnOnce()) -> io::Result<OutputLock> {
+        if let Some(parent) = output.parent().filter(|p| !p.as_os_str().is_empty()) {
+            fs::create_dir_all(parent)?;
+        }
+        let file = fs::File::options()
+            .create(true)
+            .truncate(false)
+            .write(true)
+            .open(beside(output, "laomo-lock"))?;
+        match file.try_lock() {
+            Ok(()) => {}
+            Err(fs::TryLockError::WouldBlock) => {
+                waiting();
+                file.lock()?;
+            }
+            Err(fs::TryLockError::Error(e)) => return Err(e),
+        }
+        Ok(OutputLock { _file: file })
+    }
+}
+
+/// An I/O error that names the file it happened on.
+fn at(path: &Path, e: io::Error) -> io::Error {
+    io::Error::new(e.kind(), format!("{}: {e}", path.display()))
+}
+
+impl Staging {
+    /// Notes a failed write (see [`Staging::failed`]) and names the file.
+    fn fail(&self, path: &Path, e: io::Error) -> io::Error {
+        self.failed
+            .store(true, std::sync::atomic::Ordering::Relaxed);
+        at(path, e)
+    }
+
+    /// Whether any write into the staging folder failed.
+    pub fn failed(&self) -> bool {
+        self.failed.load(std::sync::atomic::Ordering::Relaxed)
+    }
 }
 
 /// The file a site path is written to: `/a/` is `a/index.html`.
@@ -57,6 +117,7 @@ impl Staging {
             dir,
             output: output.to_path_buf(),
             fresh,
+            failed: Default::default(),
         })
     }
 
@@ -74,13 +135,22 @@ impl Staging {
         if let Some(parent) = dest.parent() {
             fs::create_dir_all(parent)?;
         }
-        remove_if_dir(&dest)?;
-        fs::copy(source, &dest)?;
+        remove_if_dir(&dest).map_err(|e| self.fail(&dest, e))?;
+        fs::copy(source, &dest).map_err(|e| self.fail(&dest, e))?;
         if let Ok(m) = src_meta.modified() {
-            let f = fs::File::options().write(true).open(&dest)?;
-            f.set_modified(m)?;
+            let f = fs::File::options()
+                .write(true)
+                .open(&dest)
+                .map_err(|e| self.fail(&dest, e))?;
+            f.set_modified(m).map_err(|e| self.fail(&dest, e))?;
         }
         Ok(())
+    }
+
+    /// Removes the staging folder after a failed write: a half-written tree must not
+    /// hold the disk space that ran out, nor be mistaken for a site by the next build.
+    pub fn discard(self) {
+        let _ = fs::remove_dir_all(&self.dir);
     }
 
     /// Deletes what the last build left that this one did not write.
@@ -205,6 +275,14 @@ fn exchange(_a: &Path, _b: &Path) -> io::Result<()> {
 impl Sink for Staging {
     fn emit(&self, site_path: &str, bytes: &[u8]) -> io::Result<()> {
         let dest = file_for(&self.dir, site_path);
+        self.write_file(&dest, bytes)
+            .map_err(|e| self.fail(&dest, e))
+    }
+}
+
+impl Staging {
+    fn write_file(&self, dest: &Path, bytes: &[u8]) -> io::Result<()> {
+        let dest = dest.to_path_buf();
         // Same bytes already there (from the build before last): leave the file alone.
         if !self.fresh && fs::read(&dest).is_ok_and(|old| old == bytes) {
             return Ok(());
@@ -224,9 +302,7 @@ impl Sink for Staging {
             }
         }
     }
-}
 
-impl Staging {
     fn make_dirs(&self, dir: &Path) -> io::Result<()> {
         if fs::create_dir_all(dir).is_ok() {
             return Ok(());

@@ -276,7 +276,7 @@ impl Renderer {
                         problems
                             .lock()
                             .unwrap_or_else(|p| p.into_inner())
-                            .push(Diagnostic::error(format!("cannot write {path}: {e}")));
+                            .push(Diagnostic::write_failed(e));
                         None
                     }
                 },
