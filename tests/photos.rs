@@ -387,3 +387,121 @@ fn markdown_photos_go_through_the_pipeline_and_remote_ones_are_refused() {
         stderr(&out)
     );
 }
+
+/// Only an allow-list of a bundle's files is published as it is (PDF, subtitles, video,
+/// audio). Photos under any name (.jfif, .jpe, .dng …) are published only through the
+/// pipeline, and only when a page uses them; notes are never published.
+#[test]
+fn a_bundle_publishes_only_its_attachments_and_processed_photos() {
+    let secret = with_exif(&encode(&photo(400, 300), ImageFormat::Jpeg), 1);
+    let site = Site::new(&[(
+        "content/stories/s/index.md",
+        "---\ntitle: 植树\ndate: 2018\n---\n正文。\n\n![劳模们在植树](used.jfif)\n\n{{ video(src=\"clip.mp4\") }}\n",
+    )]);
+    for name in [
+        "used.jfif",
+        "spare.jfif",
+        "spare.jpe",
+        "raw.dng",
+        "renamed.bin",
+    ] {
+        site.write_bytes(&format!("content/stories/s/{name}"), &secret);
+    }
+    site.write(
+        "content/stories/s/notes.markdown",
+        "采访笔记：联系电话 13800000000\n",
+    );
+    site.write("content/stories/s/notes.yaml", "phone: 13800000000\n");
+    site.write_bytes("content/stories/s/program.pdf", b"%PDF-1.4\n%%EOF\n");
+    site.write_bytes(
+        "content/stories/s/clip.mp4",
+        b"\0\0\0\x18ftypmp42\0\0\0\0mp42isom",
+    );
+    let out = site.build_ok();
+    let err = stderr(&out);
+    let files = public_files(&site, "stories/s");
+    let originals: Vec<&String> = files
+        .iter()
+        .filter(|f| {
+            !(f.ends_with(".html") || f.ends_with(".pdf") || f.ends_with(".mp4"))
+                && !(f.starts_with("used") && (f.ends_with(".jpg") || f.ends_with(".webp")))
+        })
+        .collect();
+    assert!(
+        originals.is_empty(),
+        "published as they are: {originals:?} (all: {files:?})"
+    );
+    assert!(files.contains(&"program.pdf".to_string()), "{files:?}");
+    assert!(files.contains(&"clip.mp4".to_string()), "{files:?}");
+    assert!(
+        files
+            .iter()
+            .any(|f| f.starts_with("used") && f.ends_with(".webp")),
+        "{files:?}"
+    );
+    for f in walkdir::WalkDir::new(site.public()).into_iter().flatten() {
+        if f.file_type().is_file() {
+            let bytes = std::fs::read(f.path()).expect("read");
+            let text = String::from_utf8_lossy(&bytes);
+            assert!(
+                !text.contains("GPSLatitude-SECRET") && !text.contains("13800000000"),
+                "{} leaks",
+                f.path().display()
+            );
+        }
+    }
+    // The notes are named, so the editor knows they stay private; spare photos are not.
+    for note in [
+        "content/stories/s/notes.markdown",
+        "content/stories/s/notes.yaml",
+    ] {
+        assert!(
+            err.contains(note) && err.contains("not published"),
+            "{note}:\n{err}"
+        );
+    }
+    assert!(
+        !err.contains("spare.jfif") && !err.contains("raw.dng"),
+        "{err}"
+    );
+}
+
+#[test]
+fn media_and_photos_in_unreadable_formats_are_refused() {
+    let jpeg = encode(&photo(40, 30), ImageFormat::Jpeg);
+    let jxl: &[u8] = &[0xFF, 0x0A, 0xFA, 0x1F, 0x42, 0x00];
+    let cases: Vec<(&str, &[u8], &str, &str)> = vec![
+        (
+            "{{ video(src=\"photo.jfif\") }}",
+            &jpeg,
+            "photo.jfif",
+            "is not a video or audio file",
+        ),
+        (
+            "{{ video(src=\"photo.mp4\") }}",
+            &jpeg,
+            "photo.mp4",
+            "is a photo with a video's name",
+        ),
+        ("![照片](new.jxl)", jxl, "new.jxl", "JPEG XL"),
+    ];
+    for (body, bytes, name, needle) in cases {
+        let site = Site::new(&[(
+            "content/stories/s/index.md",
+            &format!("---\ntitle: 植树\ndate: 2018\n---\n正文。\n\n{body}\n"),
+        )]);
+        site.write_bytes(&format!("content/stories/s/{name}"), bytes);
+        let out = site.build();
+        let err = stderr(&out);
+        assert_eq!(out.status.code(), Some(1), "{body}: {err}");
+        assert!(
+            err.contains(needle),
+            "{body}: expected {needle:?} in:\n{err}"
+        );
+        assert!(
+            err.contains("content/stories/s/index.md:7:"),
+            "{body}: no position:\n{err}"
+        );
+        assert!(!site.public().join(format!("stories/s/{name}")).exists());
+    }
+}

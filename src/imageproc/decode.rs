@@ -40,6 +40,12 @@ pub fn sniff(bytes: &[u8]) -> Result<ImageFormat, DecodeError> {
             "export it as JPEG (on an iPhone: Settings › Camera › Formats › Most Compatible, or share it as JPEG)",
         ));
     }
+    if is_jpeg_xl(bytes) {
+        return Err(err(
+            "the file is JPEG XL, which laomo cannot publish",
+            "export it as JPEG (photos) or PNG (drawings, logos)",
+        ));
+    }
     match image::guess_format(bytes) {
         Ok(f @ (ImageFormat::Jpeg | ImageFormat::Png | ImageFormat::Gif | ImageFormat::WebP)) => {
             Ok(f)
@@ -66,6 +72,24 @@ pub fn sniff(bytes: &[u8]) -> Result<ImageFormat, DecodeError> {
             }
         }
     }
+}
+
+/// A JPEG XL codestream or container, by its signature.
+fn is_jpeg_xl(bytes: &[u8]) -> bool {
+    bytes.starts_with(&[0xFF, 0x0A])
+        || bytes.starts_with(&[
+            0, 0, 0, 0x0C, b'J', b'X', b'L', b' ', 0x0D, 0x0A, 0x87, 0x0A,
+        ])
+}
+
+/// Whether the first bytes are those of an image of any format, readable or not.
+pub fn is_image(bytes: &[u8]) -> bool {
+    let heif = bytes.len() >= 12
+        && &bytes[4..8] == b"ftyp"
+        && ["avi", "hei", "mif", "hev"]
+            .iter()
+            .any(|b| bytes[8..11] == *b.as_bytes());
+    heif || is_jpeg_xl(bytes) || image::guess_format(bytes).is_ok()
 }
 
 /// Pixel size as stored (before orientation), read from the header without decoding.

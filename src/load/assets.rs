@@ -5,12 +5,46 @@ use super::SiteRoot;
 use crate::model::{Image, Media};
 use std::path::{Component, Path, PathBuf};
 
-pub const IMAGE_EXTENSIONS: &[&str] = &["jpg", "jpeg", "png", "gif", "webp"];
-/// Files that are photos whatever laomo can do with them: never copied as they are,
-/// since they may carry GPS positions and camera serials.
+/// Names of photo files, whether or not laomo can read them: never published as they
+/// are, since they may carry GPS positions and camera serials.
 pub const PHOTO_EXTENSIONS: &[&str] = &[
-    "jpg", "jpeg", "png", "gif", "webp", "heic", "heif", "avif", "tif", "tiff", "bmp",
+    "jpg", "jpeg", "jpe", "jfif", "pjpeg", "png", "apng", "gif", "webp", "heic", "heif", "avif",
+    "tif", "tiff", "bmp", "dng", "cr2", "cr3", "nef", "arw", "orf", "rw2", "raf", "jxl", "svg",
+    "ico", "psd",
 ];
+
+/// A photo by its name or its first bytes: photos a page does not use are left out
+/// without a word (editors keep originals beside the ones they pick).
+pub fn looks_like_photo(path: &Path, lower_name: &str) -> bool {
+    if lower_name
+        .rsplit_once('.')
+        .is_some_and(|(_, ext)| PHOTO_EXTENSIONS.contains(&ext))
+    {
+        return true;
+    }
+    let mut head = Vec::with_capacity(64);
+    if let Ok(f) = std::fs::File::open(path) {
+        use std::io::Read;
+        let _ = f.take(64).read_to_end(&mut head);
+    }
+    crate::imageproc::decode::is_image(&head)
+}
+/// Video and audio a page may publish as they are (`{{ video() }}`, an exhibit's video).
+pub const MEDIA_EXTENSIONS: &[&str] = &[
+    "mp4", "m4v", "webm", "mov", "ogv", "mp3", "m4a", "aac", "ogg", "oga", "opus", "wav",
+];
+/// The only files of a page's folder published as they are, besides its media: an
+/// allow-list, since anything else (photos in formats laomo cannot read, RAW files,
+/// notes, spreadsheets) may carry GPS positions, serials or private text.
+pub const ATTACHMENT_EXTENSIONS: &[&str] = &["pdf", "vtt"];
+
+/// Whether a bundle file is published beside its page as it is.
+pub fn is_attachment(name: &str) -> bool {
+    let lower = name.to_lowercase();
+    lower.rsplit_once('.').is_some_and(|(_, ext)| {
+        ATTACHMENT_EXTENSIONS.contains(&ext) || MEDIA_EXTENSIONS.contains(&ext)
+    })
+}
 
 /// Where a referenced file is, and the site path it will be published at.
 pub struct Resolved {
@@ -210,6 +244,32 @@ pub fn media(
     written: &str,
 ) -> Result<Media, (String, String)> {
     let r = resolve(site, page_dir, page_path, written)?;
+    let ext = r
+        .source
+        .extension()
+        .map(|e| e.to_string_lossy().to_lowercase())
+        .unwrap_or_default();
+    if !MEDIA_EXTENSIONS.contains(&ext.as_str()) {
+        return Err((
+            format!("`{written}` is not a video or audio file"),
+            format!(
+                "media are published as they are, so only these types are: {}; a photo goes in `image:` or {{{{ figure() }}}}",
+                MEDIA_EXTENSIONS.join(", ")
+            ),
+        ));
+    }
+    // A photo renamed to .mp4 would be published with its GPS position and serials.
+    let mut head = Vec::with_capacity(64);
+    if let Ok(f) = std::fs::File::open(&r.source) {
+        use std::io::Read;
+        let _ = f.take(64).read_to_end(&mut head);
+    }
+    if crate::imageproc::decode::is_image(&head) {
+        return Err((
+            format!("`{written}` is a photo with a video's name"),
+            "use it as a photo (`image:` or {{ figure() }}), or choose the real video file".into(),
+        ));
+    }
     Ok(Media {
         src: url_path(&format!(
             "{}{}",

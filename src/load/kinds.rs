@@ -269,7 +269,7 @@ pub fn load_page(
             .map(|s| markdown::summarize(&s, usize::MAX)))
         .unwrap_or_else(|| markdown::summarize(&rendered.plain, config.summary_chars));
     let assets = if bundle {
-        bundle_assets(site, &dir, &cx.path)
+        bundle_assets(site, &dir, &cx.path, &mut cx.diags)
     } else {
         Vec::new()
     };
@@ -985,12 +985,15 @@ fn with_origin(mut i: Image, page: &str, field: &str, call: &ShortcodeCall) -> I
     i
 }
 
-/// A bundle's other files are published beside the page (attachments). Photos are
-/// not: they are published only resized and stripped of metadata (GPS, camera serials).
+/// A bundle's attachments (PDFs, subtitles, video and audio: an allow-list) are
+/// published beside the page. Photos never are: only the pipeline's resized,
+/// metadata-free copies of the ones a page uses. Other files stay private, with a
+/// warning, so that an editor's notes or a RAW photo never reach the site.
 fn bundle_assets(
     site: &SiteRoot,
     dir: &Path,
     page_path: &str,
+    diags: &mut Vec<Diagnostic>,
 ) -> Vec<(std::path::PathBuf, String)> {
     let mut out = Vec::new();
     for entry in walkdir::WalkDir::new(dir)
@@ -1003,10 +1006,21 @@ fn bundle_assets(
             continue;
         }
         let name = e.file_name().to_string_lossy().to_lowercase();
-        let is_photo = name
-            .rsplit_once('.')
-            .is_some_and(|(_, ext)| assets::PHOTO_EXTENSIONS.contains(&ext));
-        if name.ends_with(".md") || is_photo {
+        if name.ends_with(".md") {
+            continue;
+        }
+        if !assets::is_attachment(&name) {
+            if !assets::looks_like_photo(e.path(), &name) {
+                diags.push(
+                    Diagnostic::warning("this file is not published")
+                        .in_file(site.rel(e.path()))
+                        .hint(format!(
+                            "a page's folder publishes only photos the page uses (resized) and files of these types: {}, {}; move notes and documents out of content/ or keep them as they are",
+                            assets::ATTACHMENT_EXTENSIONS.join(", "),
+                            assets::MEDIA_EXTENSIONS.join(", ")
+                        )),
+                );
+            }
             continue;
         }
         match e.path().canonicalize() {

@@ -242,15 +242,15 @@ fn heading_ids(mut events: Vec<Event>) -> Vec<Event> {
 }
 
 /// Whether an image URL names a file of the site (not another host, not data).
+/// Whatever its name, such a file goes through the photo pipeline or is refused:
+/// a `.jfif` or `.dng` must never be published as it is.
 pub fn is_local_image(url: &str) -> bool {
-    let lower = url.to_ascii_lowercase();
-    !(lower.contains("://")
+    let lower = url.trim().to_ascii_lowercase();
+    !(lower.is_empty()
+        || lower.contains("://")
         || lower.starts_with("//")
         || lower.starts_with("data:")
         || lower.starts_with('#'))
-        && lower
-            .rsplit_once('.')
-            .is_some_and(|(_, ext)| super::assets::PHOTO_EXTENSIONS.contains(&ext))
 }
 
 type Found = Vec<(String, usize)>;
