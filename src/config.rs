@@ -182,7 +182,18 @@ impl Config {
 
     pub fn load(root: &Path, diags: &mut Diagnostics) -> Option<Config> {
         let path = root.join(SITE_FILE);
-        let text = match std::fs::read(&path) {
+        // Missing: the error below says how to make a site. Too large: refused unread.
+        let read = match std::fs::metadata(&path) {
+            Ok(_) => match crate::load::source::read_limited(&path) {
+                Ok(bytes) => Ok(bytes),
+                Err(m) => {
+                    diags.push(Diagnostic::error(m).in_file(SITE_FILE));
+                    return None;
+                }
+            },
+            Err(e) => Err(e),
+        };
+        let text = match read {
             Ok(bytes) => match crate::load::source::decode(bytes) {
                 Ok(t) => t,
                 Err(msg) => {

@@ -23,6 +23,64 @@ impl Position {
     }
 }
 
+/// A line of an editor's file, shared by everything found on it (a line holding 20,000
+/// shortcode calls is stored once, not once per call).
+pub type SourceLine = std::sync::Arc<str>;
+
+/// Where each line of a text starts, so that finding a line or the line of an offset
+/// costs a lookup, not a scan from the top: a page with 20,000 images stays linear.
+pub struct LineIndex<'a> {
+    text: &'a str,
+    starts: Vec<usize>,
+    shared: std::cell::RefCell<std::collections::HashMap<usize, SourceLine>>,
+}
+
+impl<'a> LineIndex<'a> {
+    pub fn new(text: &'a str) -> Self {
+        let mut starts = vec![0];
+        starts.extend(memchr_newlines(text).map(|i| i + 1));
+        LineIndex {
+            text,
+            starts,
+            shared: Default::default(),
+        }
+    }
+
+    /// Line `n` (1-based), without its line end.
+    pub fn line(&self, n: usize) -> Option<&'a str> {
+        let start = *self.starts.get(n.checked_sub(1)?)?;
+        if start > self.text.len() || (start == self.text.len() && n > 1) {
+            return None;
+        }
+        let end = self.starts.get(n).map(|e| e - 1).unwrap_or(self.text.len());
+        let line = &self.text[start..end];
+        Some(line.strip_suffix('\r').unwrap_or(line))
+    }
+
+    /// Line `n`, shared: asking twice for the same line gives the same allocation.
+    pub fn shared(&self, n: usize) -> Option<SourceLine> {
+        let mut cache = self.shared.borrow_mut();
+        if let Some(l) = cache.get(&n) {
+            return Some(l.clone());
+        }
+        let l: SourceLine = self.line(n)?.into();
+        cache.insert(n, l.clone());
+        Some(l)
+    }
+
+    /// The 1-based line holding byte `offset`.
+    pub fn line_of(&self, offset: usize) -> usize {
+        self.starts.partition_point(|s| *s <= offset).max(1)
+    }
+}
+
+fn memchr_newlines(text: &str) -> impl Iterator<Item = usize> + '_ {
+    text.bytes()
+        .enumerate()
+        .filter(|(_, b)| *b == b'\n')
+        .map(|(i, _)| i)
+}
+
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Diagnostic {
     pub severity: Severity,
@@ -34,7 +92,7 @@ pub struct Diagnostic {
     pub message: String,
     pub hint: Option<String>,
     /// The source line at `position`, filled in by [`Diagnostic::with_source`].
-    pub source_line: Option<String>,
+    pub source_line: Option<SourceLine>,
 }
 
 impl Diagnostic {
@@ -87,8 +145,20 @@ impl Diagnostic {
         if let Some(pos) = self.position
             && pos.line > 0
         {
-            self.source_line = text.lines().nth(pos.line - 1).map(|l| l.to_string());
+            self.source_line = text.lines().nth(pos.line - 1).map(SourceLine::from);
         }
+        self
+    }
+
+    /// Attach a line already found (see [`LineIndex`]).
+    pub fn with_line(mut self, line: Option<&str>) -> Self {
+        self.source_line = line.map(SourceLine::from);
+        self
+    }
+
+    /// Attach a shared line: many diagnostics on one long line hold it once.
+    pub fn with_shared_line(mut self, line: Option<SourceLine>) -> Self {
+        self.source_line = line;
         self
     }
 
@@ -105,6 +175,9 @@ impl Diagnostic {
         )
     }
 }
+
+/// Characters of a source line shown at most.
+const WINDOW: usize = 120;
 
 /// Display width of text in a terminal: CJK and full-width characters take two columns.
 fn display_width(s: &str) -> usize {
@@ -159,13 +232,28 @@ impl fmt::Display for Diagnostic {
             }
         }
         if let (Some(p), Some(line)) = (self.position, &self.source_line) {
+            // A very long line (a paragraph with no line breaks) is shown as a window
+            // around the column, with … where it was cut.
+            let col = p.column.saturating_sub(1);
+            let chars = line.chars().count();
+            let from = if chars > WINDOW && col > WINDOW / 3 {
+                (col - WINDOW / 3).min(chars.saturating_sub(WINDOW))
+            } else {
+                0
+            };
+            let cut_start = from > 0;
+            let cut_end = from + WINDOW < chars;
+            let window: String = line.chars().skip(from).take(WINDOW).collect();
+            let window = format!(
+                "{}{window}{}",
+                if cut_start { "…" } else { "" },
+                if cut_end { "…" } else { "" }
+            );
+            let line = &window;
+            let col = col - from + usize::from(cut_start);
             let shown = line.replace('\t', "    ");
-            let before: String = line.chars().take(p.column.saturating_sub(1)).collect();
-            let marked: String = line
-                .chars()
-                .skip(p.column.saturating_sub(1))
-                .take(self.span)
-                .collect();
+            let before: String = line.chars().take(col).collect();
+            let marked: String = line.chars().skip(col).take(self.span).collect();
             let offset = display_width(&before);
             let carets = display_width(&marked).max(1);
             writeln!(f, "{pad} |")?;

@@ -410,3 +410,60 @@ fn a_shortcode_in_a_blockquote_renders_inside_the_quote() {
     );
     assert_eq!(texts(&doc, "blockquote > p"), vec!["他说：", "就是这样。"]);
 }
+
+#[test]
+fn thousands_of_equal_headings_get_distinct_ids_in_order() {
+    let mut body = String::from("## 成长-2\n\n");
+    body.push_str(&"## 成长\n\n段落。\n\n".repeat(3000));
+    let site = Site::new(&[(
+        "content/stories/s.md",
+        &format!("---\ntitle: 植树\ndate: 2020\n---\n{body}"),
+    )]);
+    site.build_ok();
+    let doc = site.html("/stories/s/");
+    let ids = attrs(&doc, "article h2[id], main h2[id]", "id");
+    let unique: std::collections::HashSet<&String> = ids.iter().collect();
+    assert_eq!(unique.len(), ids.len(), "repeated ids");
+    assert!(ids.len() >= 3001, "{} headings", ids.len());
+    // The written 成长-2 keeps its id; the repeats skip it.
+    assert_eq!(&ids[..4], ["成长-2", "成长", "成长-1", "成长-3"]);
+    assert_eq!(ids[3000], "成长-3000");
+}
+
+#[test]
+fn every_photo_of_a_page_with_hundreds_is_placed() {
+    let body = (0..300)
+        .map(|i| {
+            format!(
+                "第{i}张 ![照片{i}](a.jpg) {{{{ figure(src=\"a.jpg\", caption=\"图{i}\") }}}}\n\n"
+            )
+        })
+        .collect::<String>();
+    let site = Site::new(&[(
+        "content/stories/s/index.md",
+        &format!("---\ntitle: 植树\ndate: 2020\n---\n{body}"),
+    )]);
+    let img = image::RgbImage::from_fn(64, 48, |x, y| image::Rgb([x as u8 * 3, y as u8 * 5, 90]));
+    let mut bytes = std::io::Cursor::new(Vec::new());
+    img.write_to(&mut bytes, image::ImageFormat::Jpeg)
+        .expect("jpeg");
+    site.write_bytes("content/stories/s/a.jpg", bytes.get_ref());
+    site.build_ok();
+    let html = site.text("/stories/s/index.html");
+    assert!(
+        !html.contains("laomo-img:") && !html.contains("laomo:shortcode"),
+        "a marker was left"
+    );
+    let doc = site.html("/stories/s/");
+    let alts = attrs(&doc, "img[srcset]", "alt");
+    for i in [0, 150, 299] {
+        assert!(alts.contains(&format!("照片{i}")), "photo {i} missing");
+    }
+    assert_eq!(
+        texts(&doc, "figcaption")
+            .iter()
+            .filter(|c| c.starts_with('图'))
+            .count(),
+        300
+    );
+}

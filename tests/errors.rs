@@ -602,3 +602,55 @@ fn a_broken_shortcode_comment_is_an_error_not_a_crash() {
         &["content/stories/s.md:7:4", "this shortcode cannot be read"],
     );
 }
+
+#[test]
+fn a_markdown_image_error_after_a_shortcode_points_at_its_own_line() {
+    // The figure call mid-paragraph is moved onto lines of its own before Markdown is
+    // parsed; the missing photo two lines below must still be reported on line 8.
+    let err = check_fails(
+        &[(
+            "content/stories/s/index.md",
+            "---\ntitle: 植树\ndate: 2020\n---\n第一段。\n前文 {{ figure(src=\"a.jpg\") }} 后文\n\n再看 ![植树](missing.jpg) 这张。\n",
+        )],
+        &[
+            "content/stories/s/index.md:8:10",
+            "8 | 再看 ![植树](missing.jpg)",
+        ],
+    );
+    assert!(err.contains("content/stories/s/index.md:6:4"), "{err}");
+}
+
+#[test]
+fn errors_on_a_long_line_of_calls_name_each_calls_column() {
+    let line = "{{ profile(slug=\"nobody\") }} ".repeat(400);
+    let err = check_fails(
+        &[(
+            "content/stories/s.md",
+            &format!("---\ntitle: 植树\ndate: 2020\n---\n{line}\n"),
+        )],
+        // The 300th call starts after 299 calls of 29 characters.
+        &["content/stories/s.md:5:8672", "…"],
+    );
+    assert_eq!(err.matches("refers to a profile `nobody`").count(), 400);
+    // Each quoted line is a window around the call, not the whole 11,600 characters.
+    assert!(
+        err.lines().all(|l| l.chars().count() < 200),
+        "a line too long to read"
+    );
+}
+
+#[test]
+fn a_file_over_the_size_limit_is_refused_with_its_size() {
+    let big = format!(
+        "---\ntitle: 大文件\ndate: 2020\n---\n{}\n",
+        "劳模精神代代相传。".repeat(50_000)
+    );
+    check_fails(
+        &[OK_PROFILE, ("content/stories/big.md", &big)],
+        &[
+            "content/stories/big.md",
+            "the file is too large (1.3 MB)",
+            "split it into several pages",
+        ],
+    );
+}

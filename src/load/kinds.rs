@@ -20,6 +20,7 @@ struct FileCx<'a> {
     config: &'a Config,
     rel: String,
     text: &'a str,
+    lines: crate::diagnostic::LineIndex<'a>,
     yaml: YamlSource<'a>,
     dir: &'a Path,
     path: String,
@@ -43,8 +44,7 @@ impl FileCx<'_> {
         Reference {
             kind,
             slug: sp.value.trim().to_string(),
-            source_line: position
-                .and_then(|p| self.text.lines().nth(p.line - 1).map(str::to_string)),
+            source_line: position.and_then(|p| self.lines.shared(p.line)),
             position,
             field,
         }
@@ -91,8 +91,7 @@ impl FileCx<'_> {
                 i.origin = ImageOrigin {
                     page: self.rel.clone(),
                     field: field.to_string(),
-                    source_line: position
-                        .and_then(|p| self.text.lines().nth(p.line - 1).map(str::to_string)),
+                    source_line: position.and_then(|p| self.lines.shared(p.line)),
                     position,
                 };
                 Some(i)
@@ -152,8 +151,8 @@ impl FileCx<'_> {
 
 fn read(site: &SiteRoot, path: &Path) -> Result<String, Diagnostic> {
     let rel = site.rel(path);
-    let bytes = std::fs::read(path)
-        .map_err(|e| Diagnostic::error(format!("cannot read the file: {e}")).in_file(&rel))?;
+    let bytes =
+        super::source::read_limited(path).map_err(|m| Diagnostic::error(m).in_file(&rel))?;
     if bytes.iter().all(|b| b.is_ascii_whitespace()) {
         return Err(Diagnostic::error("the file is empty").in_file(&rel).hint(
             "write the front matter between `---` lines, or delete the file (see `laomo new`)",
@@ -223,6 +222,7 @@ pub fn load_page(
         config,
         rel: rel.clone(),
         text: &text,
+        lines: crate::diagnostic::LineIndex::new(&text),
         yaml: YamlSource {
             file: "",
             file_text: &text,
@@ -237,7 +237,7 @@ pub fn load_page(
     let rel_for_yaml = rel.clone();
     cx.yaml.file = &rel_for_yaml;
 
-    let (expanded, sc_diags) = shortcode::expand(split.body, &rel, &text, split.body_first_line);
+    let (expanded, sc_diags) = shortcode::expand(split.body, &rel, split.body_first_line);
     cx.diags.extend(sc_diags);
     let rendered = markdown::render(&expanded.markdown, &config.base_path);
 
@@ -254,12 +254,8 @@ pub fn load_page(
     };
     let mut calls = expanded.calls;
     resolve_shortcode_files(&mut cx, &mut calls, &b.details);
-    let inline_images = resolve_inline_images(
-        &mut cx,
-        &rendered,
-        &expanded.markdown,
-        split.body_first_line,
-    );
+    let inline_images =
+        resolve_inline_images(&mut cx, &rendered, &expanded.markdown, &expanded.line_map);
 
     let summary = b
         .summary
@@ -882,23 +878,23 @@ fn resolve_inline_images(
     cx: &mut FileCx,
     rendered: &markdown::Rendered,
     markdown: &str,
-    first_line: usize,
+    line_map: &[usize],
 ) -> Vec<Option<Image>> {
     let (images, remote) = (&rendered.images, &rendered.remote_images);
+    let md_lines = crate::diagnostic::LineIndex::new(markdown);
     let mut out = Vec::new();
     for (url, offset) in remote {
-        let position = body_position(cx.text, markdown, first_line, *offset, url);
+        let position = body_position(cx, &md_lines, line_map, *offset, url);
         let d = Diagnostic::error(format!("the image `{url}` is on another host"))
             .in_file(&cx.rel)
             .at(position)
             .spanning(url.chars().count())
             .hint("nothing on the site may load from another host: save the photo in the page's folder and write its name")
-            .with_source(cx.text);
+            .with_line(cx.lines.line(position.line));
         cx.diags.push(d);
     }
     for (url, offset) in images {
-        let position = body_position(cx.text, markdown, first_line, *offset, url);
-        let line = position.line;
+        let position = body_position(cx, &md_lines, line_map, *offset, url);
         let decoded = percent_decode(url);
         match assets::image(
             cx.site,
@@ -914,7 +910,7 @@ fn resolve_inline_images(
                     page: cx.rel.clone(),
                     field: "Markdown image".into(),
                     position: Some(position),
-                    source_line: cx.text.lines().nth(line - 1).map(str::to_string),
+                    source_line: cx.lines.shared(position.line),
                 };
                 out.push(Some(i));
             }
@@ -924,7 +920,7 @@ fn resolve_inline_images(
                     .at(position)
                     .spanning(url.chars().count())
                     .hint(h)
-                    .with_source(cx.text);
+                    .with_line(cx.lines.line(position.line));
                 cx.diags.push(d);
                 // Keep numbering aligned with the HTML markers.
                 out.push(None);
@@ -934,19 +930,25 @@ fn resolve_inline_images(
     out
 }
 
-/// Where a Markdown image URL found at `offset` of the body is, in the file: the line
-/// from the newlines before it, the column (in characters) from where the URL appears.
+/// Where a Markdown image URL found at `offset` of the expanded body is, in the file:
+/// the line through the expansion's line map (shortcodes may have split a line), the
+/// column (in characters) from where the URL appears on that line.
 fn body_position(
-    text: &str,
-    markdown: &str,
-    first_line: usize,
+    cx: &FileCx,
+    md_lines: &crate::diagnostic::LineIndex,
+    line_map: &[usize],
     offset: usize,
     url: &str,
 ) -> Position {
-    let line = first_line + markdown[..offset.min(markdown.len())].matches('\n').count() + 1;
-    let column = text
-        .lines()
-        .nth(line - 1)
+    let md_line = md_lines.line_of(offset);
+    let line = line_map
+        .get(md_line - 1)
+        .or(line_map.last())
+        .copied()
+        .unwrap_or(1);
+    let column = cx
+        .lines
+        .line(line)
         .and_then(|l| l.find(url).map(|b| l[..b].chars().count() + 1))
         .unwrap_or(1);
     Position::new(line, column)
@@ -1068,6 +1070,7 @@ pub fn load_intro(
         config,
         rel: rel.clone(),
         text: &text,
+        lines: crate::diagnostic::LineIndex::new(&text),
         yaml: YamlSource {
             file: &rel_for_yaml,
             file_text: &text,
@@ -1087,7 +1090,7 @@ pub fn load_intro(
         Ok(f) => f,
         Err(d) => return (None, vec![d]),
     };
-    let (expanded, sc) = shortcode::expand(split.body, &rel, &text, split.body_first_line);
+    let (expanded, sc) = shortcode::expand(split.body, &rel, split.body_first_line);
     cx.diags.extend(sc);
     let rendered = markdown::render(&expanded.markdown, &config.base_path);
     let mut calls = expanded.calls;
@@ -1096,12 +1099,8 @@ pub fn load_intro(
         &mut calls,
         &Details::Page(PlainPage { menu_order: None }),
     );
-    let inline_images = resolve_inline_images(
-        &mut cx,
-        &rendered,
-        &expanded.markdown,
-        split.body_first_line,
-    );
+    let inline_images =
+        resolve_inline_images(&mut cx, &rendered, &expanded.markdown, &expanded.line_map);
     let diags = std::mem::take(&mut cx.diags);
     (
         Some(SectionIntro {

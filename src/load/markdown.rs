@@ -194,6 +194,7 @@ fn drop_cjk_soft_breaks(events: Vec<Event>) -> Vec<Event> {
 /// Heading ids from the heading text; Chinese stays Chinese, repeats get `-1`, `-2`.
 fn heading_ids(mut events: Vec<Event>) -> Vec<Event> {
     let mut used: HashSet<String> = HashSet::new();
+    let mut suffixes: std::collections::HashMap<String, usize> = Default::default();
     for e in &events {
         if let Event::Start(Tag::Heading { id: Some(id), .. }) = e {
             used.insert(id.to_string());
@@ -220,11 +221,13 @@ fn heading_ids(mut events: Vec<Event>) -> Vec<Event> {
             } else {
                 base
             };
+            // Each base remembers its next suffix: 20,000 headings of the same text
+            // cost 20,000 lookups, not 200 million.
+            let next = suffixes.entry(base.clone()).or_insert(1);
             let mut id = base.clone();
-            let mut n = 1;
             while used.contains(&id) {
-                id = format!("{base}-{n}");
-                n += 1;
+                id = format!("{base}-{next}");
+                *next += 1;
             }
             used.insert(id.clone());
             if let Event::Start(Tag::Heading { classes, attrs, .. }) = &events[i] {

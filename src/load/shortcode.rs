@@ -52,7 +52,7 @@ pub struct ShortcodeCall {
     pub args: BTreeMap<String, ArgValue>,
     /// Where the call is, in the file (for errors found later, e.g. a missing image).
     pub position: Position,
-    pub source_line: String,
+    pub source_line: crate::diagnostic::SourceLine,
     /// Files the call names, resolved by the loader (figure src, video src and poster).
     pub image: Option<crate::model::Image>,
     pub video: Option<crate::model::Media>,
@@ -66,61 +66,76 @@ pub fn marker(n: usize) -> String {
 pub struct Expanded {
     pub markdown: String,
     pub calls: Vec<ShortcodeCall>,
+    /// For each line of `markdown` (0-based), the 1-based line of the file it came
+    /// from: a call moved onto a line of its own still reports its own line.
+    pub line_map: Vec<usize>,
 }
 
 /// Replaces every shortcode call in `body` with a block marker; errors name file positions.
 /// `first_line` is the 0-based line of the file where the body starts.
-pub fn expand(
-    body: &str,
-    file: &str,
-    file_text: &str,
-    first_line: usize,
-) -> (Expanded, Vec<Diagnostic>) {
+pub fn expand(body: &str, file: &str, first_line: usize) -> (Expanded, Vec<Diagnostic>) {
     let mut out = String::with_capacity(body.len() + 64);
     let mut calls = Vec::new();
     let mut diags = Vec::new();
     let mut fence: Option<(char, usize)> = None;
+    let mut line_map = Vec::new();
     for (i, line) in body.split_inclusive('\n').enumerate() {
         let line_no = first_line + i + 1;
-        let trimmed = line.trim_start();
-        // Fenced code: shortcodes stay literal inside.
-        let fence_char = trimmed.chars().next().filter(|c| *c == '`' || *c == '~');
-        if let Some(c) = fence_char {
-            let run = trimmed.chars().take_while(|x| *x == c).count();
-            if run >= 3 {
-                match fence {
-                    None => fence = Some((c, run)),
-                    Some((fc, fr)) if fc == c && run >= fr && trimmed[run..].trim().is_empty() => {
-                        fence = None
-                    }
-                    _ => {}
-                }
-                out.push_str(line);
-                continue;
-            }
-        }
-        if fence.is_some() || !line.contains("{{") {
-            out.push_str(line);
-            continue;
-        }
-        scan_line(
-            line, line_no, file, file_text, &mut out, &mut calls, &mut diags,
+        let before = out.len();
+        expand_line(
+            line, line_no, file, &mut fence, &mut out, &mut calls, &mut diags,
         );
+        let added = out[before..].bytes().filter(|b| *b == b'\n').count();
+        line_map.extend(std::iter::repeat_n(line_no, added.max(1)));
     }
     (
         Expanded {
             markdown: out,
             calls,
+            line_map,
         },
         diags,
     )
+}
+
+#[allow(clippy::too_many_arguments)]
+fn expand_line(
+    line: &str,
+    line_no: usize,
+    file: &str,
+    fence: &mut Option<(char, usize)>,
+    out: &mut String,
+    calls: &mut Vec<ShortcodeCall>,
+    diags: &mut Vec<Diagnostic>,
+) {
+    let trimmed = line.trim_start();
+    // Fenced code: shortcodes stay literal inside.
+    let fence_char = trimmed.chars().next().filter(|c| *c == '`' || *c == '~');
+    if let Some(c) = fence_char {
+        let run = trimmed.chars().take_while(|x| *x == c).count();
+        if run >= 3 {
+            match *fence {
+                None => *fence = Some((c, run)),
+                Some((fc, fr)) if fc == c && run >= fr && trimmed[run..].trim().is_empty() => {
+                    *fence = None
+                }
+                _ => {}
+            }
+            out.push_str(line);
+            return;
+        }
+    }
+    if fence.is_some() || !line.contains("{{") {
+        out.push_str(line);
+        return;
+    }
+    scan_line(line, line_no, file, out, calls, diags);
 }
 
 fn scan_line(
     line: &str,
     line_no: usize,
     file: &str,
-    file_text: &str,
     out: &mut String,
     calls: &mut Vec<ShortcodeCall>,
     diags: &mut Vec<Diagnostic>,
@@ -138,6 +153,10 @@ fn scan_line(
     let mut i = 0;
     let mut code_ticks: Option<usize> = None;
     let mut pending = String::new();
+    // Columns are counted as the scan moves, not from the line's start at every call:
+    // a line of 20,000 calls stays linear. The line itself is stored once for all.
+    let (mut counted_to, mut chars_before) = (0usize, 0usize);
+    let mut shared: Option<crate::diagnostic::SourceLine> = None;
     while i < line.len() {
         if bytes[i] == b'`' {
             let run = line[i..].bytes().take_while(|b| *b == b'`').count();
@@ -151,7 +170,9 @@ fn scan_line(
             continue;
         }
         if code_ticks.is_none() && line[i..].starts_with("{{") {
-            let column = line[..i].chars().count() + 1;
+            chars_before += line[counted_to..i].chars().count();
+            counted_to = i;
+            let column = chars_before + 1;
             let position = Position::new(line_no, column);
             let err = |msg: String, hint: &str| {
                 Diagnostic::error(msg)
@@ -159,7 +180,7 @@ fn scan_line(
                     .at(position)
                     .spanning(2)
                     .hint(hint)
-                    .with_source(file_text)
+                    .with_line(Some(line.trim_end()))
             };
             // `{{/* figure() */}}` writes the call literally.
             // The closing `*/}}` is looked for after the opening `{{/*`, never inside
@@ -184,7 +205,7 @@ fn scan_line(
             let inner = &line[i + 2..i + 2 + end];
             match parse_call(inner.trim()) {
                 Ok((name, args)) => {
-                    if let Some(d) = check_call(&name, &args, position, file, file_text) {
+                    if let Some(d) = check_call(&name, &args, position, file, line) {
                         diags.push(d);
                     }
                     let n = calls.len();
@@ -192,7 +213,7 @@ fn scan_line(
                         name,
                         args,
                         position,
-                        source_line: line.trim_end().to_string(),
+                        source_line: shared.get_or_insert_with(|| line.trim_end().into()).clone(),
                         image: None,
                         video: None,
                     });
@@ -353,13 +374,13 @@ fn check_call(
     args: &Args,
     position: Position,
     file: &str,
-    file_text: &str,
+    line: &str,
 ) -> Option<Diagnostic> {
     let base = |msg: String| {
         Diagnostic::error(msg)
             .in_file(file)
             .at(position)
-            .with_source(file_text)
+            .with_line(Some(line.trim_end()))
     };
     let names: Vec<&str> = SHORTCODES.iter().map(|(n, _)| *n).collect();
     let Some((_, spec)) = SHORTCODES.iter().find(|(n, _)| *n == name) else {
@@ -401,7 +422,7 @@ mod tests {
     use super::*;
 
     fn run(body: &str) -> (Expanded, Vec<Diagnostic>) {
-        expand(body, "t.md", body, 0)
+        expand(body, "t.md", 0)
     }
 
     #[test]

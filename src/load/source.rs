@@ -1,5 +1,29 @@
 //! Reading an editor's file: encoding checks, line endings, and the front-matter split.
 
+/// The largest Markdown or YAML file laomo reads: a whole book is a third of it. The
+/// limit keeps one pasted-in or corrupted file from taking gigabytes of memory.
+pub const MAX_FILE_BYTES: u64 = 1024 * 1024;
+
+/// Reads an editor's text file, refusing one over [`MAX_FILE_BYTES`] before reading it.
+pub fn read_limited(path: &std::path::Path) -> Result<Vec<u8>, String> {
+    use std::io::Read;
+    let file = std::fs::File::open(path).map_err(|e| format!("cannot read the file: {e}"))?;
+    let mut bytes = Vec::new();
+    // Read one byte past the limit: the size on disk may change while we read.
+    file.take(MAX_FILE_BYTES + 1)
+        .read_to_end(&mut bytes)
+        .map_err(|e| format!("cannot read the file: {e}"))?;
+    if bytes.len() as u64 > MAX_FILE_BYTES {
+        let size = std::fs::metadata(path).map(|m| m.len()).unwrap_or(0);
+        return Err(format!(
+            "the file is too large ({:.1} MB); laomo reads text files of up to {} MB: split it into several pages (a story per event, a chapter per page)",
+            size as f64 / 1_048_576.0,
+            MAX_FILE_BYTES / 1_048_576
+        ));
+    }
+    Ok(bytes)
+}
+
 /// Decodes file bytes as UTF-8 (BOM allowed), with a clear message for other encodings.
 /// Takes the bytes by value: a UTF-8 file (nearly all of them) becomes its `String`
 /// without a copy, which at 130 MB of Markdown is worth having.

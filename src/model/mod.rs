@@ -108,7 +108,7 @@ pub struct ImageOrigin {
     /// The front-matter key or shortcode, e.g. `portrait`, `gallery`, `figure`.
     pub field: String,
     pub position: Option<Position>,
-    pub source_line: Option<String>,
+    pub source_line: Option<crate::diagnostic::SourceLine>,
 }
 
 /// A media file other than a photo (video), copied as is.
@@ -127,7 +127,7 @@ pub struct Reference {
     pub kind: Kind,
     pub slug: String,
     pub position: Option<Position>,
-    pub source_line: Option<String>,
+    pub source_line: Option<crate::diagnostic::SourceLine>,
     /// The front-matter key, for messages (`people`, `association`…).
     pub field: &'static str,
 }

@@ -627,23 +627,24 @@ impl Renderer {
             return Ok(html.to_string());
         }
         let s = &self.site;
-        let mut out = html.to_string();
         // Markdown photos: the resized files, with their size so the page does not shift.
-        for (n, img) in inline.iter().enumerate() {
-            let Some(img) = img else { continue };
-            let v = self.views().image(img);
-            let attrs = format!(
-                "src=\"{}\" srcset=\"{}\" sizes=\"{}\"{} loading=\"lazy\" decoding=\"async\"",
-                v.src,
-                v.srcset,
-                v.sizes,
-                match (v.width, v.height) {
-                    (Some(w), Some(h)) => format!(" width=\"{w}\" height=\"{h}\""),
-                    _ => String::new(),
-                }
-            );
-            out = out.replacen(&format!("src=\"laomo-img:{n}\""), &attrs, 1);
-        }
+        let images: Vec<Option<String>> = inline
+            .iter()
+            .map(|img| {
+                let v = self.views().image(img.as_ref()?);
+                Some(format!(
+                    "src=\"{}\" srcset=\"{}\" sizes=\"{}\"{} loading=\"lazy\" decoding=\"async\"",
+                    v.src,
+                    v.srcset,
+                    v.sizes,
+                    match (v.width, v.height) {
+                        (Some(w), Some(h)) => format!(" width=\"{w}\" height=\"{h}\""),
+                        _ => String::new(),
+                    }
+                ))
+            })
+            .collect();
+        let mut rendered_calls = Vec::with_capacity(calls.len());
         for (n, call) in calls.iter().enumerate() {
             let mut ctx = self.global.clone();
             ctx.insert("args", &call.args);
@@ -673,12 +674,78 @@ impl Renderer {
                     &ctx,
                     &format!("{source} (shortcode {})", call.name),
                 )?;
-                String::from_utf8_lossy(&bytes).into_owned()
+                String::from_utf8_lossy(&bytes).trim().to_string()
             };
-            out = out.replacen(&shortcode::marker(n), rendered.trim(), 1);
+            rendered_calls.push(rendered);
         }
-        Ok(out)
+        Ok(splice_markers(html, &images, &rendered_calls))
     }
+}
+
+/// Replaces each `src="laomo-img:N"` and `<!--laomo:shortcode:N-->` marker in one pass
+/// over the page: a page with 20,000 photos or calls stays linear.
+fn splice_markers(html: &str, images: &[Option<String>], calls: &[String]) -> String {
+    const IMG: &str = "src=\"laomo-img:";
+    const CALL: &str = "<!--laomo:shortcode:";
+    let extra: usize = images.iter().flatten().map(String::len).sum::<usize>()
+        + calls.iter().map(String::len).sum::<usize>();
+    let mut out = String::with_capacity(html.len() + extra);
+    // The next match of each marker, found again only once it has been passed.
+    let mut next_img = html.find(IMG);
+    let mut next_call = html.find(CALL);
+    let mut at = 0;
+    loop {
+        let (start, is_img) = match (next_img, next_call) {
+            (Some(i), Some(c)) if i < c => (i, true),
+            (Some(i), None) => (i, true),
+            (_, Some(c)) => (c, false),
+            (None, None) => break,
+        };
+        let (prefix, close) = if is_img { (IMG, "\"") } else { (CALL, "-->") };
+        let digits_at = start + prefix.len();
+        let digits = html[digits_at..]
+            .bytes()
+            .take_while(u8::is_ascii_digit)
+            .count();
+        let end = digits_at + digits;
+        let n: Option<usize> = html[digits_at..end].parse().ok();
+        let replacement = if html[end..].starts_with(close) {
+            match (is_img, n) {
+                (true, Some(n)) => images.get(n).and_then(|r| r.as_deref()),
+                (false, Some(n)) => calls.get(n).map(String::as_str),
+                _ => None,
+            }
+        } else {
+            None
+        };
+        let resume = match replacement {
+            Some(r) => {
+                out.push_str(&html[at..start]);
+                out.push_str(r);
+                end + close.len()
+            }
+            None => {
+                // Not a marker of ours (or a photo already reported): kept as it is.
+                out.push_str(&html[at..digits_at]);
+                digits_at
+            }
+        };
+        at = resume;
+        if is_img {
+            next_img = html[at..].find(IMG).map(|i| i + at);
+        } else {
+            next_call = html[at..].find(CALL).map(|i| i + at);
+        }
+        // The other marker may have been inside the replaced span.
+        if next_img.is_some_and(|i| i < at) {
+            next_img = html[at..].find(IMG).map(|i| i + at);
+        }
+        if next_call.is_some_and(|c| c < at) {
+            next_call = html[at..].find(CALL).map(|c| c + at);
+        }
+    }
+    out.push_str(&html[at..]);
+    out
 }
 
 /// A UI string from the theme's strings file, or the built-in default.
