@@ -29,7 +29,12 @@ async function watch(context) {
       seen.foreign.push(u);
     }
   });
-  page.on("requestfailed", (r) => seen.failed.push(r.url() + " " + (r.failure() || {}).errorText));
+  // ERR_ABORTED is the browser dropping a request because the test moved on (a new
+  // address, a reload): not a failure of the site. A missing file is an HTTP 404 below.
+  page.on("requestfailed", (r) => {
+    const why = (r.failure() || {}).errorText || "";
+    if (why !== "net::ERR_ABORTED") seen.failed.push(r.url() + " " + why);
+  });
   page.on("response", async (r) => {
     if (r.status() >= 400) seen.failed.push(r.url() + " HTTP " + r.status());
     const type = r.request().resourceType();
