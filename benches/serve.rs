@@ -16,7 +16,7 @@ fn get(port: u16, path: &str) -> String {
     };
     let _ = write!(
         s,
-        "GET {path} HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n"
+        "GET {path} HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n\r\n"
     );
     let mut buf = Vec::new();
     let _ = s.read_to_end(&mut buf);

@@ -159,13 +159,7 @@ impl ServeState {
                 true
             }
             _ => {
-                let text: String = diags
-                    .sorted()
-                    .iter()
-                    .filter(|d| d.is_error())
-                    .map(|d| d.to_string())
-                    .collect::<Vec<_>>()
-                    .join("\n");
+                let text = overlay_text(&self.root, &diags);
                 eprintln!("error: the build failed; still serving the last good build");
                 *self.error.write().unwrap_or_else(|p| p.into_inner()) = Some(text.clone());
                 let _ = self.events.send(Message::Error(text));
@@ -173,6 +167,33 @@ impl ServeState {
             }
         }
     }
+}
+
+/// The errors as the browser overlay shows them: a line quoted from a `private:` block
+/// is left out, since any page the browser has open can read the event stream.
+fn overlay_text(root: &Path, diags: &Diagnostics) -> String {
+    let mut private: HashMap<String, Vec<std::ops::RangeInclusive<usize>>> = HashMap::new();
+    diags
+        .sorted()
+        .into_iter()
+        .filter(|d| d.is_error())
+        .map(|d| {
+            let mut d = d.clone();
+            if let (Some(file), Some(p)) = (&d.file, d.position) {
+                let ranges = private.entry(file.clone()).or_insert_with(|| {
+                    std::fs::read_to_string(root.join(file))
+                        .map(|t| crate::load::front_matter::private_lines(&t))
+                        // Unreadable now: quote nothing of it.
+                        .unwrap_or_else(|_| vec![0..=usize::MAX])
+                });
+                if ranges.iter().any(|r| r.contains(&p.line)) {
+                    d.source_line = None;
+                }
+            }
+            d.to_string()
+        })
+        .collect::<Vec<_>>()
+        .join("\n")
 }
 
 /// Files whose change needs a rebuild: not the output, the caches, or editors' temp files.
@@ -516,6 +537,44 @@ async fn events(
     Sse::new(first.chain(rest)).keep_alive(KeepAlive::default())
 }
 
+/// Answers only requests addressed to this machine by IP or as `localhost`. A web page
+/// elsewhere could otherwise point its own name at 127.0.0.1 (DNS rebinding) and read
+/// the preview and its event stream, which quotes the editor's files.
+async fn only_local_hosts(req: Request, next: axum::middleware::Next) -> Response {
+    let host = req
+        .headers()
+        .get(header::HOST)
+        .and_then(|h| h.to_str().ok())
+        .unwrap_or("");
+    if host_is_local(host) {
+        next.run(req).await
+    } else {
+        (
+            StatusCode::FORBIDDEN,
+            "laomo serve answers only http://localhost, 127.0.0.1 or this machine's IP address\n",
+        )
+            .into_response()
+    }
+}
+
+/// `localhost`, `*.localhost`, or an IP address (v4 or bracketed v6), with any port.
+fn host_is_local(host: &str) -> bool {
+    let name = if let Some(rest) = host.strip_prefix('[') {
+        match rest.split_once(']') {
+            Some((v6, port)) if port.is_empty() || port.starts_with(':') => {
+                return v6.parse::<std::net::Ipv6Addr>().is_ok();
+            }
+            _ => return false,
+        }
+    } else {
+        host.rsplit_once(':').map_or(host, |(h, _)| h)
+    };
+    let name = name.trim_end_matches('.').to_ascii_lowercase();
+    name == "localhost"
+        || name.ends_with(".localhost")
+        || name.parse::<std::net::Ipv4Addr>().is_ok()
+}
+
 async fn reload_js() -> impl IntoResponse {
     (
         [
@@ -570,6 +629,7 @@ pub fn serve(opts: ServeOptions) -> Result<(), String> {
             .route("/__laomo/events", get(events))
             .route("/__laomo/reload.js", get(reload_js))
             .fallback(page)
+            .layer(axum::middleware::from_fn(only_local_hosts))
             .with_state(state);
         // The Ctrl-C handler is in place before the address is printed, so a signal
         // sent as soon as the server is up still stops it cleanly.
@@ -630,6 +690,31 @@ fn open_browser(url: &str) {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn only_local_host_names_are_served() {
+        for ok in [
+            "localhost:1111",
+            "127.0.0.1:1111",
+            "[::1]:1111",
+            "192.168.1.20:8080",
+            "LOCALHOST",
+            "preview.localhost:1111",
+            "10.0.0.2",
+        ] {
+            assert!(host_is_local(ok), "{ok}");
+        }
+        for bad in [
+            "",
+            "evil.example.com:1111",
+            "127.0.0.1.evil.com",
+            "localhost.evil.com",
+            "[::1].evil.com",
+            "[nope]:1",
+        ] {
+            assert!(!host_is_local(bad), "{bad}");
+        }
+    }
 
     #[test]
     fn only_plain_site_paths() {

@@ -42,12 +42,23 @@ fn start(site: &Site) -> Server {
 
 /// A raw HTTP/1.1 GET, so the path reaches the server exactly as written.
 fn get(port: u16, path: &str, extra: &str) -> (u16, String, Vec<u8>) {
+    get_as(port, "127.0.0.1", path, extra, Duration::from_secs(10))
+}
+
+/// A GET with the given Host header; reads until the server closes or `wait` passes
+/// (an event stream never closes).
+fn get_as(
+    port: u16,
+    host: &str,
+    path: &str,
+    extra: &str,
+    wait: Duration,
+) -> (u16, String, Vec<u8>) {
     let mut s = TcpStream::connect(("127.0.0.1", port)).expect("connect");
-    s.set_read_timeout(Some(Duration::from_secs(10)))
-        .expect("timeout");
+    s.set_read_timeout(Some(wait)).expect("timeout");
     write!(
         s,
-        "GET {path} HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n{extra}\r\n"
+        "GET {path} HTTP/1.1\r\nHost: {host}\r\nConnection: close\r\n{extra}\r\n"
     )
     .expect("write");
     let mut buf = Vec::new();
@@ -203,7 +214,7 @@ fn edits_are_served_and_errors_show_an_overlay() {
         .expect("timeout");
     write!(
         s,
-        "GET /__laomo/events HTTP/1.1\r\nHost: x\r\nAccept: text/event-stream\r\n\r\n"
+        "GET /__laomo/events HTTP/1.1\r\nHost: localhost\r\nAccept: text/event-stream\r\n\r\n"
     )
     .expect("write");
     let mut got = String::new();
@@ -261,4 +272,43 @@ fn serve_has_the_search_index() {
     let (status, _, html) = get(server.port, "/search/", "");
     assert_eq!(status, 200);
     assert!(String::from_utf8_lossy(&html).contains("id=\"search\""));
+}
+
+#[test]
+fn other_host_names_are_refused_and_private_lines_never_streamed() {
+    let site = sample();
+    let server = start(&site);
+    let short = Duration::from_secs(10);
+    // A page elsewhere whose name points at 127.0.0.1 (DNS rebinding) gets nothing.
+    for path in ["/", "/__laomo/events", "/profiles/"] {
+        let (status, _, body) = get_as(server.port, "evil.example.com", path, "", short);
+        assert_eq!(status, 403, "{path}");
+        assert!(!String::from_utf8_lossy(&body).contains("丁卫松"), "{path}");
+    }
+    assert_eq!(get_as(server.port, "localhost:8080", "/", "", short).0, 200);
+    // An error inside `private:`: the stream reports it without quoting the line.
+    site.write(
+        "content/profiles/ding-weisong.md",
+        "---\nname: 丁卫松\nhonors: [{title: 全国劳动模范}]\nregion: 长兴县\nprivate:\n  phone: 13800000000\n  phone: 13900000000\n---\n正文。\n",
+    );
+    let mut stream = String::new();
+    wait_for(
+        || {
+            let (_, _, body) = get_as(
+                server.port,
+                "127.0.0.1",
+                "/__laomo/events",
+                "",
+                Duration::from_millis(700),
+            );
+            stream = String::from_utf8_lossy(&body).to_string();
+            stream.contains("written twice")
+        },
+        "the error in the event stream",
+    );
+    assert!(stream.contains("ding-weisong.md:7:3"), "{stream}");
+    assert!(
+        !stream.contains("1390000") && !stream.contains("1380000"),
+        "{stream}"
+    );
 }

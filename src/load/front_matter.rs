@@ -5,6 +5,40 @@ use crate::yaml::{OrderedScalars, Scalar, Sp, TextList};
 use serde::Deserialize;
 use serde::de::IgnoredAny;
 
+/// The 1-based file lines of a page's `private:` block (the key's line and every
+/// indented, blank, comment or list line after it), so that a view meant for a
+/// browser can leave them out of quoted source lines.
+pub fn private_lines(text: &str) -> Vec<std::ops::RangeInclusive<usize>> {
+    let mut out = Vec::new();
+    let mut lines = text.lines().enumerate().peekable();
+    // Only inside the front matter: it opens on line 1 and closes at the next `---`.
+    if lines.next().is_none_or(|(_, l)| l.trim_end() != "---") {
+        return out;
+    }
+    while let Some((i, line)) = lines.next() {
+        if matches!(line.trim_end(), "---" | "...") {
+            break;
+        }
+        let key = line.split(':').next().unwrap_or("").trim_end();
+        if !(key == "private" || key == "\"private\"" || key == "'private'") || line.contains("::")
+        {
+            continue;
+        }
+        let mut last = i;
+        while let Some((j, next)) = lines.peek() {
+            let inside = next.is_empty()
+                || next.starts_with([' ', '\t', '#', '-']) && !next.starts_with("---");
+            if !inside {
+                break;
+            }
+            last = *j;
+            lines.next();
+        }
+        out.push(i + 1..=last + 1);
+    }
+    out
+}
+
 pub const PROFILE_KEYS: &[&str] = &[
     "name",
     "honors",
