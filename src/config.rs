@@ -51,7 +51,7 @@ struct SiteFile {
     #[serde(default)]
     summary_chars: Option<Sp<i64>>,
     #[serde(default)]
-    images: Option<ImageSettings>,
+    images: Option<Sp<ImageSettingsFile>>,
     #[serde(default, deserialize_with = "crate::yaml::nullable")]
     menu: Vec<MenuItem>,
     #[serde(default)]
@@ -86,6 +86,21 @@ pub struct ImageSettings {
     #[serde(default = "default_max_pixels")]
     pub max_pixels: u64,
 }
+
+/// `images:` as written, each value with its place for errors.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct ImageSettingsFile {
+    #[serde(default)]
+    widths: Option<Sp<Vec<Sp<i64>>>>,
+    #[serde(default)]
+    quality: Option<Sp<i64>>,
+    #[serde(default)]
+    max_pixels: Option<Sp<i64>>,
+}
+
+/// The widest photo laomo writes: wider than any screen's need at 2× density.
+const MAX_WIDTH: i64 = 8192;
 
 fn default_widths() -> Vec<u32> {
     vec![480, 960, 1600]
@@ -393,7 +408,7 @@ impl Config {
             term_slugs,
             paginate,
             summary_chars,
-            images: raw.images.unwrap_or_default(),
+            images: image_settings(raw.images, src, diags),
             menu: raw.menu,
             extra: raw.extra.unwrap_or(serde_json::Value::Null),
         }
@@ -422,4 +437,67 @@ impl Config {
             .unwrap_or_else(|| "/".into());
         self.base_url = base;
     }
+}
+
+/// Checks `images:`: a setting that would write no photo, an empty one, or an
+/// unreadable one is an error at its line, and the default is used meanwhile.
+fn image_settings(
+    raw: Option<Sp<ImageSettingsFile>>,
+    src: &YamlSource,
+    diags: &mut Diagnostics,
+) -> ImageSettings {
+    let mut out = ImageSettings::default();
+    let Some(raw) = raw else {
+        return out;
+    };
+    let raw = raw.value;
+    if let Some(widths) = raw.widths {
+        if widths.value.is_empty() {
+            diags.push(
+                src.error_at(&widths, "`images.widths` is empty, so no photo could be published")
+                    .hint("list the widths in pixels to publish each photo at, e.g. widths: [480, 960, 1600]"),
+            );
+        } else {
+            let mut ok: Vec<u32> = Vec::new();
+            for w in &widths.value {
+                if (16..=MAX_WIDTH).contains(&w.value) {
+                    ok.push(w.value as u32);
+                } else {
+                    diags.push(
+                        src.error_at(w, format!("`images.widths`: {} is not a photo width", w.value))
+                            .hint(format!("widths are pixels from 16 to {MAX_WIDTH}, e.g. widths: [480, 960, 1600]")),
+                    );
+                }
+            }
+            ok.sort_unstable();
+            ok.dedup();
+            if !ok.is_empty() {
+                out.widths = ok;
+            }
+        }
+    }
+    if let Some(q) = raw.quality {
+        if (1..=100).contains(&q.value) {
+            out.quality = q.value as u8;
+        } else {
+            diags.push(
+                src.error_at(
+                    &q,
+                    format!("`images.quality` must be from 1 to 100, not {}", q.value),
+                )
+                .hint("80 to 85 keeps photos sharp and small; the default is 82"),
+            );
+        }
+    }
+    if let Some(m) = raw.max_pixels {
+        if (1_000_000..=1_000_000_000).contains(&m.value) {
+            out.max_pixels = m.value as u64;
+        } else {
+            diags.push(
+                src.error_at(&m, format!("`images.max_pixels` must be from 1000000 to 1000000000, not {}", m.value))
+                    .hint("the largest photo accepted, in pixels; the default 100000000 (100 megapixels) fits any camera"),
+            );
+        }
+    }
+    out
 }

@@ -654,3 +654,24 @@ fn a_file_over_the_size_limit_is_refused_with_its_size() {
         ],
     );
 }
+
+#[test]
+fn image_settings_that_would_publish_no_photo_are_errors() {
+    let cases = [
+        ("widths: []", "`images.widths` is empty"),
+        ("widths: [480, 0]", "0 is not a photo width"),
+        ("quality: 0", "must be from 1 to 100, not 0"),
+        ("quality: 255", "must be from 1 to 100, not 255"),
+        ("max_pixels: 10", "`images.max_pixels` must be"),
+    ];
+    for (setting, message) in cases {
+        let yaml = format!("{SITE_YAML}images:\n  {setting}\n");
+        let line = yaml
+            .lines()
+            .position(|l| l.trim() == setting)
+            .expect("line")
+            + 1;
+        let at = format!("site.yaml:{line}:");
+        check_fails(&[OK_PROFILE, ("site.yaml", &yaml)], &[message, &at]);
+    }
+}
