@@ -103,9 +103,8 @@ pub fn prepare(
     let site = link::link(config, loaded, drafts, diags);
     stages.done("link");
     let tera = render::engine(&site, &theme, diags)?;
-    if diags.has_errors() && stop_on_error {
-        return None;
-    }
+    // Photos are checked even when pages have errors: a build lists every problem, as
+    // `laomo check` does, and the photos it decoded are cached for the next build.
     let photos = crate::imageproc::process(&site, &site_root.root, diags);
     stages.done("photos");
     if diags.has_errors() && stop_on_error {

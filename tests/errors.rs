@@ -675,3 +675,25 @@ fn image_settings_that_would_publish_no_photo_are_errors() {
         check_fails(&[OK_PROFILE, ("site.yaml", &yaml)], &[message, &at]);
     }
 }
+
+#[test]
+fn a_reference_to_a_page_with_errors_says_so_not_that_it_is_missing() {
+    let err = check_fails(
+        &[
+            (
+                "content/profiles/ding-weisong.md",
+                "---\nname: 丁卫松\nhonors: [{title: 全国劳动模范}]\nregon: 长兴县\n---\n正文。\n",
+            ),
+            (
+                "content/stories/s.md",
+                "---\ntitle: 植树\ndate: 2020\npeople: [ding-weisong]\n---\n正文。\n",
+            ),
+        ],
+        &[
+            "unknown key `regon`",
+            "`people` refers to a profile `ding-weisong`, whose file content/profiles/ding-weisong.md has errors",
+            "content/stories/s.md:4:",
+        ],
+    );
+    assert!(!err.contains("does not exist"), "{err}");
+}

@@ -505,3 +505,38 @@ fn media_and_photos_in_unreadable_formats_are_refused() {
         assert!(!site.public().join(format!("stories/s/{name}")).exists());
     }
 }
+
+/// `build` lists every bad photo, as `check` does: the one found from its first bytes
+/// and the one that fails only while decoding; a missing figure photo is one error,
+/// not also a template error.
+#[test]
+fn build_and_check_list_the_same_photo_errors() {
+    let full = encode(&photo(300, 200), ImageFormat::Jpeg);
+    let site = Site::new(&[(
+        "content/stories/s/index.md",
+        "---\ntitle: 植树\ndate: 2020\ncover: cut.jpg\ngallery:\n  - {src: text.jpg}\n---\n正文。\n\n{{ figure(src=\"missing.jpg\") }}\n",
+    )]);
+    site.write_bytes("content/stories/s/cut.jpg", &full[..full.len() / 3]);
+    site.write_bytes("content/stories/s/text.jpg", b"not a photo at all");
+    let errors = |args: &[&str]| -> Vec<String> {
+        let out = site.run(args);
+        assert_eq!(out.status.code(), Some(1));
+        stderr(&out)
+            .lines()
+            .filter(|l| l.starts_with("error: ") && !l.contains("error(s)"))
+            .map(str::to_string)
+            .collect()
+    };
+    let build = errors(&["build"]);
+    assert_eq!(build, errors(&["check"]));
+    assert_eq!(build.len(), 3, "{build:#?}");
+    assert!(build.iter().any(|e| e.contains("cut short")), "{build:#?}");
+    assert!(
+        build.iter().any(|e| e.contains("the file is text")),
+        "{build:#?}"
+    );
+    assert!(
+        build.iter().any(|e| e.contains("`missing.jpg` not found")),
+        "{build:#?}"
+    );
+}

@@ -102,6 +102,7 @@ pub fn link(config: Config, loaded: Loaded, drafts: bool, diags: &mut Diagnostic
     // Drafts stay out unless asked for, but are remembered so links to them only warn.
     let mut draft_slugs: HashSet<(Kind, String)> = HashSet::new();
     let mut pages: Vec<std::sync::Arc<Page>> = Vec::new();
+    let broken = loaded.broken;
     for p in loaded.pages {
         if p.draft && !drafts {
             draft_slugs.insert((p.kind, p.slug.clone()));
@@ -151,6 +152,7 @@ pub fn link(config: Config, loaded: Loaded, drafts: bool, diags: &mut Diagnostic
         pages: &pages,
         by_slug: &by_slug,
         drafts: &draft_slugs,
+        broken: &broken,
     };
 
     for (i, p) in pages.iter().enumerate() {
@@ -404,6 +406,7 @@ struct Resolver<'a> {
     pages: &'a [std::sync::Arc<Page>],
     by_slug: &'a HashMap<(Kind, String), usize>,
     drafts: &'a HashSet<(Kind, String)>,
+    broken: &'a HashMap<(Kind, String), String>,
 }
 
 impl Resolver<'_> {
@@ -419,6 +422,16 @@ impl Resolver<'_> {
                 r.slug
             ))
             .hint("publish that page (remove `draft: true`) or build with --drafts to preview")
+        } else if let Some(file) = self.broken.get(&(r.kind, r.slug.clone())) {
+            Diagnostic::error(format!(
+                "`{}` refers to {} `{}`, whose file {file} has errors",
+                r.field,
+                r.kind.noun(),
+                r.slug
+            ))
+            .hint(format!(
+                "fix the errors reported for {file}; this reference will then work"
+            ))
         } else {
             let slugs = self
                 .pages

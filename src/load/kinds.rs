@@ -171,7 +171,7 @@ fn unclosed_front_matter(message: String, rel: &str, text: &str) -> Diagnostic {
         .with_source(text)
 }
 
-fn stem_of(path: &Path, bundle: bool) -> String {
+pub fn stem_of(path: &Path, bundle: bool) -> String {
     let p = if bundle {
         path.parent().unwrap_or(path)
     } else {

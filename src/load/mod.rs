@@ -23,6 +23,9 @@ pub struct Loaded {
     pub intros: Vec<SectionIntro>,
     /// Files outside bundles that are not Markdown: used if a page refers to them.
     pub loose_files: Vec<(PathBuf, String)>,
+    /// Pages whose file has errors, by kind and slug (from the file name): a reference
+    /// to one says so instead of calling the page missing.
+    pub broken: std::collections::HashMap<(Kind, String), String>,
 }
 
 /// The site folders every stage needs.
@@ -216,7 +219,17 @@ pub fn load_cached(
         .collect();
     let mut pages = Vec::new();
     let mut intros = Vec::new();
-    for (p, i, d) in results {
+    let mut broken = std::collections::HashMap::new();
+    for (e, (p, i, d)) in entries.iter().zip(results) {
+        if let Entry::Page { path, bundle } = e
+            && p.is_none()
+            && d.iter().any(Diagnostic::is_error)
+        {
+            broken.insert(
+                (kind_of(site, path), kinds::stem_of(path, *bundle)),
+                site.rel(path),
+            );
+        }
         diags.extend(d);
         // Drafts are kept: the link stage leaves them out but warns about links to them.
         pages.extend(p);
@@ -228,6 +241,7 @@ pub fn load_cached(
         pages,
         intros,
         loose_files,
+        broken,
     }
 }
 

@@ -663,7 +663,14 @@ impl Renderer {
             };
             ctx.insert("gallery", &gallery);
             let template = format!("shortcodes/{}.html", call.name);
+            // A figure or video whose file could not be used was reported at load time.
+            let file_missing = match call.name.as_str() {
+                "figure" => call.image.is_none(),
+                "video" => call.video.is_none(),
+                _ => false,
+            };
             let rendered = if (call.name == "profile" && target.is_none())
+                || file_missing
                 || !self.theme.templates.contains_key(&template)
             {
                 // Unresolved, a draft, or unknown: already reported at load or link time.
