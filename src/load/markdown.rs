@@ -89,6 +89,8 @@ pub fn render(markdown: &str, base_path: &str) -> Rendered {
             _ => {}
         }
     }
+    // After the plain text, which leaves the notes out by their Start/End events.
+    let events = footnotes(events);
     let mut out = String::with_capacity(markdown.len() * 3 / 2);
     html::push_html(&mut out, events.into_iter());
     Rendered {
@@ -242,6 +244,108 @@ fn heading_ids(mut events: Vec<Event>) -> Vec<Event> {
         i += 1;
     }
     events
+}
+
+/// Footnotes that work both ways: each reference has an id and links to its note, the
+/// note links back to its first reference, and both ids are checked against the
+/// heading ids so that `## fn-1` cannot capture a footnote link.
+fn footnotes(events: Vec<Event>) -> Vec<Event> {
+    if !events
+        .iter()
+        .any(|e| matches!(e, Event::FootnoteReference(_)))
+    {
+        return events;
+    }
+    let mut used: HashSet<String> = events
+        .iter()
+        .filter_map(|e| match e {
+            Event::Start(Tag::Heading { id: Some(id), .. }) => Some(id.to_string()),
+            _ => None,
+        })
+        .collect();
+    let mut unique = |want: String| -> String {
+        let mut id = want.clone();
+        let mut n = 2;
+        while used.contains(&id) {
+            id = format!("{want}-{n}");
+            n += 1;
+        }
+        used.insert(id.clone());
+        id
+    };
+    // Numbered in the order first referred to; the note's id and its first reference's.
+    let mut notes: std::collections::HashMap<String, (usize, String, String)> = Default::default();
+    let mut out = Vec::with_capacity(events.len());
+    for e in &events {
+        if let Event::FootnoteReference(label) = e {
+            let n = notes.len() + 1;
+            let key = label.to_string();
+            let first = !notes.contains_key(&key);
+            let slug = heading_slug(&key);
+            let slug = if slug.is_empty() { n.to_string() } else { slug };
+            let entry = notes
+                .entry(key)
+                .or_insert_with(|| (n, unique(format!("fn-{slug}")), String::new()));
+            let ref_id = unique(format!("fnref-{slug}"));
+            if first {
+                entry.2 = ref_id.clone();
+            }
+            out.push(Event::InlineHtml(CowStr::from(format!(
+                "<sup class=\"footnote-ref\" id=\"{}\"><a href=\"#{}\">{}</a></sup>",
+                escape_attr(&ref_id),
+                escape_attr(&entry.1),
+                entry.0
+            ))));
+        } else {
+            out.push(e.clone());
+        }
+    }
+    let mut open: Vec<Option<String>> = Vec::new();
+    let mut result = Vec::with_capacity(out.len());
+    for e in out {
+        match e {
+            Event::Start(Tag::FootnoteDefinition(label)) => {
+                let note = notes.get(label.as_ref());
+                let html = match note {
+                    Some((n, id, _)) => format!(
+                        "<div class=\"footnote\" id=\"{}\"><span class=\"footnote-label\">{n}</span>",
+                        escape_attr(id)
+                    ),
+                    // A note nothing refers to: shown, without links.
+                    None => "<div class=\"footnote\">".to_string(),
+                };
+                open.push(note.map(|(_, _, r)| r.clone()));
+                result.push(Event::Html(CowStr::from(html)));
+            }
+            Event::End(TagEnd::FootnoteDefinition) => {
+                let back = match open.pop().flatten() {
+                    Some(r) => format!(
+                        "<a class=\"footnote-back\" href=\"#{}\" aria-label=\"返回正文\">↩</a></div>\n",
+                        escape_attr(&r)
+                    ),
+                    None => "</div>\n".to_string(),
+                };
+                result.push(Event::Html(CowStr::from(back)));
+            }
+            other => result.push(other),
+        }
+    }
+    result
+}
+
+fn escape_attr(s: &str) -> String {
+    let mut out = String::with_capacity(s.len());
+    for c in s.chars() {
+        match c {
+            '&' => out.push_str("&amp;"),
+            '<' => out.push_str("&lt;"),
+            '>' => out.push_str("&gt;"),
+            '"' => out.push_str("&quot;"),
+            '\'' => out.push_str("&#39;"),
+            c => out.push(c),
+        }
+    }
+    out
 }
 
 /// Whether an image URL names a file of the site (not another host, not data).
@@ -407,6 +511,46 @@ fn collapse_cjk_spaces(s: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn footnotes_link_both_ways_and_never_share_a_heading_id() {
+        let r = render(
+            "## fn-a\n\n正文[^a]，再提[^a]，另注[^b]。\n\n[^a]: 注释甲。\n[^b]: 注释乙。\n",
+            "/",
+        );
+        let h = &r.html;
+        assert!(h.contains(r##"<h2 id="fn-a">"##), "{h}");
+        // The note's id skips the heading's; references have ids of their own.
+        assert!(
+            h.contains(r##"<sup class="footnote-ref" id="fnref-a"><a href="#fn-a-2">1</a></sup>"##),
+            "{h}"
+        );
+        assert!(
+            h.contains(
+                r##"<sup class="footnote-ref" id="fnref-a-2"><a href="#fn-a-2">1</a></sup>"##
+            ),
+            "{h}"
+        );
+        assert!(h.contains(r##"<a href="#fn-b">2</a>"##), "{h}");
+        assert!(
+            h.contains(
+                r##"<div class="footnote" id="fn-a-2"><span class="footnote-label">1</span>"##
+            ),
+            "{h}"
+        );
+        // The note links back to its first reference.
+        assert!(
+            h.contains(
+                r##"注释甲。</p>
+<a class="footnote-back" href="#fnref-a" aria-label="返回正文">↩</a></div>"##
+            ),
+            "{h}"
+        );
+        assert!(
+            h.contains(r##"<a class="footnote-back" href="#fnref-b""##),
+            "{h}"
+        );
+    }
 
     #[test]
     fn soft_breaks_between_cjk_vanish() {
