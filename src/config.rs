@@ -199,7 +199,7 @@ impl Config {
         let path = root.join(SITE_FILE);
         // Missing: the error below says how to make a site. Too large: refused unread.
         let read = match std::fs::metadata(&path) {
-            Ok(_) => match crate::load::source::read_limited(&path) {
+            Ok(_) => match crate::util::text::read_limited(&path) {
                 Ok(bytes) => Ok(bytes),
                 Err(m) => {
                     diags.push(Diagnostic::error(m).in_file(SITE_FILE));
@@ -209,7 +209,7 @@ impl Config {
             Err(e) => Err(e),
         };
         let text = match read {
-            Ok(bytes) => match crate::load::source::decode(bytes) {
+            Ok(bytes) => match crate::util::text::decode(bytes) {
                 Ok(t) => t,
                 Err(msg) => {
                     diags.push(Diagnostic::error(msg).in_file(SITE_FILE));

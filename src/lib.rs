@@ -1,6 +1,8 @@
 // Diagnostics are returned by value on the error path, which is cold; boxing them
 // would only add noise at every call site.
 #![allow(clippy::result_large_err)]
+// No unsafe code: the one system call that needed it goes through rustix.
+#![forbid(unsafe_code)]
 
 //! laomo: a static site generator for model-worker (劳模) publicity sites.
 //!
@@ -20,5 +22,6 @@ pub mod render;
 pub mod scaffold;
 pub mod search;
 pub mod serve;
+pub mod util;
 pub mod write;
 pub mod yaml;

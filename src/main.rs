@@ -1,3 +1,4 @@
+#![forbid(unsafe_code)]
 //! The command line. Parsing only: every command's work lives in the library.
 
 use clap::{Parser, Subcommand, ValueEnum};

@@ -27,7 +27,7 @@ pub fn looks_like_photo(path: &Path, lower_name: &str) -> bool {
         use std::io::Read;
         let _ = f.take(64).read_to_end(&mut head);
     }
-    crate::imageproc::decode::is_image(&head)
+    crate::util::photo_kind::is_image(&head)
 }
 /// Video and audio a page may publish as they are (`{{ video() }}`, an exhibit's video).
 pub const MEDIA_EXTENSIONS: &[&str] = &[
@@ -208,7 +208,7 @@ pub fn image(
         use std::io::Read;
         let _ = f.take(4096).read_to_end(&mut head);
     }
-    if let Err(e) = crate::imageproc::decode::sniff(&head) {
+    if let Err(e) = crate::util::photo_kind::sniff(&head) {
         return Err((format!("`{written}`: {}", e.message), e.hint));
     }
     let (width, height) = match imagesize::size(&r.source) {
@@ -264,7 +264,7 @@ pub fn media(
         use std::io::Read;
         let _ = f.take(64).read_to_end(&mut head);
     }
-    if crate::imageproc::decode::is_image(&head) {
+    if crate::util::photo_kind::is_image(&head) {
         return Err((
             format!("`{written}` is a photo with a video's name"),
             "use it as a photo (`image:` or {{ figure() }}), or choose the real video file".into(),

@@ -6,7 +6,6 @@
 //! `<p>`. The call is expanded at render time, when every page it may name is known.
 
 use crate::diagnostic::{Diagnostic, Position};
-use serde::Serialize;
 use std::collections::BTreeMap;
 
 /// What each shortcode accepts: (name, [(argument, required)]).
@@ -28,35 +27,7 @@ pub const SHORTCODES: &[(&str, &[(&str, bool)])] = &[
     ("profile", &[("slug", true)]),
 ];
 
-#[derive(Debug, Clone, PartialEq, Serialize)]
-#[serde(untagged)]
-pub enum ArgValue {
-    Text(String),
-    Number(f64),
-    Bool(bool),
-}
-
-impl ArgValue {
-    pub fn as_text(&self) -> String {
-        match self {
-            ArgValue::Text(s) => s.clone(),
-            ArgValue::Number(n) => n.to_string(),
-            ArgValue::Bool(b) => b.to_string(),
-        }
-    }
-}
-
-#[derive(Debug, Clone)]
-pub struct ShortcodeCall {
-    pub name: String,
-    pub args: BTreeMap<String, ArgValue>,
-    /// Where the call is, in the file (for errors found later, e.g. a missing image).
-    pub position: Position,
-    pub source_line: crate::diagnostic::SourceLine,
-    /// Files the call names, resolved by the loader (figure src, video src and poster).
-    pub image: Option<crate::model::Image>,
-    pub video: Option<crate::model::Media>,
-}
+pub use crate::model::shortcode::{ArgValue, ShortcodeCall};
 
 /// The HTML comment that stands for call number `n` in rendered Markdown.
 pub fn marker(n: usize) -> String {

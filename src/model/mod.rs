@@ -3,13 +3,14 @@
 //! the link stage resolves them.
 
 pub mod date;
+pub mod shortcode;
 
 pub use date::Date;
 
 use crate::diagnostic::Position;
-use crate::load::shortcode::ShortcodeCall;
 use crate::pinyin::Reading;
 use serde::Serialize;
+use shortcode::ShortcodeCall;
 use std::path::PathBuf;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize)]

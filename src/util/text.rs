@@ -1,0 +1,70 @@
+//! Reading an editor's text files: a size limit, and UTF-8 with clear words for the
+//! encodings Windows tools write instead (GBK, UTF-16).
+
+/// The largest Markdown or YAML file laomo reads: a whole book is a third of it. The
+/// limit keeps one pasted-in or corrupted file from taking gigabytes of memory.
+pub const MAX_FILE_BYTES: u64 = 1024 * 1024;
+
+/// Reads an editor's text file, refusing one over [`MAX_FILE_BYTES`] before reading it.
+pub fn read_limited(path: &std::path::Path) -> Result<Vec<u8>, String> {
+    use std::io::Read;
+    let file = std::fs::File::open(path).map_err(|e| format!("cannot read the file: {e}"))?;
+    let mut bytes = Vec::new();
+    // Read one byte past the limit: the size on disk may change while we read.
+    file.take(MAX_FILE_BYTES + 1)
+        .read_to_end(&mut bytes)
+        .map_err(|e| format!("cannot read the file: {e}"))?;
+    if bytes.len() as u64 > MAX_FILE_BYTES {
+        let size = std::fs::metadata(path).map(|m| m.len()).unwrap_or(0);
+        return Err(format!(
+            "the file is too large ({:.1} MB); laomo reads text files of up to {} MB: split it into several pages (a story per event, a chapter per page)",
+            size as f64 / 1_048_576.0,
+            MAX_FILE_BYTES / 1_048_576
+        ));
+    }
+    Ok(bytes)
+}
+
+/// Decodes file bytes as UTF-8 (BOM allowed), with a clear message for other encodings.
+/// Takes the bytes by value: a UTF-8 file (nearly all of them) becomes its `String`
+/// without a copy, which at 130 MB of Markdown is worth having.
+pub fn decode(mut bytes: Vec<u8>) -> Result<String, String> {
+    if bytes.starts_with(&[0xFF, 0xFE]) || bytes.starts_with(&[0xFE, 0xFF]) {
+        return Err(
+            "the file is saved as UTF-16; laomo reads UTF-8 only".to_string()
+                + ": re-save it as \"UTF-8\" in your editor",
+        );
+    }
+    if bytes.starts_with(&[0xEF, 0xBB, 0xBF]) {
+        bytes.drain(..3);
+    }
+    match String::from_utf8(bytes) {
+        Ok(s) => {
+            if s.as_bytes().contains(&0) {
+                return Err("the file contains NUL bytes: it looks like a binary file or UTF-16 without a BOM; re-save it as \"UTF-8\"".into());
+            }
+            if s.as_bytes().contains(&b'\r') {
+                Ok(s.replace("\r\n", "\n").replace('\r', "\n"))
+            } else {
+                Ok(s)
+            }
+        }
+        Err(e) => {
+            let valid_up_to = e.utf8_error().valid_up_to();
+            let bytes = e.into_bytes();
+            let (gbk, _, had_errors) = encoding_rs::GBK.decode(&bytes);
+            let looks_gbk =
+                !had_errors && gbk.chars().any(|c| ('\u{4e00}'..='\u{9fff}').contains(&c));
+            let line = bytes[..valid_up_to].iter().filter(|b| **b == b'\n').count() + 1;
+            if looks_gbk {
+                Err(format!(
+                    "the file is not UTF-8 (it looks like GBK/GB18030, first bad byte on line {line}): re-save it as \"UTF-8\" in your editor"
+                ))
+            } else {
+                Err(format!(
+                    "the file is not valid UTF-8 (first bad byte on line {line}): re-save it as \"UTF-8\" in your editor"
+                ))
+            }
+        }
+    }
+}
