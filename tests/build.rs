@@ -296,10 +296,11 @@ fn base_url_can_be_overridden() {
     let out = site.run(&["build", "--base-url", "http://localhost:8080/"]);
     assert!(out.status.success(), "{}", stderr(&out));
     let p = site.html("/profiles/");
+    let hrefs = attrs(&p, ".card-title a", "href");
+    assert!(!hrefs.is_empty(), "no cards");
     assert!(
-        attrs(&p, ".card-title a", "href")
-            .iter()
-            .all(|h| h.starts_with("/profiles/"))
+        hrefs.iter().all(|h| h.starts_with("/profiles/")),
+        "{hrefs:?}"
     );
 }
 

@@ -530,7 +530,13 @@ fn build_and_check_list_the_same_photo_errors() {
     let build = errors(&["build"]);
     assert_eq!(build, errors(&["check"]));
     assert_eq!(build.len(), 3, "{build:#?}");
-    assert!(build.iter().any(|e| e.contains("cut short")), "{build:#?}");
+    // A decoding error names the photo, not only the field.
+    assert!(
+        build
+            .iter()
+            .any(|e| e.contains("`cover` cut.jpg: the file is cut short")),
+        "{build:#?}"
+    );
     assert!(
         build.iter().any(|e| e.contains("the file is text")),
         "{build:#?}"

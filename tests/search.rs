@@ -79,3 +79,50 @@ fn chinese_pinyin_and_initials_find_the_right_pages() {
         );
     }
 }
+
+/// The index (Rust) and the search page (search.js) cut and hash words the same way:
+/// both are checked against the same vectors, so neither can drift alone.
+#[test]
+fn index_and_script_agree_on_tokens_and_shards() {
+    let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/search");
+    let vectors: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(dir.join("vectors.json")).expect("vectors"))
+            .expect("json");
+    assert_eq!(vectors["shards"], laomo::search::SHARDS);
+    let cases = vectors["cases"].as_array().expect("cases");
+    assert!(cases.len() >= 10);
+    for c in cases {
+        let text = c["text"].as_str().expect("text");
+        let tokens: Vec<String> = laomo::search::tokens(text)
+            .into_iter()
+            .map(|t| t.into_owned())
+            .collect();
+        let want: Vec<String> = serde_json::from_value(c["tokens"].clone()).expect("tokens");
+        assert_eq!(tokens, want, "tokens of {text}");
+        let shards: Vec<u32> = tokens.iter().map(|t| laomo::search::shard_of(t)).collect();
+        let want: Vec<u32> = serde_json::from_value(c["shards"].clone()).expect("shards");
+        assert_eq!(shards, want, "shards of {text}");
+    }
+    let node = std::process::Command::new("node")
+        .arg(dir.join("vectors.cjs"))
+        .output();
+    match node {
+        Ok(out) if out.status.success() => {
+            let report: serde_json::Value =
+                serde_json::from_slice(&out.stdout).expect("node report");
+            assert_eq!(report["checked"].as_u64(), Some(cases.len() as u64));
+            assert_eq!(
+                report["wrong"],
+                serde_json::json!([]),
+                "search.js disagrees"
+            );
+        }
+        other => {
+            assert!(
+                std::env::var_os("LAOMO_REQUIRE_TOOLS").is_none(),
+                "node is required here: {other:?}"
+            );
+            eprintln!("skipped: node not found, search.js not checked against the vectors");
+        }
+    }
+}

@@ -120,7 +120,13 @@ fn cache_key(bytes: &[u8], settings: &ImageSettings, square: bool) -> String {
 
 fn origin_error(img: &Image, message: String, hint: String) -> Diagnostic {
     let o = &img.origin;
-    let mut d = Diagnostic::error(format!("`{}`: {message}", o.field))
+    // The photo's own name, so the message says which file even in a gallery line.
+    let name = img
+        .source
+        .file_name()
+        .map(|n| n.to_string_lossy().to_string())
+        .unwrap_or_default();
+    let mut d = Diagnostic::error(format!("`{}` {name}: {message}", o.field))
         .in_file(o.page.clone())
         .at_opt(o.position)
         .hint(hint);
