@@ -178,18 +178,7 @@ fn nearby_name(missing: &Path) -> Option<String> {
         .cloned()
 }
 
-/// Percent-encodes a site path for use in a URL (Chinese names and spaces are fine on disk).
-pub fn url_path(path: &str) -> String {
-    let mut out = String::with_capacity(path.len());
-    for b in path.bytes() {
-        if b.is_ascii_alphanumeric() || b"/-_.~".contains(&b) {
-            out.push(b as char);
-        } else {
-            out.push_str(&format!("%{b:02X}"));
-        }
-    }
-    out
-}
+pub use crate::util::url::url_path;
 
 /// An image for a page: file checked, dimensions read from its header.
 pub fn image(

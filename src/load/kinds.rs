@@ -895,7 +895,7 @@ fn resolve_inline_images(
     }
     for (url, offset) in images {
         let position = body_position(cx, &md_lines, line_map, *offset, url);
-        let decoded = percent_decode(url);
+        let decoded = crate::util::url::percent_decode(url);
         match assets::image(
             cx.site,
             &cx.config.base_path,
@@ -952,29 +952,6 @@ fn body_position(
         .and_then(|l| l.find(url).map(|b| l[..b].chars().count() + 1))
         .unwrap_or(1);
     Position::new(line, column)
-}
-
-/// `%E5%9B%BE.jpg` → `图.jpg`: Markdown URLs may be percent-encoded.
-fn percent_decode(s: &str) -> String {
-    let bytes = s.as_bytes();
-    let mut out = Vec::with_capacity(bytes.len());
-    let mut i = 0;
-    while i < bytes.len() {
-        if bytes[i] == b'%'
-            && i + 2 < bytes.len()
-            && let Ok(b) = u8::from_str_radix(
-                std::str::from_utf8(&bytes[i + 1..i + 3]).unwrap_or("zz"),
-                16,
-            )
-        {
-            out.push(b);
-            i += 3;
-        } else {
-            out.push(bytes[i]);
-            i += 1;
-        }
-    }
-    String::from_utf8(out).unwrap_or_else(|_| s.to_string())
 }
 
 fn with_origin(mut i: Image, page: &str, field: &str, call: &ShortcodeCall) -> Image {

@@ -1,5 +1,6 @@
-//! Helpers every stage may use, with no knowledge of sites: reading text files and
-//! telling photo formats apart.
+//! Helpers every stage may use, with no knowledge of sites: reading text files,
+//! telling photo formats apart, and encoding paths in URLs.
 
 pub mod photo_kind;
 pub mod text;
+pub mod url;
