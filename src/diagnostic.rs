@@ -176,8 +176,8 @@ impl Diagnostic {
     }
 }
 
-/// Characters of a source line shown at most.
-const WINDOW: usize = 120;
+/// Terminal columns of a source line shown at most (a Chinese character takes two).
+const WINDOW: usize = 100;
 
 /// Display width of text in a terminal: CJK and full-width characters take two columns.
 fn display_width(s: &str) -> usize {
@@ -227,17 +227,35 @@ impl fmt::Display for Diagnostic {
         }
         if let (Some(p), Some(line)) = (self.position, &self.source_line) {
             // A very long line (a paragraph with no line breaks) is shown as a window
-            // around the column, with … where it was cut.
-            let col = p.column.saturating_sub(1);
-            let chars = line.chars().count();
-            let from = if chars > WINDOW && col > WINDOW / 3 {
-                (col - WINDOW / 3).min(chars.saturating_sub(WINDOW))
+            // of about WINDOW terminal columns around the column, with … where it was
+            // cut: a third of the window before the mistake, the rest after.
+            let chars: Vec<char> = line.chars().collect();
+            let col = p.column.saturating_sub(1).min(chars.len());
+            let widths: Vec<usize> = chars.iter().map(|c| char_width(*c)).collect();
+            let (from, to) = if widths.iter().sum::<usize>() <= WINDOW {
+                (0, chars.len())
             } else {
-                0
+                let mut from = col;
+                let mut used = 0;
+                while from > 0 && used + widths[from - 1] <= WINDOW / 3 {
+                    from -= 1;
+                    used += widths[from];
+                }
+                let mut to = col;
+                while to < chars.len() && used + widths[to] <= WINDOW {
+                    used += widths[to];
+                    to += 1;
+                }
+                // Near the end: spend what is left on the text before.
+                while from > 0 && used + widths[from - 1] <= WINDOW {
+                    from -= 1;
+                    used += widths[from];
+                }
+                (from, to)
             };
             let cut_start = from > 0;
-            let cut_end = from + WINDOW < chars;
-            let window: String = line.chars().skip(from).take(WINDOW).collect();
+            let cut_end = to < chars.len();
+            let window: String = chars[from..to].iter().collect();
             let window = format!(
                 "{}{window}{}",
                 if cut_start { "…" } else { "" },
