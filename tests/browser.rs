@@ -13,6 +13,33 @@ use serde_json::Value;
 use std::path::{Path, PathBuf};
 use std::process::Command;
 
+/// What the browser script saw on one page at one width (tests/browser/check.cjs).
+#[derive(serde::Deserialize)]
+struct PageReport {
+    name: String,
+    path: String,
+    width: u32,
+    shot: PathBuf,
+    overflow: i64,
+    /// Phone width only: the same page at 360 px.
+    overflow360: Option<i64>,
+    console: Vec<String>,
+    failed: Vec<String>,
+    foreign: Vec<String>,
+    /// Serious and critical axe-core violations.
+    axe: Vec<Violation>,
+    /// Phone width only: colour contrast in the dark scheme.
+    axe_dark: Option<Vec<Violation>>,
+}
+
+#[derive(serde::Deserialize)]
+struct Violation {
+    id: String,
+    impact: Option<String>,
+    help: String,
+    nodes: Vec<String>,
+}
+
 fn node_modules() -> Option<PathBuf> {
     [
         std::env::var_os("LAOMO_NODE_MODULES").map(PathBuf::from),
@@ -126,39 +153,63 @@ fn every_page_kind_works_in_chromium() {
     let report: Value = serde_json::from_slice(&out.stdout).expect("report JSON");
     let mut problems: Vec<String> = Vec::new();
 
-    for p in report["pages"].as_array().expect("pages") {
-        let at = format!("{} {} at {}px", p["name"], p["path"], p["width"]);
-        for (key, what) in [
-            ("console", "console error"),
-            ("failed", "failed request"),
-            ("foreign", "request to another host"),
+    // Every page kind at both widths, each read into a typed report: a field the script
+    // failed to send is an error here, not an empty list that passes.
+    let reports: Vec<PageReport> =
+        serde_json::from_value(report["pages"].clone()).expect("page reports");
+    assert_eq!(
+        reports.len(),
+        pages.len() * 2,
+        "expected every page kind at 390 and 1280 px"
+    );
+    for (name, _) in &pages {
+        for width in [390, 1280] {
+            let n = reports
+                .iter()
+                .filter(|r| r.name == *name && r.width == width)
+                .count();
+            assert_eq!(n, 1, "{name} at {width}px reported {n} times");
+        }
+    }
+    for p in &reports {
+        let at = format!("{} {} at {}px", p.name, p.path, p.width);
+        for (list, what) in [
+            (&p.console, "console error"),
+            (&p.failed, "failed request"),
+            (&p.foreign, "request to another host"),
         ] {
-            for x in list(&p[key]) {
+            for x in list {
                 problems.push(format!("{at}: {what}: {x}"));
             }
         }
-        for (key, scheme) in [("axe", "light"), ("axe_dark", "dark")] {
-            for v in p[key].as_array().into_iter().flatten() {
-                problems.push(format!(
-                    "{at}: axe ({scheme}) {} [{}] {}: {}",
-                    v["id"],
-                    v["impact"],
-                    v["help"],
-                    list(&v["nodes"]).join(" | ")
-                ));
-            }
+        // The phone width is also checked at 360 px and in the dark scheme.
+        let phone = p.width == 390;
+        if phone != (p.overflow360.is_some() && p.axe_dark.is_some()) {
+            problems.push(format!("{at}: the 360 px or dark-scheme check did not run"));
         }
-        for key in ["overflow", "overflow360"] {
-            if p[key].as_i64().unwrap_or(0) > 0 {
+        let dark = p.axe_dark.iter().flatten().map(|v| ("dark", v));
+        for (scheme, v) in p.axe.iter().map(|v| ("light", v)).chain(dark) {
+            problems.push(format!(
+                "{at}: axe ({scheme}) {} [{}] {}: {}",
+                v.id,
+                v.impact.as_deref().unwrap_or("?"),
+                v.help,
+                v.nodes.join(" | ")
+            ));
+        }
+        for (key, overflow) in [
+            ("overflow", Some(p.overflow)),
+            ("overflow360", p.overflow360),
+        ] {
+            if overflow.unwrap_or(0) > 0 {
                 problems.push(format!(
                     "{at}: the page scrolls sideways ({key} {}px)",
-                    p[key]
+                    overflow.unwrap_or(0)
                 ));
             }
         }
-        let shot = PathBuf::from(p["shot"].as_str().unwrap_or(""));
-        if !shot.is_file() {
-            problems.push(format!("{at}: no screenshot at {}", shot.display()));
+        if !p.shot.is_file() {
+            problems.push(format!("{at}: no screenshot at {}", p.shot.display()));
         }
     }
 
@@ -275,7 +326,13 @@ fn every_page_kind_works_in_chromium() {
         ("dingweisong", "/profiles/ding-weisong/"),
         ("dws", "/profiles/ding-weisong/"),
     ];
-    for r in search["results"].as_array().into_iter().flatten() {
+    let results = search["results"].as_array().cloned().unwrap_or_default();
+    assert_eq!(
+        results.len(),
+        input["queries"].as_array().map_or(0, Vec::len),
+        "a query was not typed"
+    );
+    for r in &results {
         let q = r["q"].as_str().unwrap_or("");
         let hrefs = list(&r["hrefs"]);
         let base = format!("http://127.0.0.1:{port}");
