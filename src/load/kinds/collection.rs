@@ -1,0 +1,79 @@
+//! A collection: a book, series or newsletter issue, its items in reading order.
+
+use super::*;
+
+pub(super) fn collection(cx: &mut FileCx, stem: &str) -> Option<Built> {
+    let fm: CollectionFm = parse(cx, COLLECTION_KEYS)?;
+    let title = cx.required_text(&fm.title, "title");
+    let slug = title_slug(cx, &fm.slug, stem, &fm.title);
+    cx.path = section_path(Kind::Collection, &slug);
+    if let Some(k) = &fm.kind
+        && !["book", "series", "newsletter"].contains(&k.value.as_str())
+    {
+        let hint = match nearest(&k.value, ["book", "series", "newsletter"]) {
+            Some(n) => format!("did you mean `{n}`? kind is book, series or newsletter"),
+            None => "kind is book (书), series (丛书) or newsletter (简报)".into(),
+        };
+        cx.err(k, format!("unknown collection kind `{}`", k.value), hint);
+    }
+    let published = fm.published.as_ref().and_then(|d| cx.date(d, "published"));
+    let cover = fm
+        .cover
+        .as_ref()
+        .and_then(|c| cx.image(c, "cover", Some(title.clone()), None));
+    let parts = match (&fm.stories, &fm.parts) {
+        (Some(_), Some(p)) if !p.is_empty() => {
+            cx.err(
+                &fm.title,
+                "a collection has either `stories:` or `parts:`, not both",
+                "move the stories into a part, or remove `parts:`",
+            );
+            Vec::new()
+        }
+        (Some(s), _) => vec![Part {
+            title: None,
+            date: None,
+            stories: s
+                .iter()
+                .map(|x| cx.reference(Kind::Story, "stories", x))
+                .collect(),
+        }],
+        (None, Some(p)) => p
+            .iter()
+            .map(|part| Part {
+                title: Some(part.value.title.clone()),
+                date: part.value.date.as_ref().and_then(|d| cx.date(d, "date")),
+                stories: part
+                    .value
+                    .stories
+                    .iter()
+                    .map(|x| cx.reference(Kind::Story, "stories", x))
+                    .collect(),
+            })
+            .collect(),
+        (None, None) => {
+            cx.warn(
+                &fm.title,
+                "this collection lists no stories",
+                "add `stories: [slug-a, slug-b]` in reading order, or `parts:`",
+            );
+            Vec::new()
+        }
+    };
+    Some(Built {
+        slug,
+        reading: pinyin::read_text(&title),
+        title,
+        draft: fm.draft,
+        date: published,
+        summary: fm.summary,
+        extra: fm.extra,
+        details: Details::Collection(Collection {
+            kind: fm.kind.map(|k| k.value),
+            published,
+            publisher: fm.publisher,
+            cover,
+            parts,
+        }),
+    })
+}

@@ -1,0 +1,448 @@
+//! Turning one file into a `Page` of its kind: front matter checked field by field,
+//! body rendered, photos found. All problems in a file are reported together.
+
+mod association;
+mod body;
+mod collection;
+mod exhibition;
+mod plain;
+mod profile;
+mod story;
+
+use association::association;
+use body::{bundle_assets, resolve_inline_images, resolve_shortcode_files};
+use collection::collection;
+use exhibition::exhibition;
+use plain::plain_page;
+use profile::profile;
+use story::story;
+
+use super::assets;
+
+use super::front_matter::*;
+
+use super::markdown;
+
+use super::shortcode::{self, ShortcodeCall};
+
+use super::source::{decode, split_front_matter};
+
+use super::{SiteRoot, kind_of};
+
+use crate::config::Config;
+
+use crate::diagnostic::{Diagnostic, Position, nearest};
+
+use crate::model::*;
+
+use crate::pinyin::{self, Reading};
+
+use crate::yaml::{Scalar, Sp, YamlSource};
+
+use std::path::Path;
+
+/// Per-file state: the sources for positions and the diagnostics found so far.
+struct FileCx<'a> {
+    site: &'a SiteRoot,
+    config: &'a Config,
+    rel: String,
+    text: &'a str,
+    lines: crate::diagnostic::LineIndex<'a>,
+    yaml: YamlSource<'a>,
+    dir: &'a Path,
+    path: String,
+    diags: Vec<Diagnostic>,
+}
+
+impl FileCx<'_> {
+    fn err<T>(&mut self, at: &Sp<T>, msg: impl Into<String>, hint: impl Into<String>) {
+        let d = self.yaml.error_at(at, msg).hint(hint);
+        self.diags.push(d);
+    }
+
+    fn warn<T>(&mut self, at: &Sp<T>, msg: impl Into<String>, hint: impl Into<String>) {
+        let mut d = self.yaml.error_at(at, msg).hint(hint);
+        d.severity = crate::diagnostic::Severity::Warning;
+        self.diags.push(d);
+    }
+
+    fn reference(&self, kind: Kind, field: &'static str, sp: &Sp<String>) -> Reference {
+        let position = self.yaml.position_of(sp);
+        Reference {
+            kind,
+            slug: sp.value.trim().to_string(),
+            source_line: position.and_then(|p| self.lines.shared(p.line)),
+            position,
+            field,
+        }
+    }
+
+    fn date(&mut self, sp: &Sp<Scalar>, field: &str) -> Option<Date> {
+        let parsed = match &sp.value {
+            Scalar::Int(y) => Date::from_year(*y),
+            Scalar::Text(t) => Date::parse(t),
+            Scalar::Float(f) => Err(format!("`{f}` is not a date: write 2018-03, with a hyphen")),
+            Scalar::Bool(_) => Err("a date cannot be true or false".to_string()),
+        };
+        match parsed {
+            Ok(d) => Some(d),
+            Err(msg) => {
+                self.err(
+                    sp,
+                    format!("`{field}`: {msg}"),
+                    "dates are YYYY, YYYY-MM or YYYY-MM-DD, e.g. date: 2018-03-12",
+                );
+                None
+            }
+        }
+    }
+
+    fn image(
+        &mut self,
+        sp: &Sp<String>,
+        field: &str,
+        alt: Option<String>,
+        caption: Option<String>,
+    ) -> Option<Image> {
+        match assets::image(
+            self.site,
+            &self.config.base_path,
+            self.dir,
+            &self.path,
+            &sp.value,
+            alt,
+            caption,
+        ) {
+            Ok(mut i) => {
+                let position = self.yaml.position_of(sp);
+                i.origin = ImageOrigin {
+                    page: self.rel.clone(),
+                    field: field.to_string(),
+                    source_line: position.and_then(|p| self.lines.shared(p.line)),
+                    position,
+                };
+                Some(i)
+            }
+            Err((msg, hint)) => {
+                self.err(sp, format!("`{field}`: {msg}"), hint);
+                None
+            }
+        }
+    }
+
+    fn gallery(&mut self, entries: &[Sp<GalleryEntry>], default_alt: &str) -> Vec<Image> {
+        let mut out = Vec::new();
+        for g in entries {
+            let alt = g
+                .value
+                .alt
+                .clone()
+                .or_else(|| g.value.caption.clone())
+                .or_else(|| Some(default_alt.to_string()));
+            if let Some(i) = self.image(&g.value.src, "gallery", alt, g.value.caption.clone()) {
+                out.push(i);
+            }
+        }
+        out
+    }
+
+    fn required_text(&mut self, sp: &Sp<String>, field: &str) -> String {
+        let v = sp.value.trim().to_string();
+        if v.is_empty() {
+            self.err(
+                sp,
+                format!("`{field}` is empty"),
+                format!("write a value after `{field}:`"),
+            );
+        }
+        v
+    }
+
+    fn slug_override(&mut self, sp: &Option<Sp<String>>) -> Option<String> {
+        let sp = sp.as_ref()?;
+        if pinyin::is_valid_slug(&sp.value) {
+            Some(sp.value.clone())
+        } else {
+            let fixed = pinyin::normalize_slug(&pinyin::read_text(&sp.value).text_slug());
+            self.err(
+                sp,
+                format!("slug `{}` is not valid", sp.value),
+                format!(
+                    "slugs are lowercase ASCII letters, digits and hyphens, e.g. slug: {fixed}"
+                ),
+            );
+            Some(fixed)
+        }
+    }
+}
+
+fn read(site: &SiteRoot, path: &Path) -> Result<String, Diagnostic> {
+    let rel = site.rel(path);
+    let bytes =
+        super::source::read_limited(path).map_err(|m| Diagnostic::error(m).in_file(&rel))?;
+    if bytes.iter().all(|b| b.is_ascii_whitespace()) {
+        return Err(Diagnostic::error("the file is empty").in_file(&rel).hint(
+            "write the front matter between `---` lines, or delete the file (see `laomo new`)",
+        ));
+    }
+    decode(bytes).map_err(|m| Diagnostic::error(m).in_file(&rel))
+}
+
+/// The front matter opens with `---` but never closes: pointed at line 1.
+fn unclosed_front_matter(message: String, rel: &str, text: &str) -> Diagnostic {
+    Diagnostic::error(message)
+        .in_file(rel)
+        .at(Position::new(1, 1))
+        .spanning(3)
+        .hint("end the front matter with a line of three hyphens: ---")
+        .with_source(text)
+}
+
+pub fn stem_of(path: &Path, bundle: bool) -> String {
+    let p = if bundle {
+        path.parent().unwrap_or(path)
+    } else {
+        path
+    };
+    let name = p
+        .file_name()
+        .map(|n| n.to_string_lossy().to_string())
+        .unwrap_or_default();
+    if bundle {
+        name
+    } else {
+        name.rsplit_once('.')
+            .map(|(s, _)| s.to_string())
+            .unwrap_or(name)
+    }
+}
+
+pub fn load_page(
+    site: &SiteRoot,
+    config: &Config,
+    path: &Path,
+    bundle: bool,
+) -> (Option<Page>, Vec<Diagnostic>) {
+    let rel = site.rel(path);
+    let text = match read(site, path) {
+        Ok(t) => t,
+        Err(d) => return (None, vec![d]),
+    };
+    let split = match split_front_matter(&text) {
+        Ok(s) => s,
+        Err(m) => return (None, vec![unclosed_front_matter(m, &rel, &text)]),
+    };
+    let kind = kind_of(site, path);
+    let dir = path.parent().unwrap_or(&site.content).to_path_buf();
+    let stem = stem_of(path, bundle);
+    let yaml_text = split.front_matter.unwrap_or("");
+    if split.front_matter.is_none() && kind != Kind::Page {
+        let d = Diagnostic::error(format!("{} needs front matter, but this file has none", kind.noun()))
+            .in_file(&rel)
+            .at(Position::new(1, 1))
+            .hint("start the file with a `---` line, the YAML fields, and another `---` line (see `laomo new`)")
+            .with_source(&text);
+        return (None, vec![d]);
+    }
+    let mut cx = FileCx {
+        site,
+        config,
+        rel: rel.clone(),
+        text: &text,
+        lines: crate::diagnostic::LineIndex::new(&text),
+        yaml: YamlSource {
+            file: "",
+            file_text: &text,
+            yaml: yaml_text,
+            first_line: split.yaml_first_line,
+            what: kind.noun(),
+        },
+        dir: &dir,
+        path: String::new(),
+        diags: Vec::new(),
+    };
+    let rel_for_yaml = rel.clone();
+    cx.yaml.file = &rel_for_yaml;
+
+    let (expanded, sc_diags) = shortcode::expand(split.body, &rel, split.body_first_line);
+    cx.diags.extend(sc_diags);
+    let rendered = markdown::render(&expanded.markdown, &config.base_path);
+
+    let built = match kind {
+        Kind::Profile => profile(&mut cx, &stem),
+        Kind::Story => story(&mut cx, &stem),
+        Kind::Exhibition => exhibition(&mut cx, &stem),
+        Kind::Collection => collection(&mut cx, &stem),
+        Kind::Association => association(&mut cx, &stem),
+        Kind::Page => plain_page(&mut cx, &stem, path, bundle),
+    };
+    let Some(b) = built else {
+        return (None, cx.diags);
+    };
+    let mut calls = expanded.calls;
+    resolve_shortcode_files(&mut cx, &mut calls, &b.details);
+    let inline_images =
+        resolve_inline_images(&mut cx, &rendered, &expanded.markdown, &expanded.line_map);
+
+    let summary = b
+        .summary
+        .filter(|s| !s.trim().is_empty())
+        .or(rendered
+            .summary_before_more
+            .map(|s| markdown::summarize(&s, usize::MAX)))
+        .unwrap_or_else(|| markdown::summarize(&rendered.plain, config.summary_chars));
+    let assets = if bundle {
+        bundle_assets(site, &dir, &cx.path, &mut cx.diags)
+    } else {
+        Vec::new()
+    };
+    let diags = std::mem::take(&mut cx.diags);
+    let page_path = cx.path.clone();
+    drop(cx);
+    let page = Page {
+        kind,
+        source: rel,
+        slug: b.slug,
+        path: page_path,
+        title: b.title,
+        draft: b.draft,
+        date: b.date,
+        summary,
+        search_text: markdown::summarize(&rendered.plain, SEARCH_TEXT_CHARS),
+        content: rendered.html,
+        shortcodes: calls,
+        inline_images,
+        extra: b.extra.unwrap_or(serde_json::Value::Null),
+        reading: b.reading,
+        assets,
+        dir,
+        details: b.details,
+    };
+    (Some(page), diags)
+}
+
+/// How much of a body the search index reads: enough for its opening, where names,
+/// places and activities are introduced, without the whole text in memory.
+const SEARCH_TEXT_CHARS: usize = 200;
+
+struct Built {
+    slug: String,
+    title: String,
+    draft: bool,
+    date: Option<Date>,
+    summary: Option<String>,
+    extra: Option<serde_json::Value>,
+    reading: Reading,
+    details: Details,
+}
+
+fn parse<T: serde::de::DeserializeOwned>(cx: &mut FileCx, keys: &[&str]) -> Option<T> {
+    match cx.yaml.parse::<T>(keys) {
+        Ok(v) => Some(v),
+        Err(d) => {
+            cx.diags.push(d);
+            None
+        }
+    }
+}
+
+fn section_path(kind: Kind, slug: &str) -> String {
+    format!("/{}/{}/", kind.section(), slug)
+}
+
+fn title_slug(
+    cx: &mut FileCx,
+    slug: &Option<Sp<String>>,
+    stem: &str,
+    title: &Sp<String>,
+) -> String {
+    let s = cx
+        .slug_override(slug)
+        .unwrap_or_else(|| pinyin::file_slug(stem));
+    if s.is_empty() {
+        cx.err(
+            title,
+            format!("no slug can be made from the file name `{stem}`"),
+            "add `slug:` with lowercase ASCII letters, digits and hyphens",
+        );
+    }
+    s
+}
+
+pub fn load_intro(
+    site: &SiteRoot,
+    config: &Config,
+    path: &Path,
+) -> (Option<SectionIntro>, Vec<Diagnostic>) {
+    let rel = site.rel(path);
+    let text = match read(site, path) {
+        Ok(t) => t,
+        Err(d) => return (None, vec![d]),
+    };
+    let split = match split_front_matter(&text) {
+        Ok(s) => s,
+        Err(m) => return (None, vec![unclosed_front_matter(m, &rel, &text)]),
+    };
+    let section = path
+        .parent()
+        .and_then(|p| p.strip_prefix(&site.content).ok())
+        .map(|p| {
+            p.components()
+                .map(|c| pinyin::file_slug(&c.as_os_str().to_string_lossy()))
+                .collect::<Vec<_>>()
+                .join("/")
+        })
+        .unwrap_or_default();
+    let dir = path.parent().unwrap_or(&site.content).to_path_buf();
+    let rel_for_yaml = rel.clone();
+    let mut cx = FileCx {
+        site,
+        config,
+        rel: rel.clone(),
+        text: &text,
+        lines: crate::diagnostic::LineIndex::new(&text),
+        yaml: YamlSource {
+            file: &rel_for_yaml,
+            file_text: &text,
+            yaml: split.front_matter.unwrap_or(""),
+            first_line: split.yaml_first_line,
+            what: "an _index.md page",
+        },
+        dir: &dir,
+        path: if section.is_empty() {
+            "/".to_string()
+        } else {
+            format!("/{section}/")
+        },
+        diags: Vec::new(),
+    };
+    let fm: PageFm = match cx.yaml.parse(PAGE_KEYS) {
+        Ok(f) => f,
+        Err(d) => return (None, vec![d]),
+    };
+    let (expanded, sc) = shortcode::expand(split.body, &rel, split.body_first_line);
+    cx.diags.extend(sc);
+    let rendered = markdown::render(&expanded.markdown, &config.base_path);
+    let mut calls = expanded.calls;
+    resolve_shortcode_files(
+        &mut cx,
+        &mut calls,
+        &Details::Page(PlainPage { menu_order: None }),
+    );
+    let inline_images =
+        resolve_inline_images(&mut cx, &rendered, &expanded.markdown, &expanded.line_map);
+    let diags = std::mem::take(&mut cx.diags);
+    (
+        Some(SectionIntro {
+            section,
+            source: rel,
+            title: fm.title,
+            summary: fm.summary,
+            content: rendered.html,
+            shortcodes: calls,
+            inline_images,
+            extra: fm.extra.unwrap_or(serde_json::Value::Null),
+        }),
+        diags,
+    )
+}

@@ -1,0 +1,134 @@
+//! A profile: a model worker's name, honors (checked against site.yaml), region,
+//! portrait and gallery.
+
+use super::*;
+
+pub(super) fn profile(cx: &mut FileCx, _stem: &str) -> Option<Built> {
+    let fm: ProfileFm = parse(cx, PROFILE_KEYS)?;
+    let name = cx.required_text(&fm.name, "name");
+    let reading = match &fm.pinyin {
+        Some(p) if !p.value.trim().is_empty() => pinyin::read_override(&p.value, &name),
+        _ => pinyin::read_name(&name),
+    };
+    let slug = cx
+        .slug_override(&fm.slug)
+        .unwrap_or_else(|| reading.name_slug());
+    if slug.is_empty() {
+        cx.err(
+            &fm.name,
+            format!("no slug can be made from the name `{name}`"),
+            "add `slug:` with lowercase ASCII letters, e.g. slug: ding-weisong",
+        );
+    }
+    cx.path = section_path(Kind::Profile, &slug);
+
+    let mut honors = Vec::new();
+    if fm.honors.value.is_empty() {
+        cx.err(
+            &fm.honors,
+            "a profile needs at least one honor",
+            "e.g. honors: [{title: 浙江省劳动模范, year: 2015}]",
+        );
+    }
+    for h in &fm.honors.value {
+        let title = h.value.title.value.trim();
+        let Some(honor) = cx.config.honor(title) else {
+            let names = cx.config.honors.iter().flat_map(|h| {
+                std::iter::once(h.name.as_str()).chain(h.aliases.iter().map(String::as_str))
+            });
+            let hint = match nearest(title, names) {
+                Some(n) => {
+                    let canonical = cx
+                        .config
+                        .honor(n)
+                        .map(|h| h.name.clone())
+                        .unwrap_or_else(|| n.to_string());
+                    format!("did you mean {canonical}? Titles come from `honors:` in site.yaml")
+                }
+                None => {
+                    "use a title from `honors:` in site.yaml, or add this title there".to_string()
+                }
+            };
+            let d = cx
+                .yaml
+                .error_at(&h.value.title, format!("unknown honor title `{title}`"))
+                .spanning(title.chars().count())
+                .hint(hint);
+            cx.diags.push(d);
+            continue;
+        };
+        let year = match &h.value.year {
+            Some(y) => match cx.date(y, "year") {
+                Some(d) if d.month.is_none() => Some(d.year),
+                Some(d) => {
+                    cx.err(
+                        y,
+                        "`year` takes a year only",
+                        format!("write year: {}", d.year),
+                    );
+                    Some(d.year)
+                }
+                None => None,
+            },
+            None => None,
+        };
+        honors.push(ProfileHonor {
+            honor: honor.rank,
+            year,
+        });
+    }
+    // Highest honor first, then the earliest year.
+    honors.sort_by_key(|h| (h.honor, h.year));
+
+    let region = cx.required_text(&fm.region, "region");
+    let era = match &fm.era {
+        Some(e) => {
+            let known: Vec<&str> = cx.config.eras.iter().map(|e| e.name.as_str()).collect();
+            if !known.is_empty() && !known.contains(&e.value.as_str()) {
+                let hint = match nearest(&e.value, known.iter().copied()) {
+                    Some(n) => format!("did you mean {n}? Eras come from `eras:` in site.yaml"),
+                    None => format!("use one of: {}", known.join(", ")),
+                };
+                cx.err(e, format!("unknown era `{}`", e.value), hint);
+            }
+            Some(e.value.clone())
+        }
+        None => honors
+            .iter()
+            .filter_map(|h| h.year)
+            .min()
+            .and_then(|y| cx.config.era_for_year(y))
+            .map(|e| e.name.clone()),
+    };
+    let association = fm
+        .association
+        .as_ref()
+        .map(|a| cx.reference(Kind::Association, "association", a));
+    let portrait = fm
+        .portrait
+        .as_ref()
+        .and_then(|p| cx.image(p, "portrait", Some(format!("{name}的照片")), None));
+    let gallery = cx.gallery(&fm.gallery, &name);
+    Some(Built {
+        slug,
+        title: name.clone(),
+        draft: fm.draft,
+        date: None,
+        summary: fm.summary,
+        extra: fm.extra,
+        reading,
+        details: Details::Profile(Profile {
+            name,
+            honors,
+            region,
+            association,
+            organization: fm.organization,
+            occupation: fm.occupation,
+            industry: fm.industry,
+            era,
+            tags: fm.tags.0,
+            portrait,
+            gallery,
+        }),
+    })
+}
