@@ -51,6 +51,11 @@ fn main() {
             "{{ figure(src=\"a.jpg\") }} ".repeat(n),
             true,
         ),
+        (
+            "120,000 footnote refs",
+            format!("{}\n\n[^a]: 注。\n", "见[^a]".repeat(120_000)),
+            false,
+        ),
         ("1 MB of [", "[".repeat(limit), false),
         ("1 MB of *a", "*a".repeat(limit / 2), false),
     ];

@@ -279,6 +279,9 @@ impl fmt::Display for Diagnostic {
     }
 }
 
+/// Problems printed per file at most; the count of the rest is given.
+pub const SHOWN_PER_FILE: usize = 50;
+
 /// Everything found wrong in one run. Problems are collected, never thrown, so that
 /// one build reports every mistake at once instead of one per run.
 #[derive(Debug, Default, Clone)]
@@ -321,6 +324,28 @@ impl Diagnostics {
         v.sort_by(|a, b| a.sort_key().cmp(&b.sort_key()));
         v.dedup_by(|a, b| a.sort_key() == b.sort_key());
         v
+    }
+
+    /// The diagnostics to print, at most `per_file` of each file (sorted), and for each
+    /// file with more, how many were left out: 20,000 copies of one mistake help no one.
+    pub fn shown(&self, per_file: usize) -> (Vec<&Diagnostic>, Vec<(String, usize)>) {
+        let mut shown = Vec::new();
+        let mut hidden: Vec<(String, usize)> = Vec::new();
+        let mut count: std::collections::HashMap<Option<&str>, usize> = Default::default();
+        for d in self.sorted() {
+            let n = count.entry(d.file.as_deref()).or_insert(0);
+            *n += 1;
+            if *n <= per_file || d.file.is_none() {
+                shown.push(d);
+            } else {
+                let file = d.file.clone().unwrap_or_default();
+                match hidden.last_mut() {
+                    Some((f, k)) if *f == file => *k += 1,
+                    _ => hidden.push((file, 1)),
+                }
+            }
+        }
+        (shown, hidden)
     }
 
     pub fn iter(&self) -> impl Iterator<Item = &Diagnostic> {

@@ -92,8 +92,12 @@ enum NewKind {
 }
 
 fn print_diagnostics(d: &Diagnostics) {
-    for item in d.sorted() {
+    let (shown, hidden) = d.shown(laomo::diagnostic::SHOWN_PER_FILE);
+    for item in shown {
         eprintln!("{item}");
+    }
+    for (file, n) in hidden {
+        eprintln!("note: {n} more problem(s) in {file} are not shown; fix the ones above first\n");
     }
 }
 

@@ -133,7 +133,7 @@ impl Staging {
             return Ok(());
         }
         if let Some(parent) = dest.parent() {
-            fs::create_dir_all(parent)?;
+            fs::create_dir_all(parent).map_err(|e| self.fail(parent, e))?;
         }
         remove_if_dir(&dest).map_err(|e| self.fail(&dest, e))?;
         fs::copy(source, &dest).map_err(|e| self.fail(&dest, e))?;

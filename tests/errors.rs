@@ -628,10 +628,15 @@ fn errors_on_a_long_line_of_calls_name_each_calls_column() {
             "content/stories/s.md",
             &format!("---\ntitle: 植树\ndate: 2020\n---\n{line}\n"),
         )],
-        // The 300th call starts after 299 calls of 29 characters.
-        &["content/stories/s.md:5:8672", "…"],
+        // The 40th call starts after 39 calls of 29 characters.
+        &[
+            "content/stories/s.md:5:1132",
+            "…",
+            "note: 350 more problem(s) in content/stories/s.md are not shown",
+        ],
     );
-    assert_eq!(err.matches("refers to a profile `nobody`").count(), 400);
+    // 400 copies of one mistake: the first 50 are shown, the rest counted.
+    assert_eq!(err.matches("refers to a profile `nobody`").count(), 50);
     // Each quoted line is a window around the call, not the whole 11,600 characters.
     assert!(
         err.lines().all(|l| l.chars().count() < 200),
@@ -696,4 +701,35 @@ fn a_reference_to_a_page_with_errors_says_so_not_that_it_is_missing() {
         ],
     );
     assert!(!err.contains("does not exist"), "{err}");
+    // Named by its Chinese file name, referred to by the slug made from it.
+    let err = check_fails(
+        &[
+            OK_PROFILE,
+            ("content/stories/劳模林.md", "---\ntitle: [坏\n---\n"),
+            (
+                "content/collections/book.md",
+                "---\ntitle: 文集\nstories: [lao-mo-lin]\n---\n",
+            ),
+        ],
+        &["whose file content/stories/劳模林.md has errors"],
+    );
+    assert!(!err.contains("does not exist"), "{err}");
+}
+
+#[test]
+fn a_line_of_unclosed_braces_is_one_error() {
+    let braces = "{".repeat(200_000);
+    let err = check_fails(
+        &[(
+            "content/stories/s.md",
+            &format!("---\ntitle: 植树\ndate: 2020\n---\n正文 {braces}\n"),
+        )],
+        &["content/stories/s.md:5:4", "is not closed on the same line"],
+    );
+    assert_eq!(
+        err.matches("is not closed").count(),
+        1,
+        "{}",
+        &err[..err.len().min(2000)]
+    );
 }

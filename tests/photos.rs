@@ -396,8 +396,14 @@ fn a_bundle_publishes_only_its_attachments_and_processed_photos() {
     let secret = with_exif(&encode(&photo(400, 300), ImageFormat::Jpeg), 1);
     let site = Site::new(&[(
         "content/stories/s/index.md",
-        "---\ntitle: 植树\ndate: 2018\n---\n正文。\n\n![劳模们在植树](used.jfif)\n\n{{ video(src=\"clip.mp4\") }}\n",
+        "---\ntitle: 植树\ndate: 2018\n---\n正文。\n\n![劳模们在植树](used.jfif)\n\n{{ video(src=\"clip.mp4\") }}\n\n![示意图](diagram.svg)\n",
     )]);
+    // A photo under an allowed name, and a drawing, which is used as written.
+    site.write_bytes("content/stories/s/trip.mp4", &secret);
+    site.write(
+        "content/stories/s/diagram.svg",
+        "<svg xmlns=\"http://www.w3.org/2000/svg\" viewBox=\"0 0 4 4\"><rect width=\"4\" height=\"4\"/></svg>",
+    );
     for name in [
         "used.jfif",
         "spare.jfif",
@@ -423,7 +429,10 @@ fn a_bundle_publishes_only_its_attachments_and_processed_photos() {
     let originals: Vec<&String> = files
         .iter()
         .filter(|f| {
-            !(f.ends_with(".html") || f.ends_with(".pdf") || f.ends_with(".mp4"))
+            !(f.ends_with(".html")
+                || f.ends_with(".pdf")
+                || *f == "clip.mp4"
+                || *f == "diagram.svg")
                 && !(f.starts_with("used") && (f.ends_with(".jpg") || f.ends_with(".webp")))
         })
         .collect();
@@ -464,6 +473,16 @@ fn a_bundle_publishes_only_its_attachments_and_processed_photos() {
         !err.contains("spare.jfif") && !err.contains("raw.dng"),
         "{err}"
     );
+    assert!(
+        err.contains("content/stories/s/trip.mp4") && err.contains("a photo under another name"),
+        "{err}"
+    );
+    let doc = site.html("/stories/s/");
+    assert!(
+        attrs(&doc, "img", "src").iter().any(|s| s == "diagram.svg"),
+        "the drawing is not kept as written"
+    );
+    assert!(files.contains(&"diagram.svg".to_string()), "{files:?}");
 }
 
 #[test]

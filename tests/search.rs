@@ -107,7 +107,11 @@ fn index_and_script_agree_on_tokens_and_shards() {
         .arg(dir.join("vectors.cjs"))
         .output();
     match node {
-        Ok(out) if out.status.success() => {
+        Ok(out) if !out.status.success() => panic!(
+            "tests/search/vectors.cjs failed (were search.js's functions renamed?):\n{}",
+            String::from_utf8_lossy(&out.stderr)
+        ),
+        Ok(out) => {
             let report: serde_json::Value =
                 serde_json::from_slice(&out.stdout).expect("node report");
             assert_eq!(report["checked"].as_u64(), Some(cases.len() as u64));

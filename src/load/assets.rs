@@ -9,8 +9,8 @@ use std::path::{Component, Path, PathBuf};
 /// are, since they may carry GPS positions and camera serials.
 pub const PHOTO_EXTENSIONS: &[&str] = &[
     "jpg", "jpeg", "jpe", "jfif", "pjpeg", "png", "apng", "gif", "webp", "heic", "heif", "avif",
-    "tif", "tiff", "bmp", "dng", "cr2", "cr3", "nef", "arw", "orf", "rw2", "raf", "jxl", "svg",
-    "ico", "psd",
+    "tif", "tiff", "bmp", "dng", "cr2", "cr3", "nef", "arw", "orf", "rw2", "raf", "jxl", "ico",
+    "psd",
 ];
 
 /// A photo by its name or its first bytes: photos a page does not use are left out
@@ -36,7 +36,8 @@ pub const MEDIA_EXTENSIONS: &[&str] = &[
 /// The only files of a page's folder published as they are, besides its media: an
 /// allow-list, since anything else (photos in formats laomo cannot read, RAW files,
 /// notes, spreadsheets) may carry GPS positions, serials or private text.
-pub const ATTACHMENT_EXTENSIONS: &[&str] = &["pdf", "vtt"];
+/// SVG drawings are among them: they carry no camera data and are used as written.
+pub const ATTACHMENT_EXTENSIONS: &[&str] = &["pdf", "vtt", "svg"];
 
 /// Whether a bundle file is published beside its page as it is.
 pub fn is_attachment(name: &str) -> bool {

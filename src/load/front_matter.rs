@@ -20,8 +20,7 @@ pub fn private_lines(text: &str) -> Vec<std::ops::RangeInclusive<usize>> {
             break;
         }
         let key = line.split(':').next().unwrap_or("").trim_end();
-        if !(key == "private" || key == "\"private\"" || key == "'private'") || line.contains("::")
-        {
+        if !(key == "private" || key == "\"private\"" || key == "'private'") {
             continue;
         }
         let mut last = i;

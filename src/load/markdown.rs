@@ -263,33 +263,59 @@ fn footnotes(events: Vec<Event>) -> Vec<Event> {
             _ => None,
         })
         .collect();
+    // Each base remembers its next suffix: 200,000 references to one note stay linear.
+    let mut next: std::collections::HashMap<String, usize> = Default::default();
     let mut unique = |want: String| -> String {
+        let n = next.entry(want.clone()).or_insert(2);
         let mut id = want.clone();
-        let mut n = 2;
         while used.contains(&id) {
             id = format!("{want}-{n}");
-            n += 1;
+            *n += 1;
         }
         used.insert(id.clone());
         id
     };
-    // Numbered in the order first referred to; the note's id and its first reference's.
-    let mut notes: std::collections::HashMap<String, (usize, String, String)> = Default::default();
+    // Numbered in the order first referred to: number, the note's id, its first
+    // reference's id, and the slug its ids are made from. Labels match ignoring case,
+    // as pulldown-cmark matches them.
+    struct Note {
+        number: usize,
+        id: String,
+        first_ref: String,
+        slug: String,
+    }
+    let mut notes: std::collections::HashMap<String, Note> = Default::default();
     let mut out = Vec::with_capacity(events.len());
     for e in &events {
         if let Event::FootnoteReference(label) = e {
-            let n = notes.len() + 1;
-            let key = label.to_string();
-            let first = !notes.contains_key(&key);
-            let slug = heading_slug(&key);
-            let slug = if slug.is_empty() { n.to_string() } else { slug };
-            let entry = notes
-                .entry(key)
-                .or_insert_with(|| (n, unique(format!("fn-{slug}")), String::new()));
-            let ref_id = unique(format!("fnref-{slug}"));
-            if first {
-                entry.2 = ref_id.clone();
+            let key = label.to_lowercase();
+            if !notes.contains_key(&key) {
+                let number = notes.len() + 1;
+                let slug = heading_slug(&key);
+                let slug = if slug.is_empty() {
+                    number.to_string()
+                } else {
+                    slug
+                };
+                let id = unique(format!("fn-{slug}"));
+                notes.insert(
+                    key.clone(),
+                    Note {
+                        number,
+                        id,
+                        first_ref: String::new(),
+                        slug,
+                    },
+                );
             }
+            let Some(entry) = notes.get_mut(&key) else {
+                continue;
+            };
+            let ref_id = unique(format!("fnref-{}", entry.slug));
+            if entry.first_ref.is_empty() {
+                entry.first_ref = ref_id.clone();
+            }
+            let entry = (entry.number, entry.id.clone());
             out.push(Event::InlineHtml(CowStr::from(format!(
                 "<sup class=\"footnote-ref\" id=\"{}\"><a href=\"#{}\">{}</a></sup>",
                 escape_attr(&ref_id),
@@ -305,16 +331,17 @@ fn footnotes(events: Vec<Event>) -> Vec<Event> {
     for e in out {
         match e {
             Event::Start(Tag::FootnoteDefinition(label)) => {
-                let note = notes.get(label.as_ref());
+                let note = notes.get(&label.to_lowercase());
                 let html = match note {
-                    Some((n, id, _)) => format!(
-                        "<div class=\"footnote\" id=\"{}\"><span class=\"footnote-label\">{n}</span>",
-                        escape_attr(id)
+                    Some(n) => format!(
+                        "<div class=\"footnote\" id=\"{}\"><span class=\"footnote-label\">{}</span>",
+                        escape_attr(&n.id),
+                        n.number
                     ),
                     // A note nothing refers to: shown, without links.
                     None => "<div class=\"footnote\">".to_string(),
                 };
-                open.push(note.map(|(_, _, r)| r.clone()));
+                open.push(note.map(|n| n.first_ref.clone()));
                 result.push(Event::Html(CowStr::from(html)));
             }
             Event::End(TagEnd::FootnoteDefinition) => {
@@ -353,7 +380,10 @@ fn escape_attr(s: &str) -> String {
 /// a `.jfif` or `.dng` must never be published as it is.
 pub fn is_local_image(url: &str) -> bool {
     let lower = url.trim().to_ascii_lowercase();
+    // A drawing (SVG) is not a photo: it has no camera data and is kept as written.
+    let path = lower.split(['?', '#']).next().unwrap_or("");
     !(lower.is_empty()
+        || path.ends_with(".svg")
         || lower.contains("://")
         || lower.starts_with("//")
         || lower.starts_with("data:")
@@ -550,6 +580,19 @@ mod tests {
             h.contains(r##"<a class="footnote-back" href="#fnref-b""##),
             "{h}"
         );
+    }
+
+    #[test]
+    fn footnote_labels_match_ignoring_case_and_repeats_get_their_own_ids() {
+        let body = format!("{}\n\n[^a]: 注。\n", "见[^A]。".repeat(5));
+        let h = render(&body, "/").html;
+        assert!(h.contains(r##"<div class="footnote" id="fn-a">"##), "{h}");
+        for id in ["fnref-a", "fnref-a-2", "fnref-a-5"] {
+            assert!(
+                h.contains(&format!(r##"id="{id}"><a href="#fn-a">1</a>"##)),
+                "{id}: {h}"
+            );
+        }
     }
 
     #[test]

@@ -225,10 +225,11 @@ pub fn load_cached(
             && p.is_none()
             && d.iter().any(Diagnostic::is_error)
         {
-            broken.insert(
-                (kind_of(site, path), kinds::stem_of(path, *bundle)),
-                site.rel(path),
-            );
+            // Keyed as a reference would name it: the slug made from the file name.
+            let stem = kinds::stem_of(path, *bundle);
+            let rel = site.rel(path);
+            broken.insert((kind_of(site, path), stem.clone()), rel.clone());
+            broken.insert((kind_of(site, path), crate::pinyin::file_slug(&stem)), rel);
         }
         diags.extend(d);
         // Drafts are kept: the link stage leaves them out but warns about links to them.

@@ -127,7 +127,9 @@ fn scan_line(
     // Columns are counted as the scan moves, not from the line's start at every call:
     // a line of 20,000 calls stays linear. The line itself is stored once for all.
     let (mut counted_to, mut chars_before) = (0usize, 0usize);
-    let mut shared: Option<crate::diagnostic::SourceLine> = None;
+    let shared: crate::diagnostic::SourceLine = line.trim_end().into();
+    // Whether a `*/}}` still follows: once it does not, no comment search is repeated.
+    let mut comment_close_ahead = true;
     while i < line.len() {
         if bytes[i] == b'`' {
             let run = line[i..].bytes().take_while(|b| *b == b'`').count();
@@ -151,14 +153,19 @@ fn scan_line(
                     .at(position)
                     .spanning(2)
                     .hint(hint)
-                    .with_line(Some(line.trim_end()))
+                    .with_shared_line(Some(shared.clone()))
             };
             // `{{/* figure() */}}` writes the call literally.
             // The closing `*/}}` is looked for after the opening `{{/*`, never inside
             // it: in `{{/*/}}` the two overlap.
-            if line[i..].starts_with("{{/*")
-                && let Some(len) = line[i + 4..].find("*/}}")
-            {
+            let comment_end = if comment_close_ahead && line[i..].starts_with("{{/*") {
+                let found = line[i + 4..].find("*/}}");
+                comment_close_ahead = found.is_some();
+                found
+            } else {
+                None
+            };
+            if let Some(len) = comment_end {
                 let inner = line[i + 4..i + 4 + len].trim();
                 pending.push_str(&format!("{{{{ {inner} }}}}"));
                 i += 4 + len + 4;
@@ -169,14 +176,16 @@ fn scan_line(
                     "a shortcode opened with `{{` is not closed on the same line".into(),
                     "write the whole call on one line, e.g. {{ figure(src=\"a.jpg\") }}; for literal braces write {{/* … */}}",
                 ));
-                pending.push_str(&line[i..i + 2]);
-                i += 2;
+                // No `}}` follows anywhere on the line, so no call can: the rest is text
+                // (one error, not one per brace of a line of them).
+                pending.push_str(&line[i..]);
+                i = line.len();
                 continue;
             };
             let inner = &line[i + 2..i + 2 + end];
             match parse_call(inner.trim()) {
                 Ok((name, args)) => {
-                    if let Some(d) = check_call(&name, &args, position, file, line) {
+                    if let Some(d) = check_call(&name, &args, position, file, &shared) {
                         diags.push(d);
                     }
                     let n = calls.len();
@@ -184,7 +193,7 @@ fn scan_line(
                         name,
                         args,
                         position,
-                        source_line: shared.get_or_insert_with(|| line.trim_end().into()).clone(),
+                        source_line: shared.clone(),
                         image: None,
                         video: None,
                     });
@@ -345,13 +354,13 @@ fn check_call(
     args: &Args,
     position: Position,
     file: &str,
-    line: &str,
+    line: &crate::diagnostic::SourceLine,
 ) -> Option<Diagnostic> {
     let base = |msg: String| {
         Diagnostic::error(msg)
             .in_file(file)
             .at(position)
-            .with_line(Some(line.trim_end()))
+            .with_shared_line(Some(line.clone()))
     };
     let names: Vec<&str> = SHORTCODES.iter().map(|(n, _)| *n).collect();
     let Some((_, spec)) = SHORTCODES.iter().find(|(n, _)| *n == name) else {

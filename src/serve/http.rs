@@ -282,13 +282,19 @@ pub(super) async fn events(
 /// Answers only requests addressed to this machine by IP or as `localhost`. A web page
 /// elsewhere could otherwise point its own name at 127.0.0.1 (DNS rebinding) and read
 /// the preview and its event stream, which quotes the editor's files.
-pub(super) async fn only_local_hosts(req: Request, next: axum::middleware::Next) -> Response {
+pub(super) async fn only_local_hosts(
+    State(bound): State<Arc<String>>,
+    req: Request,
+    next: axum::middleware::Next,
+) -> Response {
     let host = req
         .headers()
         .get(header::HOST)
         .and_then(|h| h.to_str().ok())
         .unwrap_or("");
-    if host_is_local(host) {
+    // The name given to --bind is the editor's own choice, so it is answered too.
+    let name = host.rsplit_once(':').map_or(host, |(h, _)| h);
+    if host_is_local(host) || name.eq_ignore_ascii_case(&bound) {
         next.run(req).await
     } else {
         (

@@ -73,7 +73,10 @@ pub fn serve(opts: ServeOptions) -> Result<(), String> {
             .route("/__laomo/events", get(http::events))
             .route("/__laomo/reload.js", get(http::reload_js))
             .fallback(http::page)
-            .layer(axum::middleware::from_fn(http::only_local_hosts))
+            .layer(axum::middleware::from_fn_with_state(
+                Arc::new(opts.bind.clone()),
+                http::only_local_hosts,
+            ))
             .with_state(state);
         // The Ctrl-C handler is in place before the address is printed, so a signal
         // sent as soon as the server is up still stops it cleanly.

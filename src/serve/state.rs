@@ -75,8 +75,12 @@ impl ServeState {
                 rendered: Mutex::new(HashMap::new()),
             })
         });
-        for d in diags.sorted() {
+        let (shown, hidden) = diags.shown(crate::diagnostic::SHOWN_PER_FILE);
+        for d in shown {
             eprintln!("{d}");
+        }
+        for (file, n) in hidden {
+            eprintln!("note: {n} more problem(s) in {file} are not shown\n");
         }
         match generation {
             Some(g) if !diags.has_errors() => {
@@ -106,14 +110,18 @@ impl ServeState {
 pub(super) fn overlay_text(root: &Path, diags: &Diagnostics) -> String {
     let mut private: HashMap<String, Vec<std::ops::RangeInclusive<usize>>> = HashMap::new();
     diags
-        .sorted()
+        .shown(crate::diagnostic::SHOWN_PER_FILE)
+        .0
         .into_iter()
         .filter(|d| d.is_error())
         .map(|d| {
             let mut d = d.clone();
             if let (Some(file), Some(p)) = (&d.file, d.position) {
                 let ranges = private.entry(file.clone()).or_insert_with(|| {
-                    std::fs::read_to_string(root.join(file))
+                    // Read as the loader reads it (BOM and CR line ends removed).
+                    std::fs::read(root.join(file))
+                        .map_err(|e| e.to_string())
+                        .and_then(crate::util::text::decode)
                         .map(|t| crate::load::front_matter::private_lines(&t))
                         // Unreadable now: quote nothing of it.
                         .unwrap_or_else(|_| vec![0..=usize::MAX])

@@ -244,7 +244,6 @@ async function main() {
         kinds: await page.locator("#search .results .result").evaluateAll((ls) => ls.map((l) => l.className.replace("result result-", ""))),
         marks: await page.locator("#search .results mark").allTextContents(),
         firstMarks: await page.locator("#search .results .result:first-child mark").allTextContents(),
-        snippetMarks: await page.locator("#search .results .result:first-child .snippet mark").allTextContents(),
       });
     }
     report.search = { results, console: seen.console, failed: seen.failed };

@@ -15,7 +15,7 @@ pub(super) fn resolve_shortcode_files(
                 .in_file(&cx.rel)
                 .at(call.position)
                 .hint(hint)
-                .with_source(cx.text)
+                .with_shared_line(Some(call.source_line.clone()))
         };
         match call.name.as_str() {
             "figure" => {
@@ -213,6 +213,16 @@ pub(super) fn bundle_assets(
                         )),
                 );
             }
+            continue;
+        }
+        // An allowed name on a photo's bytes (a JPEG renamed .mp4) would carry its GPS
+        // position out: the name is not trusted.
+        if assets::looks_like_photo(e.path(), "") {
+            diags.push(
+                Diagnostic::warning("this file is a photo under another name, so it is not published")
+                    .in_file(site.rel(e.path()))
+                    .hint("give it its real extension (.jpg) and use it as a photo, or replace it with the real file"),
+            );
             continue;
         }
         match e.path().canonicalize() {

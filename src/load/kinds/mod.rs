@@ -46,7 +46,6 @@ struct FileCx<'a> {
     site: &'a SiteRoot,
     config: &'a Config,
     rel: String,
-    text: &'a str,
     lines: crate::diagnostic::LineIndex<'a>,
     yaml: YamlSource<'a>,
     dir: &'a Path,
@@ -248,7 +247,6 @@ pub fn load_page(
         site,
         config,
         rel: rel.clone(),
-        text: &text,
         lines: crate::diagnostic::LineIndex::new(&text),
         yaml: YamlSource {
             file: "",
@@ -399,7 +397,6 @@ pub fn load_intro(
         site,
         config,
         rel: rel.clone(),
-        text: &text,
         lines: crate::diagnostic::LineIndex::new(&text),
         yaml: YamlSource {
             file: &rel_for_yaml,
