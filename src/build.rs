@@ -139,11 +139,13 @@ pub fn build(opts: &BuildOptions) -> BuildReport {
     // One build at a time writes an output folder: two would share the staging folder
     // and publish a mix. The second waits for the first, then builds on its result.
     // No site folder: nothing is locked or created; `prepare` says what is wrong.
-    let site_ok = SiteRoot::new(&opts.root).is_ok_and(|r| r.root.join("site.yaml").is_file());
-    let _lock = if opts.write && site_ok {
-        if let Ok(site_root) = SiteRoot::new(&opts.root)
-            && let Some(d) = check_output(&site_root, &output)
-        {
+    let site_root = SiteRoot::new(&opts.root)
+        .ok()
+        .filter(|r| r.root.join("site.yaml").is_file());
+    let _lock = if opts.write
+        && let Some(site_root) = &site_root
+    {
+        if let Some(d) = check_output(site_root, &output) {
             diags.push(d);
             return finish(report, diags);
         }

@@ -29,30 +29,44 @@ pub type SourceLine = std::sync::Arc<str>;
 
 /// Where each line of a text starts, so that finding a line or the line of an offset
 /// costs a lookup, not a scan from the top: a page with 20,000 images stays linear.
+/// The index is built on first use: most files are read without a single lookup.
 pub struct LineIndex<'a> {
     text: &'a str,
-    starts: Vec<usize>,
+    starts: std::cell::OnceCell<Vec<usize>>,
     shared: std::cell::RefCell<std::collections::HashMap<usize, SourceLine>>,
 }
 
 impl<'a> LineIndex<'a> {
     pub fn new(text: &'a str) -> Self {
-        let mut starts = vec![0];
-        starts.extend(memchr_newlines(text).map(|i| i + 1));
         LineIndex {
             text,
-            starts,
+            starts: Default::default(),
             shared: Default::default(),
         }
     }
 
+    fn starts(&self) -> &[usize] {
+        self.starts.get_or_init(|| {
+            std::iter::once(0)
+                .chain(
+                    self.text
+                        .bytes()
+                        .enumerate()
+                        .filter(|(_, b)| *b == b'\n')
+                        .map(|(i, _)| i + 1),
+                )
+                .collect()
+        })
+    }
+
     /// Line `n` (1-based), without its line end.
     pub fn line(&self, n: usize) -> Option<&'a str> {
-        let start = *self.starts.get(n.checked_sub(1)?)?;
+        let starts = self.starts();
+        let start = *starts.get(n.checked_sub(1)?)?;
         if start > self.text.len() || (start == self.text.len() && n > 1) {
             return None;
         }
-        let end = self.starts.get(n).map(|e| e - 1).unwrap_or(self.text.len());
+        let end = starts.get(n).map(|e| e - 1).unwrap_or(self.text.len());
         let line = &self.text[start..end];
         Some(line.strip_suffix('\r').unwrap_or(line))
     }
@@ -70,15 +84,8 @@ impl<'a> LineIndex<'a> {
 
     /// The 1-based line holding byte `offset`.
     pub fn line_of(&self, offset: usize) -> usize {
-        self.starts.partition_point(|s| *s <= offset).max(1)
+        self.starts().partition_point(|s| *s <= offset).max(1)
     }
-}
-
-fn memchr_newlines(text: &str) -> impl Iterator<Item = usize> + '_ {
-    text.bytes()
-        .enumerate()
-        .filter(|(_, b)| *b == b'\n')
-        .map(|(i, _)| i)
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]
