@@ -109,18 +109,22 @@ fn damaged(e: impl std::fmt::Display) -> DecodeError {
     )
 }
 
-/// JPEG at reduced scale with jpeg-decoder; None when no reduction applies (the
-/// general decoder is faster at full size) or for CMYK files.
+/// JPEG with jpeg-decoder: at reduced scale when that still covers `want_width`, and
+/// always for CMYK (print files from designers), whose inks need their own profile.
+/// None hands an RGB or grey file at full size to the general decoder, which is faster.
 fn decode_jpeg_scaled(bytes: &[u8], want_width: u32) -> Result<Option<Decoded>, DecodeError> {
     let mut d = jpeg_decoder::Decoder::new(bytes);
     d.read_info().map_err(damaged)?;
     let Some(info) = d.info() else {
         return Ok(None);
     };
-    if !matches!(
-        info.pixel_format,
-        jpeg_decoder::PixelFormat::RGB24 | jpeg_decoder::PixelFormat::L8
-    ) {
+    let cmyk = info.pixel_format == jpeg_decoder::PixelFormat::CMYK32;
+    if !cmyk
+        && !matches!(
+            info.pixel_format,
+            jpeg_decoder::PixelFormat::RGB24 | jpeg_decoder::PixelFormat::L8
+        )
+    {
         return Ok(None);
     }
     let orientation = d
@@ -129,22 +133,34 @@ fn decode_jpeg_scaled(bytes: &[u8], want_width: u32) -> Result<Option<Decoded>, 
         .unwrap_or(Orientation::NoTransforms);
     let (sw, sh) = (u32::from(info.width), u32::from(info.height));
     let upright_width = if swaps_axes(orientation) { sh } else { sw };
-    if want_width.saturating_mul(2) > upright_width {
+    let reduce = want_width.saturating_mul(2) <= upright_width;
+    if !reduce && !cmyk {
         return Ok(None);
     }
-    let f = f64::from(want_width) / f64::from(upright_width);
-    let rw = ((f64::from(sw) * f).ceil() as u16).max(1);
-    let rh = ((f64::from(sh) * f).ceil() as u16).max(1);
-    let (ow, oh) = d.scale(rw, rh).map_err(damaged)?;
+    let (ow, oh) = if reduce {
+        let f = f64::from(want_width) / f64::from(upright_width);
+        let rw = ((f64::from(sw) * f).ceil() as u16).max(1);
+        let rh = ((f64::from(sh) * f).ceil() as u16).max(1);
+        d.scale(rw, rh).map_err(damaged)?
+    } else {
+        (info.width, info.height)
+    };
     let data = d.decode().map_err(damaged)?;
     let (ow, oh) = (u32::from(ow), u32::from(oh));
+    let icc = d.icc_profile();
     let mut image = match info.pixel_format {
         jpeg_decoder::PixelFormat::L8 => image::GrayImage::from_raw(ow, oh, data)
             .map(|g| DynamicImage::ImageRgb8(DynamicImage::ImageLuma8(g).to_rgb8())),
+        jpeg_decoder::PixelFormat::CMYK32 => {
+            // jpeg-decoder undoes Adobe's inverted storage (CMYK and YCCK alike), so
+            // these are ink amounts, 0 = paper, as an ICC CMYK profile expects.
+            image::RgbImage::from_raw(ow, oh, cmyk_to_srgb(&data, icc.as_deref()))
+                .map(DynamicImage::ImageRgb8)
+        }
         _ => image::RgbImage::from_raw(ow, oh, data).map(DynamicImage::ImageRgb8),
     }
     .ok_or_else(|| damaged("the decoded size does not match"))?;
-    if let Some(icc) = d.icc_profile() {
+    if !cmyk && let Some(icc) = icc {
         to_srgb(&mut image, &icc);
     }
     image.apply_orientation(orientation);
@@ -158,6 +174,36 @@ fn decode_jpeg_scaled(bytes: &[u8], want_width: u32) -> Result<Option<Decoded>, 
         full_width,
         full_height,
     }))
+}
+
+/// Inks to sRGB through the file's own CMYK profile, as a print workflow would; without
+/// one (or with a profile that cannot be used), the plain formula browsers also use.
+fn cmyk_to_srgb(inks: &[u8], icc: Option<&[u8]>) -> Vec<u8> {
+    let mut rgb = vec![0u8; inks.len() / 4 * 3];
+    let transform = icc
+        .and_then(|icc| moxcms::ColorProfile::new_from_slice(icc).ok())
+        .filter(|p| p.color_space == moxcms::DataColorSpace::Cmyk)
+        .and_then(|src| {
+            src.create_transform_8bit(
+                moxcms::Layout::Rgba,
+                &moxcms::ColorProfile::new_srgb(),
+                moxcms::Layout::Rgb,
+                moxcms::TransformOptions::default(),
+            )
+            .ok()
+        });
+    if let Some(t) = transform
+        && t.transform(inks, &mut rgb).is_ok()
+    {
+        return rgb;
+    }
+    for (px, out) in inks.chunks_exact(4).zip(rgb.chunks_exact_mut(3)) {
+        let white = 255 - u32::from(px[3]);
+        for (o, ink) in out.iter_mut().zip(&px[..3]) {
+            *o = ((255 - u32::from(*ink)) * white / 255) as u8;
+        }
+    }
+    rgb
 }
 
 fn decode_generic(

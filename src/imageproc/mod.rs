@@ -19,7 +19,7 @@ use std::sync::Arc;
 use std::sync::atomic::{AtomicUsize, Ordering};
 
 /// Bump when the output of the pipeline changes, so old cache entries are not reused.
-const PIPELINE_VERSION: &str = "laomo-images-1";
+const PIPELINE_VERSION: &str = "laomo-images-2";
 /// Square crops for portraits in cards.
 const SQUARE_WIDTHS: &[u32] = &[240, 480];
 
