@@ -11,6 +11,7 @@
 //! positions are exact) and all runs are paired again; `_`, links, code and
 //! strikethrough are kept as parsed.
 
+use crate::util::cjk::is_cjk;
 use pulldown_cmark::{CowStr, Event, Tag, TagEnd};
 use std::collections::HashMap;
 use std::ops::Range;
@@ -50,15 +51,6 @@ fn is_inline_tag(t: &Tag) -> bool {
             | Tag::Superscript
             | Tag::Subscript
     )
-}
-
-/// Ideographs, kana, hangul, CJK punctuation and full-width forms (East Asian wide).
-fn is_cjk(c: char) -> bool {
-    matches!(c as u32,
-        0x1100..=0x115F | 0x2E80..=0x303E | 0x3041..=0x33FF | 0x3400..=0x4DBF |
-        0x4E00..=0x9FFF | 0xA960..=0xA97F | 0xAC00..=0xD7A3 | 0xF900..=0xFAFF |
-        0xFE10..=0xFE19 | 0xFE30..=0xFE6F | 0xFF00..=0xFF60 | 0xFFE0..=0xFFE6 |
-        0x20000..=0x3FFFD)
 }
 
 /// Unicode punctuation and symbols, as CommonMark 0.31 defines them (P and S categories),

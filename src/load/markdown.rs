@@ -7,6 +7,7 @@
 //! parsing, where code spans and escapes are already known; emphasis in its own
 //! module, [`super::emphasis`].
 
+use crate::util::cjk::is_cjk_prose;
 use pulldown_cmark::{CowStr, Event, HeadingLevel, Options, Parser, Tag, TagEnd, html};
 use std::collections::HashSet;
 use std::ops::Range;
@@ -30,15 +31,6 @@ pub fn options() -> Options {
         | Options::ENABLE_STRIKETHROUGH
         | Options::ENABLE_TASKLISTS
         | Options::ENABLE_HEADING_ATTRIBUTES
-}
-
-/// CJK ideographs, kana, hangul and the punctuation used in Chinese text.
-pub fn is_cjk(c: char) -> bool {
-    matches!(c as u32,
-        0x2E80..=0x2FDF | 0x3000..=0x303F | 0x3040..=0x30FF | 0x3100..=0x312F |
-        0x3190..=0x31FF | 0x3400..=0x4DBF | 0x4E00..=0x9FFF | 0xAC00..=0xD7AF |
-        0xF900..=0xFAFF | 0xFE30..=0xFE4F | 0xFF00..=0xFFEF | 0x20000..=0x2FFFF)
-        || matches!(c, '“' | '”' | '‘' | '’' | '—' | '…' | '·')
 }
 
 /// Renders a body. `base_path` (`/laomo/`) is put before site-absolute links and
@@ -182,7 +174,7 @@ fn drop_cjk_soft_breaks(events: Vec<Event>) -> Vec<Event> {
             .iter()
             .find(|e| !is_inline_tag(e))
             .and_then(first_char);
-        if before.is_some_and(is_cjk) && after.is_some_and(is_cjk) {
+        if before.is_some_and(is_cjk_prose) && after.is_some_and(is_cjk_prose) {
             keep[i] = false;
         }
     }
@@ -529,7 +521,11 @@ fn collapse_cjk_spaces(s: &str) -> String {
     let chars: Vec<char> = s.chars().collect();
     let mut out = String::with_capacity(s.len());
     for (i, c) in chars.iter().enumerate() {
-        if *c == ' ' && i > 0 && i + 1 < chars.len() && is_cjk(chars[i - 1]) && is_cjk(chars[i + 1])
+        if *c == ' '
+            && i > 0
+            && i + 1 < chars.len()
+            && is_cjk_prose(chars[i - 1])
+            && is_cjk_prose(chars[i + 1])
         {
             continue;
         }

@@ -8,6 +8,7 @@
 
 use crate::link::Site;
 use crate::model::{Details, Kind};
+use crate::util::cjk::is_han;
 use serde::Serialize;
 use std::collections::BTreeMap;
 
@@ -22,10 +23,6 @@ const FACT: u32 = 4;
 const TEXT: u32 = 1;
 /// Spread over a title's characters and added to its weight (see `index_part`).
 const SHORT_TITLE: u32 = 60;
-
-fn is_han(c: char) -> bool {
-    matches!(c as u32, 0x3400..=0x4DBF | 0x4E00..=0x9FFF | 0xF900..=0xFAFF | 0x20000..=0x2FFFF)
-}
 
 /// The tokens of a text: bigrams of Han runs (a lone character stands alone) and
 /// lower-case ASCII words. The search page's script cuts queries the same way.

@@ -53,8 +53,7 @@ pub fn decode(mut bytes: Vec<u8>) -> Result<String, String> {
             let valid_up_to = e.utf8_error().valid_up_to();
             let bytes = e.into_bytes();
             let (gbk, _, had_errors) = encoding_rs::GBK.decode(&bytes);
-            let looks_gbk =
-                !had_errors && gbk.chars().any(|c| ('\u{4e00}'..='\u{9fff}').contains(&c));
+            let looks_gbk = !had_errors && gbk.chars().any(crate::util::cjk::is_han);
             let line = bytes[..valid_up_to].iter().filter(|b| **b == b'\n').count() + 1;
             if looks_gbk {
                 Err(format!(
