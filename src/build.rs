@@ -5,6 +5,7 @@ use crate::config::Config;
 use crate::diagnostic::{Diagnostic, Diagnostics};
 use crate::link;
 use crate::load::{self, SiteRoot};
+use crate::model::Asset;
 use crate::render::{self, Renderer, Sink, feeds, theme::Theme};
 use crate::write::{self, Staging};
 use std::collections::{BTreeMap, HashSet};
@@ -275,42 +276,18 @@ pub fn published_files(
         }
     }
     let mut own: Vec<(PathBuf, String)> = Vec::new();
-    for intro in site.intros.values() {
-        for v in intro.shortcodes.iter().filter_map(|c| c.video.as_ref()) {
-            own.push((v.source.clone(), v.output.clone()));
-        }
-        for img in intro
-            .shortcodes
-            .iter()
-            .filter_map(|c| c.image.as_ref())
-            .chain(intro.inline_images.iter().flatten())
-        {
-            own.extend(photos.outputs(img));
-        }
-    }
-    for p in &site.pages {
-        own.extend(p.assets.iter().cloned());
-        // Photos are published only as the pipeline's resized, metadata-free files.
-        for img in p
-            .images()
-            .into_iter()
-            .chain(p.shortcodes.iter().filter_map(|c| c.image.as_ref()))
-            .chain(p.inline_images.iter().flatten())
-        {
-            own.extend(photos.outputs(img));
-        }
-        for call in &p.shortcodes {
-            if let Some(v) = &call.video {
-                own.push((v.source.clone(), v.output.clone()));
-            }
-        }
-        if let crate::model::Details::Exhibition(e) = &p.details {
-            for h in &e.halls {
-                for x in &h.exhibits {
-                    if let crate::model::Exhibit::Video { video, .. } = x {
-                        own.push((video.source.clone(), video.output.clone()));
-                    }
-                }
+    let assets = site
+        .intros
+        .values()
+        .flat_map(|intro| intro.assets())
+        .chain(site.pages.iter().flat_map(|p| p.assets()));
+    for asset in assets {
+        match asset {
+            // Photos are published only as the pipeline's resized, metadata-free files.
+            Asset::Photo { image, .. } => own.extend(photos.outputs(image)),
+            Asset::Media(m) => own.push((m.source.clone(), m.output.clone())),
+            Asset::Attachment { source, output } => {
+                own.push((source.to_path_buf(), output.to_string()))
             }
         }
     }

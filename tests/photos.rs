@@ -624,3 +624,42 @@ fn cmyk_decode_matches_littlecms() {
     // Measured 0.49: the two colour engines round differently, nothing more.
     assert!(error < 1.5, "decoded CMYK is {error:.2}/255 from LittleCMS");
 }
+
+#[test]
+fn a_loose_photo_is_warned_about_only_when_no_page_uses_it() {
+    // Photos beside plain `.md` files (not in a bundle) are published when a page uses
+    // them, by front matter or in its body, and warned about when nothing does.
+    let site = Site::new(&[
+        (
+            "content/stories/shu.md",
+            "---\ntitle: 植树\ndate: 2018\n---\n劳模宣讲进校园。\n\n![孩子们在听](children.jpg)\n",
+        ),
+        ("content/stories/huo.md", &story_with_cover("cover.jpg")),
+    ]);
+    let jpeg = encode(&photo(400, 300), ImageFormat::Jpeg);
+    for name in ["children.jpg", "cover.jpg", "forgotten.jpg"] {
+        site.write_bytes(&format!("content/stories/{name}"), &jpeg);
+    }
+    let out = site.build_ok();
+    let err = stderr(&out);
+    let unused: Vec<&str> = err
+        .lines()
+        .filter(|l| l.contains("no page uses it"))
+        .collect();
+    assert_eq!(unused.len(), 1, "{err}");
+    assert!(err.contains("content/stories/forgotten.jpg"), "{err}");
+    assert!(!err.contains("content/stories/children.jpg"), "{err}");
+    let doc = site.html("/stories/shu/");
+    let src = attrs(&doc, "main img", "src");
+    assert!(
+        src.iter().any(|s| s.contains("children")),
+        "the Markdown photo is shown: {src:?}"
+    );
+    let file = src.iter().find(|s| s.contains("children")).expect("src");
+    assert!(
+        site.public()
+            .join(file.trim_start_matches("/sub/"))
+            .is_file(),
+        "{file} is published"
+    );
+}

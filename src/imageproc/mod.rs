@@ -9,7 +9,7 @@ pub mod encode;
 
 use crate::config::ImageSettings;
 use crate::diagnostic::{Diagnostic, Diagnostics};
-use crate::model::{Details, Image};
+use crate::model::{Asset, Image};
 use encode::Format;
 use rayon::prelude::*;
 use serde::{Deserialize, Serialize};
@@ -74,33 +74,19 @@ fn jobs<'a>(
     intros: &'a [&'a crate::model::SectionIntro],
 ) -> Vec<Job<'a>> {
     let mut by_source: BTreeMap<&Path, Job> = BTreeMap::new();
-    for intro in intros {
-        for img in intro
-            .shortcodes
-            .iter()
-            .filter_map(|c| c.image.as_ref())
-            .chain(intro.inline_images.iter().flatten())
-        {
-            by_source.entry(img.source.as_path()).or_insert(Job {
-                image: img,
-                square: false,
-            });
-        }
-    }
-    for p in pages {
-        let portrait = match &p.details {
-            Details::Profile(pr) => pr.portrait.as_ref().map(|i| i.source.as_path()),
-            _ => None,
-        };
-        let mut all: Vec<&Image> = p.images();
-        all.extend(p.shortcodes.iter().filter_map(|c| c.image.as_ref()));
-        all.extend(p.inline_images.iter().flatten());
-        for img in all {
-            let square = portrait == Some(img.source.as_path());
+    let assets = intros
+        .iter()
+        .flat_map(|intro| intro.assets())
+        .chain(pages.iter().flat_map(|p| p.assets()));
+    for asset in assets {
+        if let Asset::Photo { image, portrait } = asset {
             by_source
-                .entry(img.source.as_path())
-                .and_modify(|j| j.square |= square)
-                .or_insert(Job { image: img, square });
+                .entry(image.source.as_path())
+                .and_modify(|j| j.square |= portrait)
+                .or_insert(Job {
+                    image,
+                    square: portrait,
+                });
         }
     }
     by_source.into_values().collect()

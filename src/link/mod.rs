@@ -341,31 +341,13 @@ pub fn link(config: Config, loaded: Loaded, drafts: bool, diags: &mut Diagnostic
         intros.insert(intro.section.clone(), intro);
     }
 
-    let mut used_loose: HashSet<std::path::PathBuf> = HashSet::new();
-    for p in &pages {
-        for img in p.images() {
-            used_loose.insert(img.source.clone());
-        }
-        for c in &p.shortcodes {
-            if let Some(i) = &c.image {
-                used_loose.insert(i.source.clone());
-            }
-            if let Some(v) = &c.video {
-                used_loose.insert(v.source.clone());
-            }
-        }
-        if let Details::Exhibition(e) = &p.details {
-            for h in &e.halls {
-                for x in &h.exhibits {
-                    if let Exhibit::Video { video, .. } = x {
-                        used_loose.insert(video.source.clone());
-                    }
-                }
-            }
-        }
-    }
+    let used_loose: HashSet<&std::path::Path> = pages
+        .iter()
+        .flat_map(|p| p.assets())
+        .map(|a| a.source())
+        .collect();
     for (path, rel) in &loaded.loose_files {
-        if !used_loose.contains(path) {
+        if !used_loose.contains(path.as_path()) {
             diags.push(
                 Diagnostic::warning(
                     "this file is not in a page bundle and no page uses it, so it is not published",

@@ -11,7 +11,7 @@ use crate::diagnostic::Position;
 use crate::pinyin::Reading;
 use serde::Serialize;
 use shortcode::ShortcodeCall;
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize)]
 #[serde(rename_all = "lowercase")]
@@ -281,8 +281,9 @@ pub struct Page {
     pub inline_images: Vec<Option<Image>>,
     pub extra: serde_json::Value,
     pub reading: Reading,
-    /// Files of a page bundle, copied beside the page: (source, site path).
-    pub assets: Vec<(PathBuf, String)>,
+    /// Attachments of a page bundle (PDF, subtitles), copied beside the page:
+    /// (source, site path). Photos and media are in the details and shortcodes.
+    pub attachments: Vec<(PathBuf, String)>,
     /// Folder the page's relative paths start from.
     pub dir: PathBuf,
     pub details: Details,
@@ -308,38 +309,97 @@ impl Page {
         }
     }
 
-    /// Every image of the page, for copying and (later) resizing.
-    pub fn images(&self) -> Vec<&Image> {
-        let mut v: Vec<&Image> = Vec::new();
+    /// Every file the page uses, once per use: front matter, exhibits, shortcodes,
+    /// Markdown photos and bundle attachments. The photo pipeline, the list of published
+    /// files and the unused-file check all read this one list, so they cannot disagree.
+    pub fn assets(&self) -> Vec<Asset<'_>> {
+        let mut v: Vec<Asset> = Vec::new();
+        let photo = |image| Asset::Photo {
+            image,
+            portrait: false,
+        };
         match &self.details {
             Details::Profile(p) => {
-                v.extend(p.portrait.iter());
-                v.extend(p.gallery.iter());
+                v.extend(p.portrait.iter().map(|image| Asset::Photo {
+                    image,
+                    portrait: true,
+                }));
+                v.extend(p.gallery.iter().map(photo));
             }
             Details::Story(s) => {
-                v.extend(s.cover.iter());
-                v.extend(s.gallery.iter());
+                v.extend(s.cover.iter().map(photo));
+                v.extend(s.gallery.iter().map(photo));
             }
             Details::Exhibition(e) => {
-                v.extend(e.cover.iter());
-                for h in &e.halls {
-                    for x in &h.exhibits {
-                        match x {
-                            Exhibit::Image(i) => v.push(i),
-                            Exhibit::Video {
-                                poster: Some(p), ..
-                            } => v.push(p),
-                            _ => {}
+                v.extend(e.cover.iter().map(photo));
+                for x in e.halls.iter().flat_map(|h| &h.exhibits) {
+                    match x {
+                        Exhibit::Image(i) => v.push(photo(i)),
+                        Exhibit::Video { video, poster, .. } => {
+                            v.push(Asset::Media(video));
+                            v.extend(poster.iter().map(photo));
                         }
+                        Exhibit::Profile(_) | Exhibit::Story(_) => {}
                     }
                 }
             }
-            Details::Collection(c) => v.extend(c.cover.iter()),
-            Details::Association(a) => v.extend(a.logo.iter()),
+            Details::Collection(c) => v.extend(c.cover.iter().map(photo)),
+            Details::Association(a) => v.extend(a.logo.iter().map(photo)),
             Details::Page(_) => {}
         }
+        body_assets(&mut v, &self.shortcodes, &self.inline_images);
+        v.extend(
+            self.attachments
+                .iter()
+                .map(|(source, output)| Asset::Attachment {
+                    source: source.as_path(),
+                    output: output.as_str(),
+                }),
+        );
         v
     }
+}
+
+/// A file a page uses, as the later stages need to know it.
+#[derive(Debug, Clone, Copy)]
+pub enum Asset<'a> {
+    /// A photo, published only as the pipeline's resized files; a profile's portrait
+    /// also gets a square crop for cards.
+    Photo { image: &'a Image, portrait: bool },
+    /// A video or audio file, published as is.
+    Media(&'a Media),
+    /// A bundle attachment (PDF, subtitles), published as is.
+    Attachment { source: &'a Path, output: &'a str },
+}
+
+impl<'a> Asset<'a> {
+    /// The editor's file.
+    pub fn source(self) -> &'a Path {
+        match self {
+            Asset::Photo { image, .. } => &image.source,
+            Asset::Media(m) => &m.source,
+            Asset::Attachment { source, .. } => source,
+        }
+    }
+}
+
+/// Files named in a body: shortcode photos and videos, and Markdown photos.
+fn body_assets<'a>(
+    v: &mut Vec<Asset<'a>>,
+    shortcodes: &'a [ShortcodeCall],
+    inline_images: &'a [Option<Image>],
+) {
+    for call in shortcodes {
+        v.extend(call.video.iter().map(Asset::Media));
+        v.extend(call.image.iter().map(|image| Asset::Photo {
+            image,
+            portrait: false,
+        }));
+    }
+    v.extend(inline_images.iter().flatten().map(|image| Asset::Photo {
+        image,
+        portrait: false,
+    }));
 }
 
 /// `_index.md` of the home page or a section: a title and an intro for its listing.
@@ -354,4 +414,13 @@ pub struct SectionIntro {
     pub shortcodes: Vec<ShortcodeCall>,
     pub inline_images: Vec<Option<Image>>,
     pub extra: serde_json::Value,
+}
+
+impl SectionIntro {
+    /// Every file the intro's body uses (see [`Page::assets`]).
+    pub fn assets(&self) -> Vec<Asset<'_>> {
+        let mut v = Vec::new();
+        body_assets(&mut v, &self.shortcodes, &self.inline_images);
+        v
+    }
 }

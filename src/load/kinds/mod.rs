@@ -312,7 +312,7 @@ pub fn load_page(
         inline_images,
         extra: b.extra.unwrap_or(serde_json::Value::Null),
         reading: b.reading,
-        assets,
+        attachments: assets,
         dir,
         details: b.details,
     };
