@@ -1,5 +1,6 @@
 //! Resizing and encoding: each width once, as JPEG (PNG when transparent) and WebP.
 
+use crate::model::Crop;
 use fast_image_resize::images::Image as FirImage;
 use fast_image_resize::{FilterType, PixelType, ResizeAlg, ResizeOptions, Resizer};
 use image::DynamicImage;
@@ -30,9 +31,9 @@ impl Format {
     }
 }
 
-/// One encoded file: `crop` is "" for the whole photo, "sq" for the square crop.
+/// One encoded file of a photo.
 pub struct Encoded {
-    pub crop: &'static str,
+    pub crop: Crop,
     pub width: u32,
     pub height: u32,
     pub format: Format,
@@ -159,7 +160,7 @@ pub fn variants(
         };
         for format in [fallback, Format::Webp] {
             out.push(Encoded {
-                crop: "",
+                crop: Crop::Whole,
                 width: w,
                 height: h,
                 format,
@@ -182,7 +183,7 @@ pub fn variants(
             );
             for format in [fallback, Format::Webp] {
                 out.push(Encoded {
-                    crop: "sq",
+                    crop: Crop::Square,
                     width: w,
                     height: w,
                     format,

@@ -9,7 +9,7 @@ pub mod encode;
 
 use crate::config::ImageSettings;
 use crate::diagnostic::{Diagnostic, Diagnostics};
-use crate::model::{Asset, Image};
+use crate::model::{Asset, Crop, Image};
 use encode::Format;
 use rayon::prelude::*;
 use serde::{Deserialize, Serialize};
@@ -25,7 +25,7 @@ const SQUARE_WIDTHS: &[u32] = &[240, 480];
 
 #[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct Variant {
-    pub crop: String,
+    pub crop: Crop,
     pub width: u32,
     pub height: u32,
     pub format: Format,
@@ -190,10 +190,10 @@ fn process_one(
         std::fs::create_dir_all(&tmp)?;
         let mut variants = Vec::new();
         for e in &encoded {
-            let file = format!("{}{}.{}", e.crop, e.width, e.format.ext());
+            let file = format!("{}{}.{}", e.crop.prefix(), e.width, e.format.ext());
             std::fs::write(tmp.join(&file), &e.bytes)?;
             variants.push(Variant {
-                crop: e.crop.to_string(),
+                crop: e.crop,
                 width: e.width,
                 height: e.height,
                 format: e.format,
@@ -310,7 +310,7 @@ pub fn variant_path(img: &Image, p: &Processed, v: &Variant) -> String {
     format!(
         "{dir}/{stem}-{}-{}{}.{}",
         &p.key[..8],
-        v.crop,
+        v.crop.prefix(),
         v.width,
         v.format.ext()
     )

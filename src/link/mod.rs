@@ -76,6 +76,11 @@ impl Site {
     pub fn page(&self, i: usize) -> &Page {
         &self.pages[i]
     }
+
+    /// The terms of one taxonomy; `None` when no page names any.
+    pub fn taxonomy(&self, kind: TaxonomyKind) -> Option<&Taxonomy> {
+        self.taxonomies.iter().find(|t| t.kind == kind)
+    }
 }
 
 /// Paths the site itself uses; a page may not take them.
@@ -84,8 +89,8 @@ fn reserved_paths() -> Vec<String> {
         .iter()
         .map(|k| format!("/{}/", k.section()))
         .collect();
-    for t in taxonomy::TAXONOMIES {
-        v.push(format!("/{}/", t.0));
+    for t in TaxonomyKind::ALL {
+        v.push(format!("/{}/", t.key()));
     }
     v.push("/search/".into());
     v.push("/".into());

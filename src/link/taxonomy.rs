@@ -3,20 +3,9 @@
 
 use crate::config::Config;
 use crate::diagnostic::{Diagnostic, Diagnostics};
-use crate::model::{Details, Kind, Page};
+use crate::model::{Details, Kind, Page, TaxonomyKind};
 use crate::pinyin;
 use std::collections::HashMap;
-
-/// (URL section, the name shown, what it classifies).
-pub const TAXONOMIES: &[(&str, &str)] = &[
-    ("honors", "荣誉称号"),
-    ("levels", "荣誉级别"),
-    ("regions", "地区"),
-    ("eras", "时期"),
-    ("industries", "行业"),
-    ("categories", "活动类别"),
-    ("tags", "标签"),
-];
 
 #[derive(Debug, Clone)]
 pub struct Term {
@@ -33,8 +22,7 @@ pub struct Term {
 
 #[derive(Debug, Clone)]
 pub struct Taxonomy {
-    pub key: &'static str,
-    pub name: &'static str,
+    pub kind: TaxonomyKind,
     pub path: String,
     pub terms: Vec<Term>,
 }
@@ -49,8 +37,8 @@ pub fn build<'a>(
     // Collect term -> pages, in hall order for profiles and newest-first for stories.
     // Names are borrowed from the pages and site.yaml: 10,000 profiles name ~100,000
     // terms, and only the distinct ones become Strings.
-    let mut members: HashMap<&'static str, Vec<(&str, usize)>> = HashMap::new();
-    let mut add = |tax: &'static str, term: &'a str, page: usize| {
+    let mut members: HashMap<TaxonomyKind, Vec<(&str, usize)>> = HashMap::new();
+    let mut add = |tax: TaxonomyKind, term: &'a str, page: usize| {
         let t = term.trim();
         if !t.is_empty() {
             members.entry(tax).or_default().push((t, page));
@@ -64,28 +52,28 @@ pub fn build<'a>(
         };
         for h in &p.honors {
             if let Some(honor) = config.honors.get(h.honor) {
-                add("honors", &honor.name, i);
+                add(TaxonomyKind::Honors, &honor.name, i);
             }
         }
         if let Some(level) = super::top_level(config, &pages[i]) {
-            add("levels", level, i);
+            add(TaxonomyKind::Levels, level, i);
         }
-        add("regions", &p.region, i);
+        add(TaxonomyKind::Regions, &p.region, i);
         // A profile in a part of a region is also in the region, at every level up.
         let up = ancestors
             .entry(p.region.as_str())
             .or_insert_with(|| region_ancestors(config, &p.region));
         for ancestor in up.iter() {
-            add("regions", ancestor, i);
+            add(TaxonomyKind::Regions, ancestor, i);
         }
         if let Some(e) = &p.era {
-            add("eras", e, i);
+            add(TaxonomyKind::Eras, e, i);
         }
         if let Some(ind) = &p.industry {
-            add("industries", ind, i);
+            add(TaxonomyKind::Industries, ind, i);
         }
         for t in &p.tags {
-            add("tags", t, i);
+            add(TaxonomyKind::Tags, t, i);
         }
     }
     for &i in stories {
@@ -93,10 +81,10 @@ pub fn build<'a>(
             continue;
         };
         if let Some(c) = &s.category {
-            add("categories", c, i);
+            add(TaxonomyKind::Categories, c, i);
         }
         for t in &s.tags {
-            add("tags", t, i);
+            add(TaxonomyKind::Tags, t, i);
         }
     }
 
@@ -106,13 +94,14 @@ pub fn build<'a>(
         positions[i] = n;
     }
     let mut out = Vec::new();
-    for &(key, name) in TAXONOMIES {
+    for kind in TaxonomyKind::ALL {
+        let (key, name) = (kind.key(), kind.name());
         let mut terms: Vec<Term> = Vec::new();
         let mut index: HashMap<&str, usize> = HashMap::new();
-        for (term, page) in members.remove(key).unwrap_or_default() {
+        for (term, page) in members.remove(&kind).unwrap_or_default() {
             let at = *index.entry(term).or_insert_with(|| {
                 terms.push(Term {
-                    slug: term_slug(config, key, term),
+                    slug: term_slug(config, kind, term),
                     path: String::new(),
                     name: term.to_string(),
                     pages: Vec::new(),
@@ -138,8 +127,8 @@ pub fn build<'a>(
             });
             t.pages.dedup();
         }
-        order_terms(key, config, &mut terms);
-        if key == "regions" {
+        order_terms(kind, config, &mut terms);
+        if kind == TaxonomyKind::Regions {
             for t in &mut terms {
                 t.children = config.regions.get(&t.name).cloned().unwrap_or_default();
                 t.parent = config
@@ -186,8 +175,7 @@ pub fn build<'a>(
             t.path = format!("/{key}/{}/", t.slug);
         }
         out.push(Taxonomy {
-            key,
-            name,
+            kind,
             path: format!("/{key}/"),
             terms,
         });
@@ -195,13 +183,13 @@ pub fn build<'a>(
     out
 }
 
-fn order_terms(key: &str, config: &Config, terms: &mut Vec<Term>) {
+fn order_terms(kind: TaxonomyKind, config: &Config, terms: &mut Vec<Term>) {
     let position = |name: &str| -> Option<usize> {
-        match key {
-            "honors" => config.honors.iter().position(|h| h.name == name),
-            "levels" => config.levels.iter().position(|l| l == name),
-            "eras" => config.eras.iter().position(|e| e.name == name),
-            "regions" => config.regions.keys().position(|r| r == name),
+        match kind {
+            TaxonomyKind::Honors => config.honors.iter().position(|h| h.name == name),
+            TaxonomyKind::Levels => config.levels.iter().position(|l| l == name),
+            TaxonomyKind::Eras => config.eras.iter().position(|e| e.name == name),
+            TaxonomyKind::Regions => config.regions.keys().position(|r| r == name),
             _ => None,
         }
     };
@@ -221,11 +209,11 @@ fn order_terms(key: &str, config: &Config, terms: &mut Vec<Term>) {
 }
 
 /// A term's URL slug: `term_slugs:` first, an honor's id, else the pinyin.
-fn term_slug(config: &Config, key: &str, term: &str) -> String {
+fn term_slug(config: &Config, kind: TaxonomyKind, term: &str) -> String {
     if let Some(s) = config.term_slugs.get(term) {
         return s.clone();
     }
-    if key == "honors"
+    if kind == TaxonomyKind::Honors
         && let Some(h) = config.honor(term)
     {
         return h.id.clone();

@@ -83,6 +83,88 @@ impl Kind {
     }
 }
 
+/// The classifications pages are listed by; each has its pages under `/{key}/`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum TaxonomyKind {
+    Honors,
+    Levels,
+    Regions,
+    Eras,
+    Industries,
+    Categories,
+    Tags,
+}
+
+impl TaxonomyKind {
+    /// In the order the site lists them.
+    pub const ALL: [TaxonomyKind; 7] = [
+        TaxonomyKind::Honors,
+        TaxonomyKind::Levels,
+        TaxonomyKind::Regions,
+        TaxonomyKind::Eras,
+        TaxonomyKind::Industries,
+        TaxonomyKind::Categories,
+        TaxonomyKind::Tags,
+    ];
+
+    /// The hall of fame's filters: the taxonomies that classify people.
+    pub const PEOPLE: [TaxonomyKind; 5] = [
+        TaxonomyKind::Honors,
+        TaxonomyKind::Levels,
+        TaxonomyKind::Regions,
+        TaxonomyKind::Eras,
+        TaxonomyKind::Industries,
+    ];
+
+    /// The URL section and the theme's label key (`taxonomy.regions`).
+    pub fn key(self) -> &'static str {
+        match self {
+            TaxonomyKind::Honors => "honors",
+            TaxonomyKind::Levels => "levels",
+            TaxonomyKind::Regions => "regions",
+            TaxonomyKind::Eras => "eras",
+            TaxonomyKind::Industries => "industries",
+            TaxonomyKind::Categories => "categories",
+            TaxonomyKind::Tags => "tags",
+        }
+    }
+
+    /// The name shown when the theme gives none.
+    pub fn name(self) -> &'static str {
+        match self {
+            TaxonomyKind::Honors => "荣誉称号",
+            TaxonomyKind::Levels => "荣誉级别",
+            TaxonomyKind::Regions => "地区",
+            TaxonomyKind::Eras => "时期",
+            TaxonomyKind::Industries => "行业",
+            TaxonomyKind::Categories => "活动类别",
+            TaxonomyKind::Tags => "标签",
+        }
+    }
+}
+
+/// Which part of a photo a resized file shows. The serialized names are the file-name
+/// prefixes (`sq480.webp`), kept so cache entries written before the enum stay valid.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, serde::Deserialize)]
+pub enum Crop {
+    /// The whole photo, at its own aspect ratio.
+    #[serde(rename = "")]
+    Whole,
+    /// A square from the middle, nearer the top: portraits on cards.
+    #[serde(rename = "sq")]
+    Square,
+}
+
+impl Crop {
+    /// The prefix of the file name in a cache entry and of the published variant.
+    pub fn prefix(self) -> &'static str {
+        match self {
+            Crop::Whole => "",
+            Crop::Square => "sq",
+        }
+    }
+}
+
 /// A photo a page uses. Width and height come from the file so pages never shift.
 #[derive(Debug, Clone, Serialize)]
 pub struct Image {

@@ -69,7 +69,7 @@ impl Renderer {
             .filters()
             .into_iter()
             .filter_map(|f| {
-                let t = site.taxonomies.iter().find(|t| t.key == f.key)?;
+                let t = site.taxonomies.iter().find(|t| t.kind.key() == f.key)?;
                 let terms = t
                     .terms
                     .iter()

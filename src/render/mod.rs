@@ -10,7 +10,7 @@ pub mod view;
 use crate::diagnostic::{Diagnostic, Diagnostics};
 use crate::link::Site;
 use crate::load::shortcode;
-use crate::model::{Details, Kind};
+use crate::model::{Details, Kind, TaxonomyKind};
 use rayon::prelude::*;
 use serde::Serialize;
 use std::sync::Mutex;
@@ -159,7 +159,7 @@ impl Renderer {
                 .iter()
                 .filter(|t| !t.terms.is_empty())
                 .map(|t| TermLink {
-                    name: label(&theme, &format!("taxonomy.{}", t.key), t.name),
+                    name: label(&theme, &format!("taxonomy.{}", t.kind.key()), t.kind.name()),
                     url: c.url(&t.path),
                 })
                 .collect(),
@@ -229,20 +229,29 @@ impl Renderer {
         }
     }
 
-    /// Renders every page into `sink`; returns the site paths written.
-    /// The site path a job renders, without rendering it.
-    fn job_path(&self, job: &Job) -> String {
+    /// The route table: the site path of a job's first page (`/profiles/`, a term's
+    /// `/regions/chang-xing/`). With [`Self::job_path`] the one source of output paths.
+    fn job_base(&self, job: &Job) -> String {
         let s = &self.site;
         match job {
             Job::Home => "/".into(),
             Job::NotFound => "/404.html".into(),
             Job::Search => "/search/".into(),
-            Job::Hall(n) => pager_path("/profiles/", *n),
-            Job::Listing(kind, n) => pager_path(&format!("/{}/", kind.section()), *n),
+            Job::Hall(_) => format!("/{}/", Kind::Profile.section()),
+            Job::Listing(kind, _) => format!("/{}/", kind.section()),
             Job::Page(i) => s.pages[*i].path.clone(),
             Job::Section(section) => format!("/{section}/"),
             Job::TaxonomyIndex(ti) => s.taxonomies[*ti].path.clone(),
-            Job::Term(ti, xi, n) => pager_path(&s.taxonomies[*ti].terms[*xi].path, *n),
+            Job::Term(ti, xi, _) => s.taxonomies[*ti].terms[*xi].path.clone(),
+        }
+    }
+
+    /// The site path a job renders, without rendering it: the base, then `page/N/`.
+    fn job_path(&self, job: &Job) -> String {
+        let base = self.job_base(job);
+        match job {
+            Job::Hall(n) | Job::Listing(_, n) | Job::Term(_, _, n) => pager_path(&base, *n),
+            _ => base,
         }
     }
 
@@ -261,7 +270,7 @@ impl Renderer {
                 .collect()
         });
         let job = map.get(path)?;
-        Some(self.render_job(job).map(|(_, bytes)| bytes))
+        Some(self.render_job(job))
     }
 
     pub fn render_all(&self, sink: &dyn Sink, diags: &mut Diagnostics) -> Vec<String> {
@@ -269,20 +278,17 @@ impl Renderer {
         let problems = Mutex::new(Vec::new());
         let written: Vec<String> = jobs
             .par_iter()
-            .filter_map(|job| match self.render_job(job) {
-                Ok((path, html)) => match sink.emit(&path, &html) {
+            .filter_map(|job| {
+                let path = self.job_path(job);
+                let written = self
+                    .render_job(job)
+                    .and_then(|html| sink.emit(&path, &html).map_err(Diagnostic::write_failed));
+                match written {
                     Ok(()) => Some(path),
-                    Err(e) => {
-                        problems
-                            .lock()
-                            .unwrap_or_else(|p| p.into_inner())
-                            .push(Diagnostic::write_failed(e));
+                    Err(d) => {
+                        problems.lock().unwrap_or_else(|p| p.into_inner()).push(d);
                         None
                     }
-                },
-                Err(d) => {
-                    problems.lock().unwrap_or_else(|p| p.into_inner()).push(d);
-                    None
                 }
             })
             .collect();
@@ -328,11 +334,14 @@ impl Renderer {
         Ok(())
     }
 
-    fn render_job(&self, job: &Job) -> Result<(String, Vec<u8>), Diagnostic> {
+    /// Renders one job; its path comes from the route table, never from here.
+    fn render_job(&self, job: &Job) -> Result<Vec<u8>, Diagnostic> {
         let s = &self.site;
         let c = &s.config;
         let per = c.paginate;
         let mut ctx = self.global.clone();
+        let base = self.job_base(job);
+        ctx.insert("current_path", &c.url(&self.job_path(job)));
         match job {
             Job::Home => {
                 self.intro("", &mut ctx)?;
@@ -342,7 +351,7 @@ impl Renderer {
                     .map(|g| LevelCount {
                         level: &g.level,
                         count: g.profiles.len(),
-                        url: term_link(s, "levels", &g.level).map(|t| t.url),
+                        url: term_link(s, TaxonomyKind::Levels, &g.level).map(|t| t.url),
                     })
                     .collect();
                 ctx.insert(
@@ -371,26 +380,10 @@ impl Renderer {
                 ctx.insert("featured_exhibitions", &cards(&self.views(), &featured));
                 ctx.insert("collections", &cards(&self.views(), &s.collections));
                 ctx.insert("associations", &cards(&self.views(), &s.associations));
-                ctx.insert("current_path", &c.url("/"));
-                Ok((
-                    "/".into(),
-                    self.render("index.html", &ctx, "the home page")?,
-                ))
+                self.render("index.html", &ctx, "the home page")
             }
-            Job::Search => {
-                ctx.insert("current_path", &c.url("/search/"));
-                Ok((
-                    "/search/".into(),
-                    self.render("search.html", &ctx, "the search page")?,
-                ))
-            }
-            Job::NotFound => {
-                ctx.insert("current_path", &c.url("/404.html"));
-                Ok((
-                    "/404.html".into(),
-                    self.render("404.html", &ctx, "the 404 page")?,
-                ))
-            }
+            Job::Search => self.render("search.html", &ctx, "the search page"),
+            Job::NotFound => self.render("404.html", &ctx, "the 404 page"),
             Job::Hall(n) => {
                 self.intro("profiles", &mut ctx)?;
                 let total = s.hall_of_fame.len().div_ceil(per).max(1);
@@ -404,7 +397,7 @@ impl Renderer {
                     if groups.last().is_none_or(|g| g.level != level) {
                         groups.push(HallGroup {
                             level,
-                            url: term_link(s, "levels", level).map(|t| t.url),
+                            url: term_link(s, TaxonomyKind::Levels, level).map(|t| t.url),
                             profiles: Vec::new(),
                         });
                     }
@@ -432,22 +425,16 @@ impl Renderer {
                 ctx.insert("initials", &initials);
                 ctx.insert(
                     "paginator",
-                    &paginator(s, "/profiles/", *n, total, per, s.hall_of_fame.len()),
+                    &paginator(s, &base, *n, total, per, s.hall_of_fame.len()),
                 );
                 ctx.insert("filters", &self.filters());
-                let path = pager_path("/profiles/", *n);
-                ctx.insert("current_path", &c.url(&path));
-                Ok((
-                    path,
-                    self.render("profiles.html", &ctx, "the hall of fame")?,
-                ))
+                self.render("profiles.html", &ctx, "the hall of fame")
             }
             Job::Listing(kind, n) => {
                 self.intro(kind.section(), &mut ctx)?;
                 let all = self.listing(*kind);
                 let total = all.len().div_ceil(per).max(1);
                 let start = ((n - 1) * per).min(all.len());
-                let base = format!("/{}/", kind.section());
                 ctx.insert("section", kind.section());
                 ctx.insert(
                     "section_name",
@@ -462,16 +449,11 @@ impl Renderer {
                     &cards(&self.views(), &all[start..(start + per).min(all.len())]),
                 );
                 ctx.insert("paginator", &paginator(s, &base, *n, total, per, all.len()));
-                let path = pager_path(&base, *n);
-                ctx.insert("current_path", &c.url(&path));
-                Ok((
-                    path,
-                    self.render(
-                        "section.html",
-                        &ctx,
-                        &format!("the {} listing", kind.section()),
-                    )?,
-                ))
+                self.render(
+                    "section.html",
+                    &ctx,
+                    &format!("the {} listing", kind.section()),
+                )
             }
             Job::Page(i) => {
                 let p = &s.pages[*i];
@@ -493,49 +475,50 @@ impl Renderer {
                 )?;
                 ctx.insert("page", &page_view(&self.views(), *i));
                 ctx.insert_value("content", Value::safe_string(&html));
-                ctx.insert("current_path", &c.url(&p.path));
-                Ok((p.path.clone(), self.render(template, &ctx, &p.source)?))
+                self.render(template, &ctx, &p.source)
             }
             Job::Section(section) => {
                 self.intro(section, &mut ctx)?;
-                let prefix = format!("/{section}/");
+                let prefix = &base;
                 let children: Vec<usize> = s
                     .plain_pages
                     .iter()
                     .copied()
-                    .filter(|&i| s.pages[i].path.starts_with(&prefix) && s.pages[i].path != prefix)
+                    .filter(|&i| {
+                        s.pages[i].path.starts_with(prefix.as_str()) && s.pages[i].path != *prefix
+                    })
                     .collect();
                 ctx.insert("section", section);
                 ctx.insert("section_name", section);
                 ctx.insert("items", &cards(&self.views(), &children));
                 ctx.insert(
                     "paginator",
-                    &paginator(s, &prefix, 1, 1, per, children.len()),
+                    &paginator(s, prefix, 1, 1, per, children.len()),
                 );
-                ctx.insert("current_path", &c.url(&prefix));
-                Ok((
-                    prefix,
-                    self.render("section.html", &ctx, &format!("the section {section}"))?,
-                ))
+                self.render("section.html", &ctx, &format!("the section {section}"))
             }
             Job::TaxonomyIndex(ti) => {
                 let t = &s.taxonomies[*ti];
                 ctx.insert(
                     "taxonomy",
                     &TaxonomyView {
-                        key: t.key,
-                        name: label(&self.theme, &format!("taxonomy.{}", t.key), t.name),
+                        key: t.kind.key(),
+                        name: label(
+                            &self.theme,
+                            &format!("taxonomy.{}", t.kind.key()),
+                            t.kind.name(),
+                        ),
                         url: c.url(&t.path),
                     },
                 );
                 let terms: Vec<TermView> =
-                    t.terms.iter().map(|x| self.term_view(t.key, x)).collect();
+                    t.terms.iter().map(|x| self.term_view(t.kind, x)).collect();
                 ctx.insert("terms", &terms);
-                ctx.insert("current_path", &c.url(&t.path));
-                Ok((
-                    t.path.clone(),
-                    self.render("taxonomy.html", &ctx, &format!("the {} index", t.key))?,
-                ))
+                self.render(
+                    "taxonomy.html",
+                    &ctx,
+                    &format!("the {} index", t.kind.key()),
+                )
             }
             Job::Term(ti, xi, n) => {
                 let t = &s.taxonomies[*ti];
@@ -549,29 +532,28 @@ impl Renderer {
                 ctx.insert(
                     "taxonomy",
                     &TaxonomyView {
-                        key: t.key,
-                        name: label(&self.theme, &format!("taxonomy.{}", t.key), t.name),
+                        key: t.kind.key(),
+                        name: label(
+                            &self.theme,
+                            &format!("taxonomy.{}", t.kind.key()),
+                            t.kind.name(),
+                        ),
                         url: c.url(&t.path),
                     },
                 );
-                ctx.insert("term", &self.term_view(t.key, term));
+                ctx.insert("term", &self.term_view(t.kind, term));
                 ctx.insert("profiles", &cards(&self.views(), &profiles));
                 ctx.insert("stories", &cards(&self.views(), &stories));
                 ctx.insert(
                     "paginator",
-                    &paginator(s, &term.path, *n, total, per, term.pages.len()),
+                    &paginator(s, &base, *n, total, per, term.pages.len()),
                 );
-                let path = pager_path(&term.path, *n);
-                ctx.insert("current_path", &c.url(&path));
-                Ok((
-                    path,
-                    self.render("term.html", &ctx, &format!("the term page {}", term.name))?,
-                ))
+                self.render("term.html", &ctx, &format!("the term page {}", term.name))
             }
         }
     }
 
-    fn term_view(&self, key: &str, t: &crate::link::Term) -> TermView {
+    fn term_view(&self, key: TaxonomyKind, t: &crate::link::Term) -> TermView {
         TermView {
             name: t.name.clone(),
             url: self.site.config.url(&t.path),
@@ -590,13 +572,17 @@ impl Renderer {
 
     /// The hall-of-fame filters: every honor, level, region, era and industry in use.
     fn filters(&self) -> Vec<FilterView> {
-        ["honors", "levels", "regions", "eras", "industries"]
-            .iter()
-            .filter_map(|key| {
-                let t = self.site.taxonomies.iter().find(|t| t.key == *key)?;
+        TaxonomyKind::PEOPLE
+            .into_iter()
+            .filter_map(|kind| {
+                let t = self.site.taxonomy(kind)?;
                 Some(FilterView {
-                    key: t.key,
-                    name: label(&self.theme, &format!("taxonomy.{}", t.key), t.name),
+                    key: t.kind.key(),
+                    name: label(
+                        &self.theme,
+                        &format!("taxonomy.{}", t.kind.key()),
+                        t.kind.name(),
+                    ),
                     terms: t
                         .terms
                         .iter()
@@ -605,7 +591,7 @@ impl Renderer {
                                 .iter()
                                 .any(|&i| self.site.pages[i].kind == Kind::Profile)
                         })
-                        .map(|x| self.term_view(key, x))
+                        .map(|x| self.term_view(kind, x))
                         .collect(),
                 })
             })

@@ -158,7 +158,7 @@ pub struct ImageView {
     pub square: Option<Sources>,
 }
 
-fn sources(site: &Site, img: &Image, p: &Processed, crop: &str) -> Option<Sources> {
+fn sources(site: &Site, img: &Image, p: &Processed, crop: Crop) -> Option<Sources> {
     let mut all: Vec<&Variant> = p.meta.variants.iter().filter(|v| v.crop == crop).collect();
     all.sort_by_key(|v| v.width);
     let fallback: Vec<&Variant> = all
@@ -195,7 +195,7 @@ fn sources(site: &Site, img: &Image, p: &Processed, crop: &str) -> Option<Source
 
 pub fn image_view(site: &Site, photos: &Photos, img: &Image) -> ImageView {
     let processed = photos.get(img);
-    let whole = processed.and_then(|p| sources(site, img, p, ""));
+    let whole = processed.and_then(|p| sources(site, img, p, Crop::Whole));
     ImageView {
         src: whole
             .as_ref()
@@ -213,7 +213,7 @@ pub fn image_view(site: &Site, photos: &Photos, img: &Image) -> ImageView {
         alt: img.alt.clone(),
         caption: img.caption.clone(),
         color: processed.map(|p| p.meta.color.clone()),
-        square: processed.and_then(|p| sources(site, img, p, "sq")),
+        square: processed.and_then(|p| sources(site, img, p, Crop::Square)),
     }
 }
 
@@ -234,8 +234,8 @@ pub struct TermLink {
     pub url: String,
 }
 
-pub fn term_link(site: &Site, taxonomy: &str, name: &str) -> Option<TermLink> {
-    let t = site.taxonomies.iter().find(|t| t.key == taxonomy)?;
+pub fn term_link(site: &Site, taxonomy: TaxonomyKind, name: &str) -> Option<TermLink> {
+    let t = site.taxonomy(taxonomy)?;
     let term = t.terms.iter().find(|x| x.name == name)?;
     Some(TermLink {
         name: term.name.clone(),
@@ -375,26 +375,29 @@ pub fn page_view<'a>(v: &ViewCx<'a>, i: usize) -> PageView<'a> {
                         name: &honor.name,
                         level: &honor.level,
                         year: h.year,
-                        url: term_link(site, "honors", &honor.name).map(|t| t.url),
+                        url: term_link(site, TaxonomyKind::Honors, &honor.name).map(|t| t.url),
                     })
                 })
                 .collect();
             d.timeline = d.honors.clone();
             d.timeline.sort_by_key(|h| h.year.unwrap_or(i32::MAX));
-            d.region = term_link(site, "regions", &pr.region);
+            d.region = term_link(site, TaxonomyKind::Regions, &pr.region);
             d.organization = pr.organization.as_deref();
             d.occupation = pr.occupation.as_deref();
             d.industry = pr
                 .industry
                 .as_deref()
-                .and_then(|x| term_link(site, "industries", x));
-            d.era = pr.era.as_deref().and_then(|x| term_link(site, "eras", x));
+                .and_then(|x| term_link(site, TaxonomyKind::Industries, x));
+            d.era = pr
+                .era
+                .as_deref()
+                .and_then(|x| term_link(site, TaxonomyKind::Eras, x));
             d.portrait = pr.portrait.as_ref().map(|x| v.image(x));
             d.gallery = pr.gallery.iter().map(|x| v.image(x)).collect();
             d.tags = pr
                 .tags
                 .iter()
-                .filter_map(|t| term_link(site, "tags", t))
+                .filter_map(|t| term_link(site, TaxonomyKind::Tags, t))
                 .collect();
         }
         crate::model::Details::Story(s) => {
@@ -403,7 +406,7 @@ pub fn page_view<'a>(v: &ViewCx<'a>, i: usize) -> PageView<'a> {
             d.category = s
                 .category
                 .as_deref()
-                .and_then(|x| term_link(site, "categories", x));
+                .and_then(|x| term_link(site, TaxonomyKind::Categories, x));
             d.location = s.location.as_deref();
             d.cover = s.cover.as_ref().map(|x| v.image(x));
             d.gallery = s.gallery.iter().map(|x| v.image(x)).collect();
@@ -411,7 +414,7 @@ pub fn page_view<'a>(v: &ViewCx<'a>, i: usize) -> PageView<'a> {
             d.tags = s
                 .tags
                 .iter()
-                .filter_map(|t| term_link(site, "tags", t))
+                .filter_map(|t| term_link(site, TaxonomyKind::Tags, t))
                 .collect();
             d.people = cards(v, &l.people);
             d.navigation = l
@@ -511,7 +514,7 @@ pub fn page_view<'a>(v: &ViewCx<'a>, i: usize) -> PageView<'a> {
             d.members = a.members.as_deref();
             d.logo = a.logo.as_ref().map(|x| v.image(x));
             d.region = a.region.as_deref().map(|r| {
-                term_link(site, "regions", r).unwrap_or(TermLink {
+                term_link(site, TaxonomyKind::Regions, r).unwrap_or(TermLink {
                     name: r.to_string(),
                     url: String::new(),
                 })
