@@ -70,7 +70,7 @@ struct Job<'a> {
 
 /// Every image the site uses, with whether any use needs a square crop (portraits).
 fn jobs<'a>(
-    pages: &'a [std::sync::Arc<crate::model::Page>],
+    pages: &'a crate::model::PerPage<std::sync::Arc<crate::model::Page>>,
     intros: &'a [&'a crate::model::SectionIntro],
 ) -> Vec<Job<'a>> {
     let mut by_source: BTreeMap<&Path, Job> = BTreeMap::new();

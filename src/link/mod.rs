@@ -12,35 +12,35 @@ use std::collections::{HashMap, HashSet};
 pub use taxonomy::{Taxonomy, Term};
 
 /// What the link stage learned about one page: resolved references and backlinks,
-/// all as indices into `Site::pages`.
+/// all as ids into `Site::pages`.
 #[derive(Debug, Default, Clone)]
 pub struct PageLinks {
-    pub association: Option<usize>,
-    pub parent: Option<usize>,
+    pub association: Option<PageId>,
+    pub parent: Option<PageId>,
     /// A story's people.
-    pub people: Vec<usize>,
+    pub people: Vec<PageId>,
     /// Profiles of an association, in hall-of-fame order.
-    pub profiles: Vec<usize>,
+    pub profiles: Vec<PageId>,
     /// Stories about a profile or by an association, newest first.
-    pub stories: Vec<usize>,
-    pub exhibitions: Vec<usize>,
-    pub collections: Vec<usize>,
-    pub children: Vec<usize>,
+    pub stories: Vec<PageId>,
+    pub exhibitions: Vec<PageId>,
+    pub collections: Vec<PageId>,
+    pub children: Vec<PageId>,
     /// A story's place in each collection it belongs to.
     pub collection_nav: Vec<CollectionNav>,
     /// A collection's parts, each with its resolved stories.
-    pub parts: Vec<Vec<usize>>,
+    pub parts: Vec<Vec<PageId>>,
     /// An exhibition's resolved profile/story exhibits, per hall, per exhibit.
-    pub exhibits: Vec<Vec<Option<usize>>>,
+    pub exhibits: Vec<Vec<Option<PageId>>>,
     /// The profile card of each `profile` shortcode.
-    pub shortcode_targets: Vec<Option<usize>>,
+    pub shortcode_targets: Vec<Option<PageId>>,
 }
 
 #[derive(Debug, Clone)]
 pub struct CollectionNav {
-    pub collection: usize,
-    pub prev: Option<usize>,
-    pub next: Option<usize>,
+    pub collection: PageId,
+    pub prev: Option<PageId>,
+    pub next: Option<PageId>,
     /// 1-based position in reading order, and the total.
     pub position: usize,
     pub total: usize,
@@ -49,32 +49,32 @@ pub struct CollectionNav {
 #[derive(Debug, Clone)]
 pub struct LevelGroup {
     pub level: String,
-    pub profiles: Vec<usize>,
+    pub profiles: Vec<PageId>,
 }
 
 /// The whole site, linked. Built once, then only read.
 pub struct Site {
     pub config: Config,
-    pub pages: Vec<std::sync::Arc<Page>>,
-    pub links: Vec<PageLinks>,
+    pub pages: PerPage<std::sync::Arc<Page>>,
+    pub links: PerPage<PageLinks>,
     pub intros: HashMap<String, SectionIntro>,
     /// The profile cards of each intro's `profile` shortcodes, by section.
-    pub intro_targets: HashMap<String, Vec<Option<usize>>>,
+    pub intro_targets: HashMap<String, Vec<Option<PageId>>>,
     /// Profiles by honor rank, then pinyin.
-    pub hall_of_fame: Vec<usize>,
+    pub hall_of_fame: Vec<PageId>,
     pub level_groups: Vec<LevelGroup>,
     /// Stories newest first (same date: title pinyin).
-    pub stories: Vec<usize>,
-    pub exhibitions: Vec<usize>,
-    pub collections: Vec<usize>,
-    pub associations: Vec<usize>,
-    pub plain_pages: Vec<usize>,
+    pub stories: Vec<PageId>,
+    pub exhibitions: Vec<PageId>,
+    pub collections: Vec<PageId>,
+    pub associations: Vec<PageId>,
+    pub plain_pages: Vec<PageId>,
     pub taxonomies: Vec<Taxonomy>,
 }
 
 impl Site {
-    pub fn page(&self, i: usize) -> &Page {
-        &self.pages[i]
+    pub fn page(&self, id: PageId) -> &Page {
+        &self.pages[id]
     }
 
     /// The terms of one taxonomy; `None` when no page names any.
@@ -117,11 +117,12 @@ pub fn link(config: Config, loaded: Loaded, drafts: bool, diags: &mut Diagnostic
     }
     // Stable order whatever the load order: by kind, then source path.
     pages.sort_by(|a, b| a.kind.cmp(&b.kind).then_with(|| a.source.cmp(&b.source)));
+    let pages: PerPage<std::sync::Arc<Page>> = pages.into();
 
-    let mut by_slug: HashMap<(Kind, String), usize> = HashMap::new();
-    let mut by_path: HashMap<String, usize> = HashMap::new();
+    let mut by_slug: HashMap<(Kind, String), PageId> = HashMap::new();
+    let mut by_path: HashMap<String, PageId> = HashMap::new();
     let reserved = reserved_paths();
-    for (i, p) in pages.iter().enumerate() {
+    for (i, p) in pages.iter_ids() {
         if let Some(&j) = by_path.get(&p.path) {
             let other = &pages[j];
             diags.push(
@@ -152,7 +153,7 @@ pub fn link(config: Config, loaded: Loaded, drafts: bool, diags: &mut Diagnostic
         by_slug.insert((p.kind, p.slug.clone()), i);
     }
 
-    let mut links = vec![PageLinks::default(); pages.len()];
+    let mut links = pages.map(|_| PageLinks::default());
     let resolver = Resolver {
         pages: &pages,
         by_slug: &by_slug,
@@ -160,7 +161,7 @@ pub fn link(config: Config, loaded: Loaded, drafts: bool, diags: &mut Diagnostic
         broken: &broken,
     };
 
-    for (i, p) in pages.iter().enumerate() {
+    for (i, p) in pages.iter_ids() {
         let from = &p.source;
         let resolve = |r: &Reference, diags: &mut Diagnostics| resolver.resolve(from, r, diags);
         match &p.details {
@@ -220,7 +221,7 @@ pub fn link(config: Config, loaded: Loaded, drafts: bool, diags: &mut Diagnostic
     }
     let mut intro_targets = HashMap::new();
     for intro in &loaded.intros {
-        let targets: Vec<Option<usize>> = intro
+        let targets: Vec<Option<PageId>> = intro
             .shortcodes
             .iter()
             .map(|call| resolve_profile_call(&resolver, &intro.source, call, diags))
@@ -231,7 +232,8 @@ pub fn link(config: Config, loaded: Loaded, drafts: bool, diags: &mut Diagnostic
     check_parent_cycles(&pages, &links, diags);
 
     // Hall of fame: honor rank, then pinyin.
-    let mut hall: Vec<usize> = (0..pages.len())
+    let mut hall: Vec<PageId> = pages
+        .ids()
         .filter(|&i| pages[i].kind == Kind::Profile)
         .collect();
     hall.sort_by(|&a, &b| {
@@ -254,10 +256,8 @@ pub fn link(config: Config, loaded: Loaded, drafts: bool, diags: &mut Diagnostic
         .filter(|g| !g.profiles.is_empty())
         .collect();
 
-    let sorted = |kind: Kind, cmp: &dyn Fn(&Page, &Page) -> Ordering| -> Vec<usize> {
-        let mut v: Vec<usize> = (0..pages.len())
-            .filter(|&i| pages[i].kind == kind)
-            .collect();
+    let sorted = |kind: Kind, cmp: &dyn Fn(&Page, &Page) -> Ordering| -> Vec<PageId> {
+        let mut v: Vec<PageId> = pages.ids().filter(|&i| pages[i].kind == kind).collect();
         v.sort_by(|&a, &b| cmp(&pages[a], &pages[b]));
         v
     };
@@ -294,7 +294,7 @@ pub fn link(config: Config, loaded: Loaded, drafts: bool, diags: &mut Diagnostic
         }
     }
     for &e in &exhibitions {
-        let targets: Vec<usize> = links[e]
+        let targets: Vec<PageId> = links[e]
             .exhibits
             .iter()
             .flatten()
@@ -313,7 +313,7 @@ pub fn link(config: Config, loaded: Loaded, drafts: bool, diags: &mut Diagnostic
         }
     }
     for &c in &collections {
-        let order: Vec<usize> = links[c].parts.iter().flatten().copied().collect();
+        let order: Vec<PageId> = links[c].parts.iter().flatten().copied().collect();
         for (pos, &s) in order.iter().enumerate() {
             links[s].collection_nav.push(CollectionNav {
                 collection: c,
@@ -390,14 +390,14 @@ pub fn top_level<'a>(config: &'a Config, page: &Page) -> Option<&'a str> {
 }
 
 struct Resolver<'a> {
-    pages: &'a [std::sync::Arc<Page>],
-    by_slug: &'a HashMap<(Kind, String), usize>,
+    pages: &'a PerPage<std::sync::Arc<Page>>,
+    by_slug: &'a HashMap<(Kind, String), PageId>,
     drafts: &'a HashSet<(Kind, String)>,
     broken: &'a HashMap<(Kind, String), String>,
 }
 
 impl Resolver<'_> {
-    fn resolve(&self, from: &str, r: &Reference, diags: &mut Diagnostics) -> Option<usize> {
+    fn resolve(&self, from: &str, r: &Reference, diags: &mut Diagnostics) -> Option<PageId> {
         if let Some(&i) = self.by_slug.get(&(r.kind, r.slug.clone())) {
             return Some(i);
         }
@@ -457,7 +457,7 @@ fn resolve_profile_call(
     from: &str,
     call: &crate::load::shortcode::ShortcodeCall,
     diags: &mut Diagnostics,
-) -> Option<usize> {
+) -> Option<PageId> {
     if call.name != "profile" {
         return None;
     }
@@ -476,11 +476,11 @@ fn resolve_profile_call(
 }
 
 fn check_parent_cycles(
-    pages: &[std::sync::Arc<Page>],
-    links: &[PageLinks],
+    pages: &PerPage<std::sync::Arc<Page>>,
+    links: &PerPage<PageLinks>,
     diags: &mut Diagnostics,
 ) {
-    for (start, p) in pages.iter().enumerate() {
+    for (start, p) in pages.iter_ids() {
         let mut seen = vec![start];
         let mut cur = links[start].parent;
         while let Some(c) = cur {

@@ -3,7 +3,7 @@
 
 use crate::config::Config;
 use crate::diagnostic::{Diagnostic, Diagnostics};
-use crate::model::{Details, Kind, Page, TaxonomyKind};
+use crate::model::{Details, Kind, Page, PageId, PerPage, TaxonomyKind};
 use crate::pinyin;
 use std::collections::HashMap;
 
@@ -14,7 +14,7 @@ pub struct Term {
     /// Site path `/regions/shao-xing-shi/`.
     pub path: String,
     /// Profiles first (hall-of-fame order), then stories (newest first).
-    pub pages: Vec<usize>,
+    pub pages: Vec<PageId>,
     /// For regions: the parent region and the parts.
     pub parent: Option<String>,
     pub children: Vec<String>,
@@ -29,16 +29,16 @@ pub struct Taxonomy {
 
 pub fn build<'a>(
     config: &'a Config,
-    pages: &'a [std::sync::Arc<Page>],
-    hall: &[usize],
-    stories: &[usize],
+    pages: &'a PerPage<std::sync::Arc<Page>>,
+    hall: &[PageId],
+    stories: &[PageId],
     diags: &mut Diagnostics,
 ) -> Vec<Taxonomy> {
     // Collect term -> pages, in hall order for profiles and newest-first for stories.
     // Names are borrowed from the pages and site.yaml: 10,000 profiles name ~100,000
     // terms, and only the distinct ones become Strings.
-    let mut members: HashMap<TaxonomyKind, Vec<(&str, usize)>> = HashMap::new();
-    let mut add = |tax: TaxonomyKind, term: &'a str, page: usize| {
+    let mut members: HashMap<TaxonomyKind, Vec<(&str, PageId)>> = HashMap::new();
+    let mut add = |tax: TaxonomyKind, term: &'a str, page: PageId| {
         let t = term.trim();
         if !t.is_empty() {
             members.entry(tax).or_default().push((t, page));
@@ -89,7 +89,7 @@ pub fn build<'a>(
     }
 
     // Each page's place in the hall of fame, then among the stories: the order in a term.
-    let mut positions = vec![usize::MAX; pages.len()];
+    let mut positions = pages.map(|_| usize::MAX);
     for (n, &i) in hall.iter().chain(stories).enumerate() {
         positions[i] = n;
     }

@@ -143,6 +143,72 @@ impl TaxonomyKind {
     }
 }
 
+/// A page's place in the linked site's page list. A type of its own, so a position in
+/// some other list (a term's pages, a pager's slice) cannot be taken for a page.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub struct PageId(u32);
+
+impl PageId {
+    pub fn index(self) -> usize {
+        self.0 as usize
+    }
+}
+
+/// One value per page, in the site's page order, looked up by `PageId`.
+#[derive(Debug, Clone, Default)]
+pub struct PerPage<T>(Vec<T>);
+
+impl<T> PerPage<T> {
+    pub fn ids(&self) -> impl DoubleEndedIterator<Item = PageId> + use<T> {
+        // The page list is built from files on disk: far fewer than 2^32.
+        (0..self.0.len() as u32).map(PageId)
+    }
+
+    pub fn iter_ids(&self) -> impl Iterator<Item = (PageId, &T)> {
+        self.ids().zip(self.0.iter())
+    }
+
+    pub fn map<U>(&self, f: impl FnMut(&T) -> U) -> PerPage<U> {
+        PerPage(self.0.iter().map(f).collect())
+    }
+
+    // No `Deref` to a slice: that would let a bare `usize` index the list again.
+    pub fn iter(&self) -> std::slice::Iter<'_, T> {
+        self.0.iter()
+    }
+
+    pub fn len(&self) -> usize {
+        self.0.len()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.0.is_empty()
+    }
+}
+
+impl<T> From<Vec<T>> for PerPage<T> {
+    fn from(v: Vec<T>) -> Self {
+        assert!(
+            u32::try_from(v.len()).is_ok(),
+            "more pages than PageId can count"
+        );
+        PerPage(v)
+    }
+}
+
+impl<T> std::ops::Index<PageId> for PerPage<T> {
+    type Output = T;
+    fn index(&self, id: PageId) -> &T {
+        &self.0[id.index()]
+    }
+}
+
+impl<T> std::ops::IndexMut<PageId> for PerPage<T> {
+    fn index_mut(&mut self, id: PageId) -> &mut T {
+        &mut self.0[id.index()]
+    }
+}
+
 /// Which part of a photo a resized file shows. The serialized names are the file-name
 /// prefixes (`sq480.webp`), kept so cache entries written before the enum stay valid.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, serde::Deserialize)]

@@ -2,6 +2,7 @@
 //! Written from Rust, not templates, so they are always well-formed XML.
 
 use crate::link::Site;
+use crate::model::PageId;
 use std::fmt::Write;
 
 pub fn escape_xml(s: &str) -> String {
@@ -25,7 +26,7 @@ pub fn escape_xml(s: &str) -> String {
 /// so two builds of the same content are byte-identical.
 pub fn atom(site: &Site) -> String {
     let c = &site.config;
-    let stories: Vec<usize> = site.stories.iter().copied().take(30).collect();
+    let stories: Vec<PageId> = site.stories.iter().copied().take(30).collect();
     let updated = stories
         .first()
         .and_then(|&i| site.pages[i].date)

@@ -28,7 +28,7 @@ impl Renderer {
     /// The hall-of-fame filter data as JSON.
     pub fn hall_filter_json(&self) -> String {
         let site = &self.site;
-        let mut position = vec![u32::MAX; site.pages.len()];
+        let mut position = site.pages.map(|_| u32::MAX);
         for (n, &i) in site.hall_of_fame.iter().enumerate() {
             position[i] = n as u32;
         }

@@ -10,7 +10,7 @@ pub mod view;
 use crate::diagnostic::{Diagnostic, Diagnostics};
 use crate::link::Site;
 use crate::load::shortcode;
-use crate::model::{Details, Kind, TaxonomyKind};
+use crate::model::{Details, Kind, PageId, TaxonomyKind};
 use rayon::prelude::*;
 use serde::Serialize;
 use std::sync::Mutex;
@@ -91,7 +91,7 @@ enum Job {
     Home,
     Hall(usize),
     Listing(Kind, usize),
-    Page(usize),
+    Page(PageId),
     Section(String),
     TaxonomyIndex(usize),
     Term(usize, usize, usize),
@@ -104,7 +104,7 @@ enum Job {
 pub struct Renderer {
     site: Site,
     photos: crate::imageproc::Photos,
-    cards: Vec<std::sync::OnceLock<Value>>,
+    cards: crate::model::PerPage<std::sync::OnceLock<Value>>,
     tera: Tera,
     theme: Theme,
     global: Context,
@@ -196,7 +196,7 @@ impl Renderer {
             let n = self.listing(kind).len().div_ceil(per).max(1);
             jobs.extend((1..=n).map(|k| Job::Listing(kind, k)));
         }
-        jobs.extend((0..s.pages.len()).map(Job::Page));
+        jobs.extend(s.pages.ids().map(Job::Page));
         let kind_sections: Vec<&str> = Kind::all_sections().iter().map(|k| k.section()).collect();
         let mut sections: Vec<&String> = s
             .intros
@@ -218,7 +218,7 @@ impl Renderer {
         jobs
     }
 
-    fn listing(&self, kind: Kind) -> &[usize] {
+    fn listing(&self, kind: Kind) -> &[PageId] {
         match kind {
             Kind::Story => &self.site.stories,
             Kind::Exhibition => &self.site.exhibitions,
@@ -369,7 +369,7 @@ impl Renderer {
                     "latest_stories",
                     &cards(&self.views(), &s.stories[..s.stories.len().min(6)]),
                 );
-                let featured: Vec<usize> = s
+                let featured: Vec<PageId> = s
                     .exhibitions
                     .iter()
                     .copied()
@@ -480,7 +480,7 @@ impl Renderer {
             Job::Section(section) => {
                 self.intro(section, &mut ctx)?;
                 let prefix = &base;
-                let children: Vec<usize> = s
+                let children: Vec<PageId> = s
                     .plain_pages
                     .iter()
                     .copied()
@@ -526,7 +526,7 @@ impl Renderer {
                 let total = term.pages.len().div_ceil(per).max(1);
                 let start = ((n - 1) * per).min(term.pages.len());
                 let slice = &term.pages[start..(start + per).min(term.pages.len())];
-                let (profiles, stories): (Vec<usize>, Vec<usize>) = slice
+                let (profiles, stories): (Vec<PageId>, Vec<PageId>) = slice
                     .iter()
                     .partition(|&&i| s.pages[i].kind == Kind::Profile);
                 ctx.insert(
@@ -605,8 +605,8 @@ impl Renderer {
         html: &str,
         calls: &[shortcode::ShortcodeCall],
         inline: &[Option<crate::model::Image>],
-        targets: &[Option<usize>],
-        page: Option<usize>,
+        targets: &[Option<PageId>],
+        page: Option<PageId>,
         source: &str,
     ) -> Result<String, Diagnostic> {
         if calls.is_empty() && inline.is_empty() {

@@ -37,7 +37,7 @@ pub struct Card<'a> {
 }
 
 /// Builds the card of page `i`; the renderer does this once per page (see [`ViewCx`]).
-pub fn build_card<'a>(site: &'a Site, photos: &Photos, i: usize) -> Card<'a> {
+pub fn build_card<'a>(site: &'a Site, photos: &Photos, i: PageId) -> Card<'a> {
     let p = &site.pages[i];
     let c = &site.config;
     let mut card = Card {
@@ -107,15 +107,13 @@ pub fn build_card<'a>(site: &'a Site, photos: &Photos, i: usize) -> Card<'a> {
 pub struct ViewCx<'a> {
     pub site: &'a Site,
     pub photos: &'a Photos,
-    pub cards: &'a [std::sync::OnceLock<Value>],
+    pub cards: &'a PerPage<std::sync::OnceLock<Value>>,
 }
 
 /// One empty slot per page: each card is built the first time a list needs it, so
 /// `laomo serve` does not build 15,000 cards to show one page.
-pub fn card_slots(site: &Site) -> Vec<std::sync::OnceLock<Value>> {
-    (0..site.pages.len())
-        .map(|_| std::sync::OnceLock::new())
-        .collect()
+pub fn card_slots(site: &Site) -> PerPage<std::sync::OnceLock<Value>> {
+    site.pages.map(|_| std::sync::OnceLock::new())
 }
 
 impl ViewCx<'_> {
@@ -217,13 +215,13 @@ pub fn image_view(site: &Site, photos: &Photos, img: &Image) -> ImageView {
     }
 }
 
-pub fn card(v: &ViewCx, i: usize) -> Value {
+pub fn card(v: &ViewCx, i: PageId) -> Value {
     v.cards[i]
         .get_or_init(|| Value::from_serializable(&build_card(v.site, v.photos, i)))
         .clone()
 }
 
-pub fn cards(v: &ViewCx, ids: &[usize]) -> Vec<Value> {
+pub fn cards(v: &ViewCx, ids: &[PageId]) -> Vec<Value> {
     ids.iter().map(|&i| card(v, i)).collect()
 }
 
@@ -351,7 +349,7 @@ pub struct PageView<'a> {
     pub details: Details<'a>,
 }
 
-pub fn page_view<'a>(v: &ViewCx<'a>, i: usize) -> PageView<'a> {
+pub fn page_view<'a>(v: &ViewCx<'a>, i: PageId) -> PageView<'a> {
     let site = v.site;
     let p = &site.pages[i];
     let l = &site.links[i];

@@ -7,7 +7,7 @@
 //! details in chunks), so a query downloads only the few it needs.
 
 use crate::link::Site;
-use crate::model::{Details, Kind};
+use crate::model::{Details, Kind, PageId};
 use crate::util::cjk::is_han;
 use serde::Serialize;
 use std::collections::BTreeMap;
@@ -192,7 +192,7 @@ impl Postings {
 }
 
 /// Indexes some documents: their postings and their names in pinyin.
-fn index_part(site: &Site, chunk: &[(u32, usize)]) -> (Postings, Vec<NameKey>) {
+fn index_part(site: &Site, chunk: &[(u32, PageId)]) -> (Postings, Vec<NameKey>) {
     let c = &site.config;
     let mut postings = Postings::default();
     let mut names = Vec::new();
@@ -262,7 +262,9 @@ pub fn build(site: &Site) -> Vec<(String, String)> {
     let c = &site.config;
     // Documents grouped by kind, so a kind is a range of ids and the page can filter
     // by kind before it ranks and fetches details.
-    let mut docs: Vec<usize> = (0..site.pages.len())
+    let mut docs: Vec<PageId> = site
+        .pages
+        .ids()
         .filter(|&i| site.pages[i].kind != Kind::Page && !site.pages[i].draft)
         .collect();
     docs.sort_by_key(|&i| KINDS.iter().position(|k| *k == site.pages[i].kind));
@@ -281,7 +283,7 @@ pub fn build(site: &Site) -> Vec<(String, String)> {
     kinds.push(']');
     // Two halves indexed in parallel, then merged: later documents have larger ids,
     // so appending keeps every list in document order.
-    let numbered: Vec<(u32, usize)> = docs
+    let numbered: Vec<(u32, PageId)> = docs
         .iter()
         .enumerate()
         .map(|(id, &i)| (id as u32, i))
