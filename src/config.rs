@@ -232,6 +232,12 @@ impl Config {
             first_line: 0,
             what: "site.yaml",
         };
+        let traps = src.traps();
+        let trapped = traps.iter().any(Diagnostic::is_error);
+        diags.extend(traps);
+        if trapped {
+            return None;
+        }
         let raw: SiteFile = match src.parse(SITE_KEYS) {
             Ok(r) => r,
             Err(d) => {

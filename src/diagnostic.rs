@@ -268,13 +268,37 @@ impl fmt::Display for Diagnostic {
                 if cut_start { "…" } else { "" },
                 if cut_end { "…" } else { "" }
             );
-            let line = &window;
             let col = col - from + usize::from(cut_start);
-            let shown = line.replace('\t', "    ");
-            let before: String = line.chars().take(col).collect();
-            let marked: String = line.chars().skip(col).take(self.span).collect();
-            let offset = display_width(&before);
-            let carets = display_width(&marked).max(1);
+            // Characters that cannot be seen are shown by their code (<U+200B>), and so
+            // is a full-width or non-breaking space where the mistake is marked.
+            let span = col..col + self.span;
+            let pieces: Vec<String> = window
+                .chars()
+                .enumerate()
+                .map(|(i, c)| {
+                    let hidden = crate::util::text::invisible(c).is_some()
+                        || (span.contains(&i) && matches!(c, '\u{3000}' | '\u{a0}'));
+                    if hidden {
+                        format!("<U+{:04X}>", c as u32)
+                    } else if c == '\t' {
+                        "    ".to_string()
+                    } else {
+                        c.to_string()
+                    }
+                })
+                .collect();
+            let shown: String = pieces.concat();
+            let offset: usize = pieces[..col.min(pieces.len())]
+                .iter()
+                .map(|p| display_width(p))
+                .sum();
+            let carets: usize = pieces
+                .iter()
+                .skip(col)
+                .take(self.span)
+                .map(|p| display_width(p))
+                .sum::<usize>()
+                .max(1);
             writeln!(f, "{pad} |")?;
             writeln!(f, "{} | {}", p.line, shown)?;
             writeln!(f, "{pad} | {}{}", " ".repeat(offset), "^".repeat(carets))?;

@@ -57,3 +57,27 @@ fn unreal_date_and_missing_title() {
         "---\ndate: 2018-02-30\n---\n正文。\n",
     )]));
 }
+
+#[test]
+fn full_width_colon_and_space_in_front_matter() {
+    insta::assert_snapshot!(check(&[(
+        "content/profiles/ding-weisong.md",
+        "---\nname: 丁卫松\nhonors: [{title: 全国劳动模范}]\nregion：长兴县\norganization:\u{3000}长兴县供电公司\n---\n正文。\n",
+    )]));
+}
+
+#[test]
+fn invisible_character_in_a_name() {
+    insta::assert_snapshot!(check(&[(
+        "content/profiles/ding-weisong.md",
+        "---\nname: 丁\u{200b}卫松\nhonors: [{title: 全国劳动模范}]\n---\n正文。\n",
+    )]));
+}
+
+#[test]
+fn front_matter_fence_in_full_width_dashes() {
+    insta::assert_snapshot!(check(&[(
+        "content/stories/s.md",
+        "---\ntitle: 劳模宣讲进校园\ndate: 2024-05-01\n－－－\n正文。\n",
+    )]));
+}

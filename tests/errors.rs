@@ -733,3 +733,42 @@ fn a_line_of_unclosed_braces_is_one_error() {
         &err[..err.len().min(2000)]
     );
 }
+
+#[test]
+fn list_commas_and_chinese_quotes_warn_but_publish() {
+    let site = Site::new(&[(
+        "content/profiles/ding-weisong.md",
+        "---\nname: “丁卫松”\nhonors: [{title: 全国劳动模范}]\nregion: 长兴县\ntags: [劳模，工匠]\n---\n正文。\n",
+    )]);
+    let out = site.build_ok();
+    let err = stderr(&out);
+    assert!(
+        err.contains("warning: `，` does not separate list items: `劳模，工匠` is one item")
+            && err.contains("content/profiles/ding-weisong.md:5:10"),
+        "{err}"
+    );
+    assert!(
+        err.contains("the Chinese quotation marks “” around this value become part of it")
+            && err.contains("content/profiles/ding-weisong.md:2:7"),
+        "{err}"
+    );
+    // The warnings describe what was published: one tag, and the name with its quotes
+    // (which even change its pinyin slug: the surname is no longer first).
+    let page = site.html("/profiles/ding-wei-song/");
+    assert_eq!(texts(&page, ".tags a"), vec!["劳模，工匠"]);
+    assert_eq!(texts(&page, "h1"), vec!["“丁卫松”"]);
+}
+
+#[test]
+fn a_smart_quoted_value_with_a_colon_gets_a_hint_about_quotes() {
+    check_fails(
+        &[(
+            "content/profiles/ding-weisong.md",
+            "---\nname: 丁卫松\nhonors: [{title: 全国劳动模范}]\nsummary: “他说: 干一行爱一行”\n---\n正文。\n",
+        )],
+        &[
+            "content/profiles/ding-weisong.md:4:",
+            "“ ” are Chinese quotation marks, which YAML does not read as quotes",
+        ],
+    );
+}

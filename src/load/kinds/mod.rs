@@ -189,12 +189,40 @@ fn read(site: &SiteRoot, path: &Path) -> Result<String, Diagnostic> {
 
 /// The front matter opens with `---` but never closes: pointed at line 1.
 fn unclosed_front_matter(message: String, rel: &str, text: &str) -> Diagnostic {
+    // Closed, but with a fence typed in full-width dashes: point at that line.
+    if let Some(n) = text
+        .lines()
+        .skip(1)
+        .position(crate::yaml::traps::is_lookalike_fence)
+    {
+        return lookalike_fence(rel, text, n + 2);
+    }
     Diagnostic::error(message)
         .in_file(rel)
         .at(Position::new(1, 1))
         .spanning(3)
         .hint("end the front matter with a line of three hyphens: ---")
         .with_source(text)
+}
+
+/// A front-matter fence written `－－－` or `———`, which YAML and Markdown do not know.
+fn lookalike_fence(rel: &str, text: &str, line: usize) -> Diagnostic {
+    let shown = text.lines().nth(line - 1).unwrap_or("").trim();
+    Diagnostic::error(format!(
+        "line {line} is a front-matter fence written with full-width or long dashes `{shown}`"
+    ))
+    .in_file(rel)
+    .at(Position::new(line, 1))
+    .spanning(shown.chars().count())
+    .hint("type three half-width hyphens `---` (input method in English mode; Word and WPS may turn them into dashes)")
+    .with_source(text)
+}
+
+/// Line 1 looks like a fence but is not one: the file would otherwise be read as
+/// having no front matter at all.
+fn lookalike_opening(rel: &str, text: &str) -> Option<Diagnostic> {
+    let first = text.lines().next()?;
+    crate::yaml::traps::is_lookalike_fence(first).then(|| lookalike_fence(rel, text, 1))
 }
 
 pub fn stem_of(path: &Path, bundle: bool) -> String {
@@ -231,6 +259,11 @@ pub fn load_page(
         Ok(s) => s,
         Err(m) => return (None, vec![unclosed_front_matter(m, &rel, &text)]),
     };
+    if split.front_matter.is_none()
+        && let Some(d) = lookalike_opening(&rel, &text)
+    {
+        return (None, vec![d]);
+    }
     let kind = kind_of(site, path);
     let dir = path.parent().unwrap_or(&site.content).to_path_buf();
     let stem = stem_of(path, bundle);
@@ -261,6 +294,13 @@ pub fn load_page(
     };
     let rel_for_yaml = rel.clone();
     cx.yaml.file = &rel_for_yaml;
+    // The input method's traps first: parsing a file with them only adds puzzles.
+    let traps = cx.yaml.traps();
+    let trapped = traps.iter().any(Diagnostic::is_error);
+    cx.diags.extend(traps);
+    if trapped {
+        return (None, cx.diags);
+    }
 
     let (expanded, sc_diags) = shortcode::expand(split.body, &rel, split.body_first_line);
     cx.diags.extend(sc_diags);
@@ -381,6 +421,11 @@ pub fn load_intro(
         Ok(s) => s,
         Err(m) => return (None, vec![unclosed_front_matter(m, &rel, &text)]),
     };
+    if split.front_matter.is_none()
+        && let Some(d) = lookalike_opening(&rel, &text)
+    {
+        return (None, vec![d]);
+    }
     let section = path
         .parent()
         .and_then(|p| p.strip_prefix(&site.content).ok())
@@ -413,6 +458,11 @@ pub fn load_intro(
         },
         diags: Vec::new(),
     };
+    let traps = cx.yaml.traps();
+    if traps.iter().any(Diagnostic::is_error) {
+        return (None, traps);
+    }
+    cx.diags.extend(traps);
     let fm: PageFm = match cx.yaml.parse(PAGE_KEYS) {
         Ok(f) => f,
         Err(d) => return (None, vec![d]),

@@ -5,6 +5,8 @@ use crate::diagnostic::{Diagnostic, Position, nearest};
 use serde::de::DeserializeOwned;
 use serde_saphyr::{Error, Spanned};
 
+pub mod traps;
+
 /// Where a YAML text sits inside its file, so positions can be reported file-relative.
 #[derive(Debug, Clone)]
 pub struct YamlSource<'a> {
@@ -53,6 +55,15 @@ impl YamlSource<'_> {
             .with_source(self.file_text)
     }
 
+    /// Full-width colons, spaces and commas, invisible characters: the input method's
+    /// traps, found before parsing (see [`traps`]). Parse only when none is an error.
+    pub fn traps(&self) -> Vec<Diagnostic> {
+        traps::find(self.yaml, self.first_line)
+            .into_iter()
+            .map(|d| d.in_file(self.file))
+            .collect()
+    }
+
     pub fn parse<T: DeserializeOwned>(&self, known_keys: &[&str]) -> Result<T, Diagnostic> {
         // An empty front matter is an empty mapping, not "no document".
         let text = if self.yaml.trim().is_empty() {
@@ -68,6 +79,12 @@ impl YamlSource<'_> {
             .location()
             .and_then(|l| self.position(l.line(), l.column()));
         let what = self.what;
+        let syntax = !matches!(
+            bare(&err),
+            Error::SerdeUnknownField { .. }
+                | Error::SerdeMissingField { .. }
+                | Error::DuplicateMappingKey { .. }
+        );
         let (message, hint, span) = match bare(&err) {
             Error::SerdeUnknownField {
                 field, expected, ..
@@ -124,6 +141,17 @@ impl YamlSource<'_> {
         let mut d = self.diagnostic_at(pos, message).spanning(span);
         if let Some(h) = hint {
             d = d.hint(h);
+        }
+        // Chinese quotation marks look like quotes but YAML reads them as text, so a
+        // `: ` inside them still ends the key.
+        if syntax
+            && d.source_line
+                .as_deref()
+                .is_some_and(|l| l.contains(['“', '”', '‘', '’']))
+        {
+            d = d.hint(
+                "“ ” are Chinese quotation marks, which YAML does not read as quotes: to quote a value that contains `: ` or `#`, use half-width \"…\"",
+            );
         }
         d
     }
