@@ -100,6 +100,10 @@ pub fn prepare(
     }
     let theme = Theme::load(root, &config.theme, &config.language, diags);
     let loaded = load::load_cached(&site_root, &config, cache, diags);
+    if !drafts {
+        // An unfinished draft is not published, so its mistakes do not stop the site.
+        diags.soften(&loaded.draft_files);
+    }
     stages.done("load");
     let site = link::link(config, loaded, drafts, diags);
     stages.done("link");

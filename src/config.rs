@@ -5,7 +5,7 @@ use crate::yaml::{Sp, YamlSource};
 use indexmap::IndexMap;
 use serde::Deserialize;
 use std::collections::BTreeMap;
-use std::path::Path;
+use std::path::{Path, PathBuf};
 
 pub const SITE_FILE: &str = "site.yaml";
 
@@ -193,6 +193,49 @@ impl Config {
     /// Root-relative URL with the base path: `/laomo/profiles/`.
     pub fn url(&self, path: &str) -> String {
         format!("{}{}", self.base_path, path.trim_start_matches('/'))
+    }
+
+    /// The site a command works on. Given `--root`, that folder, which must hold a
+    /// site.yaml; otherwise the nearest folder up from the current one that does, so an
+    /// editor whose terminal is in content/profiles/ still builds the whole site.
+    pub fn locate(root: Option<&Path>) -> Result<PathBuf, Diagnostic> {
+        let is_site = |dir: &Path| dir.join(SITE_FILE).is_file();
+        let start = match root {
+            Some(r) if is_site(r) => return Ok(r.to_path_buf()),
+            Some(r) => r.to_path_buf(),
+            None => std::env::current_dir().unwrap_or_else(|_| PathBuf::from(".")),
+        };
+        let above = start
+            .canonicalize()
+            .ok()
+            .and_then(|abs| abs.ancestors().find(|d| is_site(d)).map(Path::to_path_buf));
+        match (root, above) {
+            (None, Some(site)) => Ok(site),
+            (Some(r), above) => {
+                let d = Diagnostic::error(format!(
+                    "there is no laomo site in {}: it has no {SITE_FILE}",
+                    r.display()
+                ));
+                Err(match above {
+                    Some(site) => d.hint(format!(
+                        "the site is in {}: pass --root {}",
+                        site.display(),
+                        site.display()
+                    )),
+                    None if !r.exists() => d.hint(format!(
+                        "the folder {} does not exist; create a site there with `laomo init {}`",
+                        r.display(),
+                        r.display()
+                    )),
+                    None => d.hint("pass the folder that holds site.yaml, or create a site with `laomo init DIR`"),
+                })
+            }
+            (None, None) => Err(Diagnostic::error(format!(
+                "there is no laomo site here: {} and the folders above it have no {SITE_FILE}",
+                start.display()
+            ))
+            .hint("go to the site's folder (the one with site.yaml), pass --root DIR, or create a site with `laomo init DIR`")),
+        }
     }
 
     pub fn load(root: &Path, diags: &mut Diagnostics) -> Option<Config> {

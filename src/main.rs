@@ -25,9 +25,9 @@ struct Cli {
 enum Command {
     /// Build the site into public/ (replaced only when the build succeeds).
     Build {
-        /// The site folder (with site.yaml and content/).
-        #[arg(long, default_value = ".")]
-        root: PathBuf,
+        /// The site folder (with site.yaml) [default: this folder or the nearest above it with one].
+        #[arg(long)]
+        root: Option<PathBuf>,
         /// Where to write the site [default: ROOT/public].
         #[arg(long)]
         output: Option<PathBuf>,
@@ -40,18 +40,18 @@ enum Command {
     },
     /// Check the whole site and list every problem, writing nothing.
     Check {
-        /// The site folder (with site.yaml and content/).
-        #[arg(long, default_value = ".")]
-        root: PathBuf,
+        /// The site folder (with site.yaml) [default: this folder or the nearest above it with one].
+        #[arg(long)]
+        root: Option<PathBuf>,
         /// Also check pages marked `draft: true`.
         #[arg(long)]
         drafts: bool,
     },
     /// Preview the site while editing: serve it and rebuild on every save.
     Serve {
-        /// The site folder (with site.yaml and content/).
-        #[arg(long, default_value = ".")]
-        root: PathBuf,
+        /// The site folder (with site.yaml) [default: this folder or the nearest above it with one].
+        #[arg(long)]
+        root: Option<PathBuf>,
         /// The port to listen on.
         #[arg(long, default_value_t = 1111)]
         port: u16,
@@ -71,9 +71,12 @@ enum Command {
         kind: NewKind,
         /// The person's name or the page's title, e.g. 丁卫松.
         name: String,
-        /// The site folder.
-        #[arg(long, default_value = ".")]
-        root: PathBuf,
+        /// The page's address and file name [default: from the name's pinyin, e.g. ding-weisong].
+        #[arg(long)]
+        slug: Option<String>,
+        /// The site folder (with site.yaml) [default: this folder or the nearest above it with one].
+        #[arg(long)]
+        root: Option<PathBuf>,
     },
     /// Create a new site with a small sample in DIR.
     Init {
@@ -101,15 +104,30 @@ fn print_diagnostics(d: &Diagnostics) {
     }
 }
 
+/// The site to work on, or the message that there is none (before any work is done).
+fn site_root(root: Option<PathBuf>) -> Result<PathBuf, ExitCode> {
+    laomo::config::Config::locate(root.as_deref()).map_err(|d| {
+        eprintln!("{d}");
+        ExitCode::FAILURE
+    })
+}
+
 fn main() -> ExitCode {
     let cli = Cli::parse();
-    match cli.command {
+    match run(cli.command) {
+        Ok(code) | Err(code) => code,
+    }
+}
+
+fn run(command: Command) -> Result<ExitCode, ExitCode> {
+    Ok(match command {
         Command::Build {
             root,
             output,
             drafts,
             base_url,
         } => {
+            let root = site_root(root)?;
             let report = build(&BuildOptions {
                 root,
                 output,
@@ -144,6 +162,7 @@ fn main() -> ExitCode {
             }
         }
         Command::Check { root, drafts } => {
+            let root = site_root(root)?;
             let report = build(&BuildOptions {
                 root,
                 output: None,
@@ -176,7 +195,7 @@ fn main() -> ExitCode {
             open,
             drafts,
         } => match laomo::serve::serve(laomo::serve::ServeOptions {
-            root,
+            root: site_root(root)?,
             port,
             bind,
             open,
@@ -188,7 +207,13 @@ fn main() -> ExitCode {
                 ExitCode::FAILURE
             }
         },
-        Command::New { kind, name, root } => {
+        Command::New {
+            kind,
+            name,
+            slug,
+            root,
+        } => {
+            let root = site_root(root)?;
             let kind = match kind {
                 NewKind::Profile => scaffold::NewKind::Profile,
                 NewKind::Story => scaffold::NewKind::Story,
@@ -196,9 +221,12 @@ fn main() -> ExitCode {
                 NewKind::Collection => scaffold::NewKind::Collection,
                 NewKind::Association => scaffold::NewKind::Association,
             };
-            match scaffold::new_page(&root, kind, &name) {
+            match scaffold::new_page(&root, kind, &name, slug.as_deref()) {
                 Ok(path) => {
-                    println!("created {}", path.display());
+                    println!(
+                        "created {} as a draft: preview it with `laomo serve --drafts`, and delete its `draft: true` line when it is ready to publish",
+                        path.display()
+                    );
                     ExitCode::SUCCESS
                 }
                 Err(d) => {
@@ -221,5 +249,5 @@ fn main() -> ExitCode {
                 ExitCode::FAILURE
             }
         },
-    }
+    })
 }

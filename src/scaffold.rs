@@ -1,6 +1,7 @@
 //! `laomo new` and `laomo init`: files an editor starts from, with comments in Chinese.
 
 use crate::diagnostic::Diagnostic;
+use crate::load::unfinished::PLACEHOLDER;
 use crate::pinyin;
 use std::path::{Path, PathBuf};
 
@@ -14,6 +15,17 @@ pub enum NewKind {
 }
 
 impl NewKind {
+    /// As typed after `laomo new`.
+    fn command(self) -> &'static str {
+        match self {
+            NewKind::Profile => "profile",
+            NewKind::Story => "story",
+            NewKind::Exhibition => "exhibition",
+            NewKind::Collection => "collection",
+            NewKind::Association => "association",
+        }
+    }
+
     fn section(self) -> &'static str {
         match self {
             NewKind::Profile => "profiles",
@@ -33,46 +45,79 @@ pub fn skeleton(kind: NewKind, name: &str) -> String {
     let q = yaml_quote(name);
     match kind {
         NewKind::Profile => format!(
-            "---\n# 劳模风采：一人一个文件。带 # 的行是说明，可以删掉。\nname: {q}                 # 姓名（必填）\nhonors:                      # 荣誉（必填，至少一项）：称号须在 site.yaml 的 honors 中\n  - {{title: 劳动模范, year: 2020}}\nregion: 某某县               # 地区（必填）\n# association: changxing     # 所属协会的 slug（可选）\n# organization: 某某集团     # 工作单位（可选）\n# occupation: 一线技术工人   # 职业（可选）\n# industry: 制造业           # 行业（可选）\n# tags: [技能传承]           # 标签（可选）\n# summary: 一句话简介        # 摘要（可选，否则从正文截取）\n# portrait: portrait.jpg     # 照片（可选，放在本文件旁边的文件夹里）\n# private: {{phone: 13800000000}}   # 内部信息：永远不会出现在网站上\n---\n\n在这里写{name}的先进事迹。\n"
+            "---\n# 劳模风采：一人一个文件。带 # 的行是说明，可以删掉。\ndraft: true                  # 草稿：写完后删掉这一行，页面才会发布\nname: {q}                 # 姓名（必填）\nhonors:                      # 荣誉（必填，至少一项）：称号须在 site.yaml 的 honors 中\n  - {{title: 劳动模范, year: 2020}}\nregion: 某某县               # 地区（必填）\n# association: changxing     # 所属协会的 slug（可选）\n# organization: 某某集团     # 工作单位（可选）\n# occupation: 一线技术工人   # 职业（可选）\n# industry: 制造业           # 行业（可选）\n# tags: [技能传承]           # 标签（可选）\n# summary: 一句话简介        # 摘要（可选，否则从正文截取）\n# portrait: portrait.jpg     # 照片（可选，放在本文件旁边的文件夹里）\n# private: {{phone: 13800000000}}   # 内部信息：永远不会出现在网站上\n---\n\n{PLACEHOLDER}{name}的先进事迹。\n"
         ),
         NewKind::Story => format!(
-            "---\n# 事迹与活动。带 # 的行是说明，可以删掉。\ntitle: {q}                  # 标题（必填）\ndate: 2024-01                # 日期（必填）：2024、2024-01 或 2024-01-15\n# association: changxing     # 主办协会的 slug（可选）\n# people: [ding-weisong]     # 相关劳模的 slug（可选）\n# category: 宣讲             # 类别（可选）：宣讲、进校园、进企业、进社区……\n# location: 长兴县           # 地点（可选）\n# figures: {{场次: 50, 参与人次: 700}}   # 关键数字（可选），数字或文字\n# cover: cover.jpg           # 封面照片（可选）\n---\n\n在这里写活动经过。\n"
+            "---\n# 事迹与活动。带 # 的行是说明，可以删掉。\ndraft: true                  # 草稿：写完后删掉这一行，页面才会发布\ntitle: {q}                  # 标题（必填）\ndate: 2024-01                # 日期（必填）：2024、2024-01 或 2024-01-15\n# association: changxing     # 主办协会的 slug（可选）\n# people: [ding-weisong]     # 相关劳模的 slug（可选）\n# category: 宣讲             # 类别（可选）：宣讲、进校园、进企业、进社区……\n# location: 长兴县           # 地点（可选）\n# figures: {{场次: 50, 参与人次: 700}}   # 关键数字（可选），数字或文字\n# cover: cover.jpg           # 封面照片（可选）\n---\n\n{PLACEHOLDER}活动经过。\n"
         ),
         NewKind::Exhibition => format!(
-            "---\n# 展览（云展馆）。正文是前言。\ntitle: {q}                  # 标题（必填）\n# date: 2024-05              # 开展日期（可选）\n# featured: true             # 在首页推荐（可选）\nhalls:                       # 展厅，按顺序展示\n  - title: 第一展厅\n    intro: 一段导语\n    exhibits:                # 每件展品写 profile、story、image 或 video 其中之一\n      # - {{profile: ding-weisong}}\n      # - {{image: medal.jpg, caption: 奖章实物, alt: 一枚奖章}}\n---\n\n在这里写展览前言。\n"
+            "---\n# 展览（云展馆）。正文是前言。\ndraft: true                  # 草稿：写完后删掉这一行，页面才会发布\ntitle: {q}                  # 标题（必填）\n# date: 2024-05              # 开展日期（可选）\n# featured: true             # 在首页推荐（可选）\nhalls:                       # 展厅，按顺序展示\n  - title: 第一展厅\n    intro: 一段导语\n    exhibits:                # 每件展品写 profile、story、image 或 video 其中之一\n      # - {{profile: ding-weisong}}\n      # - {{image: medal.jpg, caption: 奖章实物, alt: 一枚奖章}}\n---\n\n{PLACEHOLDER}展览前言。\n"
         ),
         NewKind::Collection => format!(
-            "---\n# 文集：一本书、一套丛书或一期期简报，按阅读顺序列出事迹。\ntitle: {q}                  # 标题（必填）\nkind: book                   # book（书）、series（丛书）或 newsletter（简报）\n# published: 2021            # 出版日期（可选）\n# publisher: 某某劳动模范协会 # 出版方（可选）\nstories: []                  # 事迹的 slug，按阅读顺序；或改用 parts: 分辑\n---\n\n在这里写文集简介。\n"
+            "---\n# 文集：一本书、一套丛书或一期期简报，按阅读顺序列出事迹。\ndraft: true                  # 草稿：写完后删掉这一行，页面才会发布\ntitle: {q}                  # 标题（必填）\nkind: book                   # book（书）、series（丛书）或 newsletter（简报）\n# published: 2021            # 出版日期（可选）\n# publisher: 某某劳动模范协会 # 出版方（可选）\nstories: []                  # 事迹的 slug，按阅读顺序；或改用 parts: 分辑\n---\n\n{PLACEHOLDER}文集简介。\n"
         ),
         NewKind::Association => format!(
-            "---\n# 协会：发布内容的组织。\nname: {q}                   # 名称（必填）\n# short_name: 某某劳模协会   # 简称（可选）\n# kind: 协会                 # 类型（可选）：协会、工会……\n# parent: huzhou             # 上级协会的 slug（可选）\n# founded: 2016-10           # 成立时间（可选）\n# region: 长兴县             # 地区（可选）\n# members: 360多             # 会员人数，数字或文字（可选）\n---\n\n在这里写协会简介。\n"
+            "---\n# 协会：发布内容的组织。\ndraft: true                  # 草稿：写完后删掉这一行，页面才会发布\nname: {q}                   # 名称（必填）\n# short_name: 某某劳模协会   # 简称（可选）\n# kind: 协会                 # 类型（可选）：协会、工会……\n# parent: huzhou             # 上级协会的 slug（可选）\n# founded: 2016-10           # 成立时间（可选）\n# region: 长兴县             # 地区（可选）\n# members: 360多             # 会员人数，数字或文字（可选）\n---\n\n{PLACEHOLDER}协会简介。\n"
         ),
     }
 }
 
 /// Writes `content/KIND/SLUG.md`; refuses to overwrite an existing page.
-pub fn new_page(root: &Path, kind: NewKind, name: &str) -> Result<PathBuf, Diagnostic> {
+pub fn new_page(
+    root: &Path,
+    kind: NewKind,
+    name: &str,
+    slug: Option<&str>,
+) -> Result<PathBuf, Diagnostic> {
     let name = name.trim();
-    let slug = match kind {
-        NewKind::Profile => pinyin::read_name(name).name_slug(),
-        _ => pinyin::file_slug(name),
+    let slug = match slug {
+        Some(s) => {
+            let s = s.trim();
+            let ok = !s.is_empty()
+                && s.bytes()
+                    .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-')
+                && !s.starts_with('-')
+                && !s.ends_with('-');
+            if !ok {
+                return Err(Diagnostic::error(format!("`{s}` cannot be a slug")).hint(
+                    "a slug is the page's address: lower-case letters, digits and hyphens, e.g. wang-wei-2",
+                ));
+            }
+            s.to_string()
+        }
+        None => match kind {
+            NewKind::Profile => pinyin::read_name(name).name_slug(),
+            _ => pinyin::file_slug(name),
+        },
     };
     if slug.is_empty() {
         return Err(
-            Diagnostic::error(format!("no file name can be made from `{name}`"))
-                .hint("use a name with Chinese characters or ASCII letters"),
+            Diagnostic::error(format!("no file name can be made from `{name}`")).hint(
+                "use a name with Chinese characters or ASCII letters, or give one with --slug",
+            ),
         );
     }
     let dir = root.join("content").join(kind.section());
+    let taken = |slug: &str| {
+        dir.join(format!("{slug}.md")).exists() || dir.join(slug).join("index.md").exists()
+    };
     let file = dir.join(format!("{slug}.md"));
-    let bundle = dir.join(&slug).join("index.md");
-    if file.exists() || bundle.exists() {
+    if taken(&slug) {
+        let bundle = dir.join(&slug).join("index.md");
         let existing = if file.exists() { file } else { bundle };
+        // Two people may share a name: offer the next free slug for the second.
+        let free = (2..)
+            .map(|n| format!("{slug}-{n}"))
+            .find(|s| !taken(s))
+            .unwrap_or_default();
         return Err(Diagnostic::error(format!(
             "{} already exists; laomo new never overwrites a page",
             existing.display()
         ))
-        .hint("edit that file, or give the new page another name"));
+        .hint(format!(
+            "to edit that page, open the file; for another page with the same name, give it its own slug: laomo new {} {name} --slug {free}",
+            kind.command()
+        )));
     }
     std::fs::create_dir_all(&dir)
         .map_err(|e| Diagnostic::error(format!("cannot create {}: {e}", dir.display())))?;

@@ -406,7 +406,8 @@ fn site_yaml_mistakes() {
     let out = site.run(&["build"]);
     assert_eq!(out.status.code(), Some(1));
     assert!(
-        stderr(&out).contains("cannot read site.yaml"),
+        stderr(&out).contains("there is no laomo site in")
+            && stderr(&out).contains("it has no site.yaml"),
         "{}",
         stderr(&out)
     );
@@ -771,4 +772,160 @@ fn a_smart_quoted_value_with_a_colon_gets_a_hint_about_quotes() {
             "“ ” are Chinese quotation marks, which YAML does not read as quotes",
         ],
     );
+}
+
+#[test]
+fn dates_written_as_people_write_them_get_the_form_to_use() {
+    check_fails(
+        &[
+            (
+                "content/stories/a.md",
+                "---\ntitle: 劳模宣讲\ndate: 2018.10\n---\n正文。\n",
+            ),
+            (
+                "content/stories/b.md",
+                "---\ntitle: 劳模宣讲二\ndate: 2018年5月\n---\n正文。\n",
+            ),
+        ],
+        &[
+            // YAML read 2018.10 as 2018.1; the hint keeps the month the editor wrote.
+            "`date`: `2018.10` is a number to YAML, not a date",
+            "content/stories/a.md:3:7",
+            "did you mean date: 2018-10?",
+            "content/stories/b.md:3:7",
+            "did you mean date: 2018-05?",
+        ],
+    );
+}
+
+#[test]
+fn new_pages_start_as_drafts_and_a_namesake_gets_its_own_slug() {
+    let site = Site::new(&[OK_PROFILE]);
+    let out = site.run(&["new", "profile", "王伟"]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    let first = site.root().join("content/profiles/wang-wei.md");
+    let text = std::fs::read_to_string(&first).expect("created");
+    assert!(text.contains("\ndraft: true "), "{text}");
+    // A draft is not published, so its placeholder text and its placeholder honor (not
+    // in this site's vocabulary) do not stop the site: the honor is a warning that says why.
+    let out = site.build_ok();
+    assert!(
+        stderr(&out).contains(
+            "warning: unknown honor title `劳动模范` (in a draft, which is not published"
+        ),
+        "{}",
+        stderr(&out)
+    );
+    assert!(!site.public().join("profiles/wang-wei").exists());
+    // Built with its drafts, the same mistake is an error again.
+    assert_eq!(site.run(&["check", "--drafts"]).status.code(), Some(1));
+
+    // A second 王伟: refused, with the next free slug offered, and then created with it.
+    let again = site.run(&["new", "profile", "王伟"]);
+    assert_eq!(again.status.code(), Some(1));
+    assert!(
+        stderr(&again).contains("laomo new profile 王伟 --slug wang-wei-2"),
+        "{}",
+        stderr(&again)
+    );
+    let second = site.run(&["new", "profile", "王伟", "--slug", "wang-wei-2"]);
+    assert!(second.status.success(), "{}", stderr(&second));
+    assert!(site.root().join("content/profiles/wang-wei-2.md").exists());
+    let bad = site.run(&["new", "profile", "王伟", "--slug", "王伟"]);
+    assert_eq!(bad.status.code(), Some(1));
+    assert!(
+        stderr(&bad).contains("`王伟` cannot be a slug"),
+        "{}",
+        stderr(&bad)
+    );
+
+    // Published with the placeholder still in it (the honor fixed, draft removed): a warning.
+    let published = text.replace("\ndraft: true ", "\n# ").replace(
+        "{title: 劳动模范, year: 2020}",
+        "{title: 全国劳动模范, year: 2020}",
+    );
+    std::fs::write(&first, published).expect("edit");
+    let out = site.build_ok();
+    let err = stderr(&out);
+    assert!(
+        err.contains(
+            "warning: this page is published with the placeholder `laomo new` wrote into it"
+        ) && err.contains("content/profiles/wang-wei.md:"),
+        "{err}"
+    );
+}
+
+#[test]
+fn a_paragraph_indented_into_a_code_block_warns() {
+    let site = Site::new(&[
+        OK_PROFILE,
+        (
+            "content/stories/s.md",
+            "---\ntitle: 劳模宣讲进校园\ndate: 2024-05\n---\n\n    协会组织劳模走进中小学，讲述岗位上的奋斗故事。\n\n正文。\n",
+        ),
+    ]);
+    let out = site.build_ok();
+    let err = stderr(&out);
+    assert!(
+        err.contains(
+            "warning: this paragraph is indented by four spaces, so it is shown as a block of code"
+        ) && err.contains("content/stories/s.md:6:1"),
+        "{err}"
+    );
+    // What the warning says is what a visitor sees: the text in a code block.
+    let page = site.html("/stories/s/");
+    assert_eq!(
+        texts(&page, "pre code"),
+        vec!["协会组织劳模走进中小学，讲述岗位上的奋斗故事。"]
+    );
+}
+
+#[test]
+fn commands_outside_a_site_say_so_and_write_nothing() {
+    let empty = tempfile::tempdir().expect("tmp");
+    for args in [
+        &["build"][..],
+        &["check"],
+        &["serve", "--port", "0"],
+        &["new", "profile", "王伟"],
+    ] {
+        let out = std::process::Command::new(env!("CARGO_BIN_EXE_laomo"))
+            .args(args)
+            .current_dir(empty.path())
+            .output()
+            .expect("run");
+        let err = stderr(&out);
+        assert_eq!(out.status.code(), Some(1), "{args:?}: {err}");
+        assert!(
+            err.contains("there is no laomo site here") && err.contains("laomo init DIR"),
+            "{args:?}: {err}"
+        );
+    }
+    assert_eq!(std::fs::read_dir(empty.path()).expect("read").count(), 0);
+
+    // --root names a folder without a site: said before any work.
+    let out = std::process::Command::new(env!("CARGO_BIN_EXE_laomo"))
+        .args(["build", "--root"])
+        .arg(empty.path().join("nosuch"))
+        .output()
+        .expect("run");
+    assert_eq!(out.status.code(), Some(1));
+    assert!(stderr(&out).contains("does not exist"), "{}", stderr(&out));
+}
+
+#[test]
+fn commands_in_a_subfolder_work_on_the_site_above() {
+    let site = Site::new(&[OK_PROFILE]);
+    let out = std::process::Command::new(env!("CARGO_BIN_EXE_laomo"))
+        .arg("build")
+        .current_dir(site.root().join("content/profiles"))
+        .output()
+        .expect("run");
+    assert!(out.status.success(), "{}", stderr(&out));
+    assert!(
+        site.public()
+            .join("profiles/ding-weisong/index.html")
+            .exists()
+    );
+    assert!(!site.root().join("content/profiles/public").exists());
 }

@@ -108,6 +108,12 @@ pub fn link(config: Config, loaded: Loaded, drafts: bool, diags: &mut Diagnostic
     let mut draft_slugs: HashSet<(Kind, String)> = HashSet::new();
     let mut pages: Vec<std::sync::Arc<Page>> = Vec::new();
     let broken = loaded.broken;
+    // A draft whose file has errors is still a draft: links to it only warn.
+    let broken_drafts: HashSet<String> = if drafts {
+        HashSet::new()
+    } else {
+        loaded.draft_files.clone()
+    };
     for p in loaded.pages {
         if p.draft && !drafts {
             draft_slugs.insert((p.kind, p.slug.clone()));
@@ -159,6 +165,7 @@ pub fn link(config: Config, loaded: Loaded, drafts: bool, diags: &mut Diagnostic
         by_slug: &by_slug,
         drafts: &draft_slugs,
         broken: &broken,
+        broken_drafts: &broken_drafts,
     };
 
     for (i, p) in pages.iter_ids() {
@@ -394,6 +401,7 @@ struct Resolver<'a> {
     by_slug: &'a HashMap<(Kind, String), PageId>,
     drafts: &'a HashSet<(Kind, String)>,
     broken: &'a HashMap<(Kind, String), String>,
+    broken_drafts: &'a HashSet<String>,
 }
 
 impl Resolver<'_> {
@@ -401,7 +409,13 @@ impl Resolver<'_> {
         if let Some(&i) = self.by_slug.get(&(r.kind, r.slug.clone())) {
             return Some(i);
         }
-        let mut d = if self.drafts.contains(&(r.kind, r.slug.clone())) {
+        let key = (r.kind, r.slug.clone());
+        let draft = self.drafts.contains(&key)
+            || self
+                .broken
+                .get(&key)
+                .is_some_and(|f| self.broken_drafts.contains(f));
+        let mut d = if draft {
             Diagnostic::warning(format!(
                 "`{}` refers to {} `{}`, which is a draft, so no link is shown",
                 r.field,

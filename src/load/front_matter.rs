@@ -38,6 +38,21 @@ pub fn private_lines(text: &str) -> Vec<std::ops::RangeInclusive<usize>> {
     out
 }
 
+/// Whether a file's front matter has the line `draft: true`, read as text: used when
+/// the front matter has errors and cannot be parsed.
+pub fn declares_draft(text: &str) -> bool {
+    let mut lines = text.lines();
+    if lines.next().is_none_or(|l| l.trim_end() != "---") {
+        return false;
+    }
+    lines
+        .take_while(|l| !matches!(l.trim_end(), "---" | "..."))
+        .any(|l| {
+            let l = l.split(" #").next().unwrap_or("").trim_end();
+            l.strip_prefix("draft:").is_some_and(|v| v.trim() == "true")
+        })
+}
+
 pub const PROFILE_KEYS: &[&str] = &[
     "name",
     "honors",

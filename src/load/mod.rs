@@ -9,6 +9,7 @@ pub mod kinds;
 pub mod markdown;
 pub mod shortcode;
 pub mod source;
+pub mod unfinished;
 
 use crate::config::Config;
 use crate::diagnostic::{Diagnostic, Diagnostics, display_path};
@@ -26,6 +27,9 @@ pub struct Loaded {
     /// Pages whose file has errors, by kind and slug (from the file name): a reference
     /// to one says so instead of calling the page missing.
     pub broken: std::collections::HashMap<(Kind, String), String>,
+    /// Files of pages marked `draft: true` (read from the text when the front matter
+    /// has errors), whose errors need not stop a build that leaves drafts out.
+    pub draft_files: std::collections::HashSet<String>,
 }
 
 /// The site folders every stage needs.
@@ -220,7 +224,24 @@ pub fn load_cached(
     let mut pages = Vec::new();
     let mut intros = Vec::new();
     let mut broken = std::collections::HashMap::new();
+    let mut draft_files = std::collections::HashSet::new();
     for (e, (p, i, d)) in entries.iter().zip(results) {
+        if let Entry::Page { path, .. } = e {
+            let draft = match &p {
+                Some(page) => page.draft,
+                // Only files with errors are read again, to see whether they are drafts.
+                None => {
+                    d.iter().any(Diagnostic::is_error)
+                        && source::read_limited(path)
+                            .ok()
+                            .and_then(|b| source::decode(b).ok())
+                            .is_some_and(|t| front_matter::declares_draft(&t))
+                }
+            };
+            if draft {
+                draft_files.insert(site.rel(path));
+            }
+        }
         if let Entry::Page { path, bundle } = e
             && p.is_none()
             && d.iter().any(Diagnostic::is_error)
@@ -243,6 +264,7 @@ pub fn load_cached(
         intros,
         loose_files,
         broken,
+        draft_files,
     }
 }
 

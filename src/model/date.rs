@@ -76,6 +76,60 @@ impl Date {
         }
     }
 
+    /// The date an editor most likely meant by a form laomo does not read: `2018.11`,
+    /// `2018/5/3`, `2018年5月`, `20180503`, full-width digits. `None` when no real date
+    /// comes out of it, so a suggestion is always one `parse` accepts.
+    pub fn suggest(written: &str) -> Option<String> {
+        let t: String = written
+            .trim()
+            .chars()
+            .map(|c| match c {
+                '０'..='９' => char::from(b'0' + (c as u32 - '０' as u32) as u8),
+                _ => c,
+            })
+            .collect();
+        let t = t.trim_end_matches(['日', '号']);
+        let numbers: Vec<&str> = t
+            .split(|c: char| {
+                matches!(
+                    c,
+                    '.' | '/'
+                        | '-'
+                        | '－'
+                        | '—'
+                        | '–'
+                        | '、'
+                        | '年'
+                        | '月'
+                        | ' '
+                        | '　'
+                        | '_'
+                        | '．'
+                )
+            })
+            .filter(|p| !p.is_empty())
+            .collect();
+        if numbers.is_empty()
+            || numbers
+                .iter()
+                .any(|n| !n.bytes().all(|b| b.is_ascii_digit()))
+        {
+            return None;
+        }
+        let parts: Vec<String> = match numbers.as_slice() {
+            // 20180503 or 201805
+            [n] if n.len() == 8 => vec![n[..4].into(), n[4..6].into(), n[6..].into()],
+            [n] if n.len() == 6 => vec![n[..4].into(), n[4..].into()],
+            [n] if n.len() == 4 => vec![n.to_string()],
+            [y, rest @ ..] if y.len() == 4 && rest.len() <= 2 => std::iter::once(y.to_string())
+                .chain(rest.iter().map(|p| format!("{:0>2}", p)))
+                .collect(),
+            _ => return None,
+        };
+        let iso = parts.join("-");
+        (iso != written.trim() && Date::parse(&iso).is_ok()).then_some(iso)
+    }
+
     /// ISO form at the written precision: 2018, 2018-03, 2018-03-12.
     pub fn iso(&self) -> String {
         match (self.month, self.day) {
@@ -169,6 +223,24 @@ mod tests {
         assert!(Date::parse("2018-13").is_err());
         assert!(Date::parse("18-03").is_err());
         assert!(Date::parse("2018年3月").is_err());
+    }
+
+    #[test]
+    fn suggestions_for_dates_as_people_write_them() {
+        let s = |t: &str| Date::suggest(t);
+        assert_eq!(s("2018.11").as_deref(), Some("2018-11"));
+        assert_eq!(s("2018.10").as_deref(), Some("2018-10"));
+        assert_eq!(s("2018年5月").as_deref(), Some("2018-05"));
+        assert_eq!(s("2018年5月3日").as_deref(), Some("2018-05-03"));
+        assert_eq!(s("2018/5/3").as_deref(), Some("2018-05-03"));
+        assert_eq!(s("２０１８－０５").as_deref(), Some("2018-05"));
+        assert_eq!(s("20180503").as_deref(), Some("2018-05-03"));
+        assert_eq!(s("2018年").as_deref(), Some("2018"));
+        // Nothing real to suggest.
+        assert_eq!(s("2018.13"), None);
+        assert_eq!(s("2023/2/29"), None);
+        assert_eq!(s("去年春天"), None);
+        assert_eq!(s("18.5"), None);
     }
 
     #[test]

@@ -80,17 +80,37 @@ impl FileCx<'_> {
         let parsed = match &sp.value {
             Scalar::Int(y) => Date::from_year(*y),
             Scalar::Text(t) => Date::parse(t),
-            Scalar::Float(f) => Err(format!("`{f}` is not a date: write 2018-03, with a hyphen")),
+            Scalar::Float(_) => Err("a number with a point is not a date".to_string()),
             Scalar::Bool(_) => Err("a date cannot be true or false".to_string()),
         };
         match parsed {
             Ok(d) => Some(d),
             Err(msg) => {
-                self.err(
-                    sp,
-                    format!("`{field}`: {msg}"),
-                    "dates are YYYY, YYYY-MM or YYYY-MM-DD, e.g. date: 2018-03-12",
-                );
+                // As written in the file: YAML reads `2018.10` as the number 2018.1.
+                let written = self
+                    .yaml
+                    .position_of(sp)
+                    .and_then(|p| {
+                        let line = self.lines.line(p.line)?;
+                        let rest: String = line.chars().skip(p.column - 1).collect();
+                        let token: String = rest
+                            .chars()
+                            .take_while(|c| !matches!(c, ',' | ']' | '}' | '#'))
+                            .collect();
+                        Some(token.trim().trim_matches(['"', '\'']).to_string())
+                    })
+                    .unwrap_or_else(|| sp.value.as_text());
+                let hint = match Date::suggest(&written) {
+                    Some(iso) => format!(
+                        "did you mean {field}: {iso}? Dates are YYYY, YYYY-MM or YYYY-MM-DD"
+                    ),
+                    None => "dates are YYYY, YYYY-MM or YYYY-MM-DD, e.g. date: 2018-03-12".into(),
+                };
+                let msg = match sp.value {
+                    Scalar::Float(_) => format!("`{written}` is a number to YAML, not a date"),
+                    _ => msg,
+                };
+                self.err(sp, format!("`{field}`: {msg}"), hint);
                 None
             }
         }
@@ -317,6 +337,13 @@ pub fn load_page(
     let Some(b) = built else {
         return (None, cx.diags);
     };
+    if !b.draft {
+        cx.diags.extend(super::unfinished::check(
+            split.body,
+            split.body_first_line + 1,
+            &rel,
+        ));
+    }
     let mut calls = expanded.calls;
     resolve_shortcode_files(&mut cx, &mut calls, &b.details);
     let inline_images =
