@@ -929,3 +929,31 @@ fn commands_in_a_subfolder_work_on_the_site_above() {
     );
     assert!(!site.root().join("content/profiles/public").exists());
 }
+
+#[test]
+fn links_in_bodies_to_missing_pages_are_errors() {
+    let err = check_fails(
+        &[
+            OK_PROFILE,
+            (
+                "content/profiles/lu-huojia.md",
+                "---\nname: 卢火佳\nhonors: [{title: 浙江省劳动模范}]\nregion: 长兴县\ndraft: true\n---\n正文。\n",
+            ),
+            (
+                "content/stories/s.md",
+                "---\ntitle: 劳模宣讲进校园\ndate: 2024-05\n---\n\n[丁卫松](/profiles/ding-weisong/)讲了二十年的故事，\n[本县劳模](/regions/changxing-xian/page/2/)都来了。\n\n见[丁卫松](/profiles/ding-weisog/)和[长兴](/regions/长兴县/)，\n以及[卢火佳](/profiles/lu-huojia/)与[下载](/files/a.pdf)。\n",
+            ),
+        ],
+        &[
+            "error: the link `/profiles/ding-weisog/` goes to no page of this site",
+            "content/stories/s.md:9:8",
+            "did you mean `/profiles/ding-weisong/`?",
+            "error: the link `/regions/长兴县/` goes to no page of this site",
+            "did you mean `/regions/changxing-xian/`?",
+            "warning: the link `/profiles/lu-huojia/` goes to a draft",
+        ],
+    );
+    // Links that work, and links outside what laomo makes, are not reported.
+    assert_eq!(err.matches("goes to no page").count(), 2, "{err}");
+    assert!(!err.contains("the link `/files/a.pdf`"), "{err}");
+}

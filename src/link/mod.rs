@@ -1,6 +1,7 @@
 //! Stage 2, link: resolve every slug, order the hall of fame, build taxonomies and
 //! backlinks, and freeze the result into one immutable `Site` the renderer reads.
 
+mod site_links;
 pub mod taxonomy;
 
 use crate::config::Config;
@@ -114,9 +115,11 @@ pub fn link(config: Config, loaded: Loaded, drafts: bool, diags: &mut Diagnostic
     } else {
         loaded.draft_files.clone()
     };
+    let mut draft_paths: HashSet<String> = HashSet::new();
     for p in loaded.pages {
         if p.draft && !drafts {
             draft_slugs.insert((p.kind, p.slug.clone()));
+            draft_paths.insert(p.path.clone());
         } else {
             pages.push(p);
         }
@@ -352,6 +355,7 @@ pub fn link(config: Config, loaded: Loaded, drafts: bool, diags: &mut Diagnostic
     for intro in loaded.intros {
         intros.insert(intro.section.clone(), intro);
     }
+    site_links::check(&pages, &taxonomies, &intros, &draft_paths, diags);
 
     let used_loose: HashSet<&std::path::Path> = pages
         .iter()

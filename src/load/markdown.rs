@@ -23,6 +23,9 @@ pub struct Rendered {
     pub summary_before_more: Option<String>,
     /// Plain text of the whole body (paragraphs, headings, lists), for summaries and search.
     pub plain: String,
+    /// Site-absolute links (`/profiles/ding-weisong/`) as written, with their byte
+    /// offset, for the link stage to check against the site's pages.
+    pub site_links: Vec<(String, usize)>,
 }
 
 pub fn options() -> Options {
@@ -38,6 +41,17 @@ pub fn options() -> Options {
 pub fn render(markdown: &str, base_path: &str) -> Rendered {
     let events: Vec<(Event, Range<usize>)> = Parser::new_ext(markdown, options())
         .into_offset_iter()
+        .collect();
+    let site_links: Vec<(String, usize)> = events
+        .iter()
+        .filter_map(|(e, r)| match e {
+            Event::Start(Tag::Link { dest_url, .. })
+                if dest_url.starts_with('/') && !dest_url.starts_with("//") =>
+            {
+                Some((dest_url.to_string(), r.start))
+            }
+            _ => None,
+        })
         .collect();
     let image_offsets: Vec<usize> = events
         .iter()
@@ -91,6 +105,7 @@ pub fn render(markdown: &str, base_path: &str) -> Rendered {
         remote_images,
         summary_before_more,
         plain,
+        site_links,
     }
 }
 

@@ -432,9 +432,22 @@ pub struct Page {
     /// Attachments of a page bundle (PDF, subtitles), copied beside the page:
     /// (source, site path). Photos and media are in the details and shortcodes.
     pub attachments: Vec<(PathBuf, String)>,
+    /// Links in the body to the site's own listings and pages, checked when linking.
+    pub site_links: Vec<SiteLink>,
     /// Folder the page's relative paths start from.
     pub dir: PathBuf,
     pub details: Details,
+}
+
+/// A link in a body to a page laomo makes (`/profiles/ding-weisong/`), where it was written.
+#[derive(Debug, Clone)]
+pub struct SiteLink {
+    /// The path as written, decoded, without `?query` or `#fragment`.
+    pub path: String,
+    /// As written, for messages.
+    pub written: String,
+    pub position: Position,
+    pub source_line: Option<crate::diagnostic::SourceLine>,
 }
 
 impl Page {

@@ -146,6 +146,43 @@ pub(super) fn resolve_inline_images(
 /// Where a Markdown image URL found at `offset` of the expanded body is, in the file:
 /// the line through the expansion's line map (shortcodes may have split a line), the
 /// column (in characters) from where the URL appears on that line.
+/// Body links into the sections and taxonomies laomo makes: only those can be checked
+/// for certain (a link to a file in static/ or elsewhere on the host is left alone).
+pub(super) fn site_links(
+    cx: &FileCx,
+    rendered: &markdown::Rendered,
+    markdown: &str,
+    line_map: &[usize],
+) -> Vec<SiteLink> {
+    if rendered.site_links.is_empty() {
+        return Vec::new();
+    }
+    let md_lines = crate::diagnostic::LineIndex::new(markdown);
+    let generated = |first: &str| {
+        Kind::all_sections().iter().any(|k| k.section() == first)
+            || TaxonomyKind::ALL.iter().any(|t| t.key() == first)
+    };
+    rendered
+        .site_links
+        .iter()
+        .filter_map(|(url, offset)| {
+            let path = url.split(['#', '?']).next().unwrap_or("");
+            let path = crate::util::url::percent_decode(path);
+            let first = path.trim_start_matches('/').split('/').next().unwrap_or("");
+            if !generated(first) {
+                return None;
+            }
+            let position = body_position(cx, &md_lines, line_map, *offset, url);
+            Some(SiteLink {
+                path,
+                written: url.clone(),
+                position,
+                source_line: cx.lines.shared(position.line),
+            })
+        })
+        .collect()
+}
+
 pub(super) fn body_position(
     cx: &FileCx,
     md_lines: &crate::diagnostic::LineIndex,

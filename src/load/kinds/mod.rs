@@ -10,7 +10,7 @@ mod profile;
 mod story;
 
 use association::association;
-use body::{bundle_assets, resolve_inline_images, resolve_shortcode_files};
+use body::{bundle_assets, resolve_inline_images, resolve_shortcode_files, site_links};
 use collection::collection;
 use exhibition::exhibition;
 use plain::plain_page;
@@ -348,6 +348,7 @@ pub fn load_page(
     resolve_shortcode_files(&mut cx, &mut calls, &b.details);
     let inline_images =
         resolve_inline_images(&mut cx, &rendered, &expanded.markdown, &expanded.line_map);
+    let body_links = site_links(&cx, &rendered, &expanded.markdown, &expanded.line_map);
 
     let summary = b
         .summary
@@ -380,6 +381,7 @@ pub fn load_page(
         extra: b.extra.unwrap_or(serde_json::Value::Null),
         reading: b.reading,
         attachments: assets,
+        site_links: body_links,
         dir,
         details: b.details,
     };
