@@ -152,6 +152,153 @@ fn char_syllable(c: char) -> Option<Syllable> {
     })
 }
 
+/// Words whose characters are not read their most common way: places first (长兴 is
+/// Chángxīng, not Zhǎngxīng), then words common in model workers' stories and titles
+/// (行长, 重建). The longest entry that matches wins. Add to it as editors find more;
+/// a site can also fix one term with `term_slugs:` or one name with `pinyin:`.
+const WORD_READINGS: &[(&str, &str)] = &[
+    // Places.
+    ("长兴", "chang2 xing1"),
+    ("长沙", "chang2 sha1"),
+    ("长春", "chang2 chun1"),
+    ("长安", "chang2 an1"),
+    ("长江", "chang2 jiang1"),
+    ("长城", "chang2 cheng2"),
+    ("长治", "chang2 zhi4"),
+    ("长白", "chang2 bai2"),
+    ("长汀", "chang2 ting1"),
+    ("长乐", "chang2 le4"),
+    ("长寿", "chang2 shou4"),
+    ("长宁", "chang2 ning2"),
+    ("长丰", "chang2 feng1"),
+    ("长垣", "chang2 yuan2"),
+    ("长岭", "chang2 ling3"),
+    ("长葛", "chang2 ge3"),
+    ("长阳", "chang2 yang2"),
+    ("长泰", "chang2 tai4"),
+    ("长清", "chang2 qing1"),
+    ("长海", "chang2 hai3"),
+    ("长顺", "chang2 shun4"),
+    ("长武", "chang2 wu3"),
+    ("长岛", "chang2 dao3"),
+    ("长子", "zhang3 zi3"),
+    ("重庆", "chong2 qing4"),
+    ("重阳", "chong2 yang2"),
+    ("厦门", "xia4 men2"),
+    ("六安", "lu4 an1"),
+    ("六合", "lu4 he2"),
+    ("乐清", "yue4 qing1"),
+    ("乐亭", "lao4 ting2"),
+    ("蚌埠", "beng4 bu4"),
+    ("都江堰", "du1 jiang1 yan4"),
+    ("成都", "cheng2 du1"),
+    ("首都", "shou3 du1"),
+    ("都昌", "du1 chang1"),
+    ("单县", "shan4 xian4"),
+    ("番禺", "pan1 yu2"),
+    ("东阿", "dong1 e1"),
+    ("会稽", "kuai4 ji1"),
+    ("铅山", "yan2 shan1"),
+    ("天台", "tian1 tai1"),
+    ("蔚县", "yu4 xian4"),
+    ("涡阳", "guo1 yang2"),
+    ("洪洞", "hong2 tong2"),
+    ("大理", "da4 li3"),
+    // Words: 长 as "long", 重 as "again", 行 as "trade".
+    ("长期", "chang2 qi1"),
+    ("长远", "chang2 yuan3"),
+    ("长久", "chang2 jiu3"),
+    ("长征", "chang2 zheng1"),
+    ("长效", "chang2 xiao4"),
+    ("长廊", "chang2 lang2"),
+    ("长河", "chang2 he2"),
+    ("长跑", "chang2 pao3"),
+    ("擅长", "shan4 chang2"),
+    ("特长", "te4 chang2"),
+    ("专长", "zhuan1 chang2"),
+    ("重新", "chong2 xin1"),
+    ("重建", "chong2 jian4"),
+    ("重复", "chong2 fu4"),
+    ("重温", "chong2 wen1"),
+    ("重返", "chong2 fan3"),
+    ("重逢", "chong2 feng2"),
+    ("重振", "chong2 zhen4"),
+    ("重组", "chong2 zu3"),
+    ("重生", "chong2 sheng1"),
+    ("银行", "yin2 hang2"),
+    ("行业", "hang2 ye4"),
+    ("行长", "hang2 zhang3"),
+    ("各行各业", "ge4 hang2 ge4 ye4"),
+    ("内行", "nei4 hang2"),
+    // 长 as "head of": the titles model workers hold.
+    ("厂长", "chang3 zhang3"),
+    ("校长", "xiao4 zhang3"),
+    ("县长", "xian4 zhang3"),
+    ("市长", "shi4 zhang3"),
+    ("省长", "sheng3 zhang3"),
+    ("镇长", "zhen4 zhang3"),
+    ("村长", "cun1 zhang3"),
+    ("乡长", "xiang1 zhang3"),
+    ("局长", "ju2 zhang3"),
+    ("处长", "chu4 zhang3"),
+    ("科长", "ke1 zhang3"),
+    ("院长", "yuan4 zhang3"),
+    ("所长", "suo3 zhang3"),
+    ("站长", "zhan4 zhang3"),
+    ("会长", "hui4 zhang3"),
+    ("社长", "she4 zhang3"),
+    ("部长", "bu4 zhang3"),
+    ("馆长", "guan3 zhang3"),
+    ("团长", "tuan2 zhang3"),
+    ("队长", "dui4 zhang3"),
+    ("班长", "ban1 zhang3"),
+    ("组长", "zu3 zhang3"),
+    ("董事长", "dong3 shi4 zhang3"),
+    ("理事长", "li3 shi4 zhang3"),
+    ("秘书长", "mi4 shu1 zhang3"),
+    ("列车长", "lie4 che1 zhang3"),
+    ("船长", "chuan2 zhang3"),
+    ("机长", "ji1 zhang3"),
+    ("家长", "jia1 zhang3"),
+    ("成长", "cheng2 zhang3"),
+    ("增长", "zeng1 zhang3"),
+    ("生长", "sheng1 zhang3"),
+];
+
+/// The word table by first character, longest words first.
+type WordTable = std::collections::HashMap<char, Vec<(&'static str, Vec<Syllable>)>>;
+
+fn word_readings() -> &'static WordTable {
+    static TABLE: std::sync::OnceLock<WordTable> = std::sync::OnceLock::new();
+    TABLE.get_or_init(|| {
+        let mut map: std::collections::HashMap<char, Vec<(&str, Vec<Syllable>)>> =
+            std::collections::HashMap::new();
+        for (word, reading) in WORD_READINGS {
+            let syllables = reading
+                .split(' ')
+                .map(|w| {
+                    let (letters, tone) = match w.chars().last() {
+                        Some(d @ '1'..='4') => (&w[..w.len() - 1], d as u8 - b'0'),
+                        _ => (w, 0),
+                    };
+                    Syllable {
+                        letters: letters.to_string(),
+                        tone,
+                        han: true,
+                    }
+                })
+                .collect();
+            if let Some(first) = word.chars().next() {
+                map.entry(first).or_default().push((word, syllables));
+            }
+        }
+        for list in map.values_mut() {
+            list.sort_by_key(|(w, _)| std::cmp::Reverse(w.len()));
+        }
+        map
+    })
+}
+
 fn push_text_syllables(text: &str, out: &mut Vec<Syllable>) {
     let mut word = String::new();
     let flush = |word: &mut String, out: &mut Vec<Syllable>| {
@@ -163,7 +310,22 @@ fn push_text_syllables(text: &str, out: &mut Vec<Syllable>) {
             });
         }
     };
-    for c in text.chars() {
+    let words = word_readings();
+    let mut skip = 0;
+    for (i, c) in text.char_indices() {
+        if skip > 0 {
+            skip -= 1;
+            continue;
+        }
+        if let Some((w, syllables)) = words
+            .get(&c)
+            .and_then(|list| list.iter().find(|(w, _)| text[i..].starts_with(w)))
+        {
+            flush(&mut word, out);
+            out.extend(syllables.iter().cloned());
+            skip = w.chars().count() - 1;
+            continue;
+        }
         if let Some(s) = char_syllable(c) {
             flush(&mut word, out);
             out.push(s);
@@ -384,6 +546,22 @@ mod tests {
             names,
             vec!["丁卫松", "单丽华", "汪芳", "王芳", "曾国强", "张伟"]
         );
+    }
+
+    #[test]
+    fn places_and_words_with_polyphones_read_right() {
+        assert_eq!(file_slug("长兴县"), "chang-xing-xian");
+        assert_eq!(file_slug("重阳节"), "chong-yang-jie");
+        assert_eq!(file_slug("重庆市"), "chong-qing-shi");
+        assert_eq!(file_slug("厦门"), "xia-men");
+        assert_eq!(file_slug("乐清市"), "yue-qing-shi");
+        assert_eq!(file_slug("都江堰"), "du-jiang-yan");
+        assert_eq!(file_slug("银行行长"), "yin-hang-hang-zhang");
+        assert_eq!(file_slug("劳模厂长"), "lao-mo-chang-zhang");
+        // The given name goes through the same table; the surname through its own.
+        assert_eq!(read_name("查重阳").name_slug(), "zha-chongyang");
+        assert_eq!(read_name("王长江").name_slug(), "wang-changjiang");
+        assert_eq!(read_name("长孙无忌").name_slug(), "zhangsun-wuji");
     }
 
     #[test]

@@ -957,3 +957,67 @@ fn links_in_bodies_to_missing_pages_are_errors() {
     assert_eq!(err.matches("goes to no page").count(), 2, "{err}");
     assert!(!err.contains("the link `/files/a.pdf`"), "{err}");
 }
+
+#[test]
+fn pages_can_be_named_as_editors_know_them() {
+    let lu = (
+        "content/profiles/lu-huojia.md",
+        "---\nname: 卢火佳\nhonors: [{title: 浙江省劳动模范}]\nregion: 长兴县\n---\n正文。\n",
+    );
+    // A unique name, and a Chinese file name, resolve to their pages.
+    let site = Site::new(&[
+        OK_PROFILE,
+        lu,
+        (
+            "content/stories/劳模林.md",
+            "---\ntitle: 劳模林里又添新绿\ndate: 2024-03\npeople: [卢火佳, 丁卫松]\n---\n正文。\n",
+        ),
+        (
+            "content/collections/c.md",
+            "---\ntitle: 奋斗足迹\nkind: book\nstories: [劳模林]\n---\n简介。\n",
+        ),
+    ]);
+    site.build_ok();
+    let story = site.html("/stories/lao-mo-lin/");
+    let people = attrs(&story, ".people a, a[href*='/profiles/']", "href");
+    assert!(
+        people.contains(&"/sub/profiles/lu-huojia/".to_string()),
+        "{people:?}"
+    );
+    assert!(
+        people.contains(&"/sub/profiles/ding-weisong/".to_string()),
+        "{people:?}"
+    );
+    let book = site.html("/collections/c/");
+    assert!(
+        attrs(&book, "a", "href").contains(&"/sub/stories/lao-mo-lin/".to_string()),
+        "the collection lists the story named by its Chinese file name"
+    );
+
+    // Two people of one name: the candidates are listed; a near miss is offered.
+    check_fails(
+        &[
+            OK_PROFILE,
+            lu,
+            (
+                "content/profiles/wang-wei.md",
+                "---\nname: 王伟\nhonors: [{title: 全国劳动模范}]\nregion: 长兴县\n---\n正文。\n",
+            ),
+            (
+                "content/profiles/wang-wei-2.md",
+                "---\nname: 王伟\nslug: wang-wei-2\nhonors: [{title: 全国劳动模范}]\nregion: 安吉县\n---\n正文。\n",
+            ),
+            (
+                "content/stories/s.md",
+                "---\ntitle: 植树\ndate: 2024\npeople: [王伟, 卢火家]\n---\n正文。\n",
+            ),
+        ],
+        &[
+            "error: `people` names a profile `王伟`, but 2 of them have that name: wang-wei (content/profiles/wang-wei.md), wang-wei-2 (content/profiles/wang-wei-2.md)",
+            "content/stories/s.md:4:10",
+            "write the slug of the one you mean instead of the name",
+            "`people` refers to a profile `卢火家` that does not exist",
+            "did you mean 卢火佳 (`lu-huojia`)?",
+        ],
+    );
+}

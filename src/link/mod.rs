@@ -119,6 +119,7 @@ pub fn link(config: Config, loaded: Loaded, drafts: bool, diags: &mut Diagnostic
     for p in loaded.pages {
         if p.draft && !drafts {
             draft_slugs.insert((p.kind, p.slug.clone()));
+            draft_slugs.insert((p.kind, p.title.clone()));
             draft_paths.insert(p.path.clone());
         } else {
             pages.push(p);
@@ -162,10 +163,24 @@ pub fn link(config: Config, loaded: Loaded, drafts: bool, diags: &mut Diagnostic
         by_slug.insert((p.kind, p.slug.clone()), i);
     }
 
+    // Editors also name pages as they know them: `people: [卢火佳]`.
+    let mut by_title: HashMap<(Kind, &str), Vec<PageId>> = HashMap::new();
+    for (i, p) in pages.iter_ids() {
+        by_title
+            .entry((p.kind, p.title.as_str()))
+            .or_default()
+            .push(i);
+        // And by a Chinese file or folder name (`content/stories/劳模林.md`), exactly.
+        let stem = file_stem(&p.source);
+        if stem != p.title && stem.chars().any(crate::util::cjk::is_han) {
+            by_title.entry((p.kind, stem)).or_default().push(i);
+        }
+    }
     let mut links = pages.map(|_| PageLinks::default());
     let resolver = Resolver {
         pages: &pages,
         by_slug: &by_slug,
+        by_title: &by_title,
         drafts: &draft_slugs,
         broken: &broken,
         broken_drafts: &broken_drafts,
@@ -393,6 +408,13 @@ pub fn link(config: Config, loaded: Loaded, drafts: bool, diags: &mut Diagnostic
     }
 }
 
+/// `劳模林` of `content/stories/劳模林.md` and of `content/stories/劳模林/index.md`.
+fn file_stem(source: &str) -> &str {
+    let path = source.strip_suffix("/index.md").unwrap_or(source);
+    let name = path.rsplit('/').next().unwrap_or(path);
+    name.rsplit_once('.').map(|(s, _)| s).unwrap_or(name)
+}
+
 /// The level of a profile's highest honor.
 pub fn top_level<'a>(config: &'a Config, page: &Page) -> Option<&'a str> {
     let p = page.profile()?;
@@ -403,6 +425,7 @@ pub fn top_level<'a>(config: &'a Config, page: &Page) -> Option<&'a str> {
 struct Resolver<'a> {
     pages: &'a PerPage<std::sync::Arc<Page>>,
     by_slug: &'a HashMap<(Kind, String), PageId>,
+    by_title: &'a HashMap<(Kind, &'a str), Vec<PageId>>,
     drafts: &'a HashSet<(Kind, String)>,
     broken: &'a HashMap<(Kind, String), String>,
     broken_drafts: &'a HashSet<String>,
@@ -412,6 +435,42 @@ impl Resolver<'_> {
     fn resolve(&self, from: &str, r: &Reference, diags: &mut Diagnostics) -> Option<PageId> {
         if let Some(&i) = self.by_slug.get(&(r.kind, r.slug.clone())) {
             return Some(i);
+        }
+        // A name or a Chinese file name: the page when only one has it.
+        let named = self
+            .by_title
+            .get(&(r.kind, r.slug.as_str()))
+            .map(Vec::as_slice)
+            .unwrap_or_default();
+        if let [one] = named {
+            return Some(*one);
+        }
+        if named.len() > 1 {
+            let mut named = named.to_vec();
+            named.sort_by(|&a, &b| self.pages[a].slug.cmp(&self.pages[b].slug));
+            let slugs: Vec<&str> = named.iter().map(|&i| self.pages[i].slug.as_str()).collect();
+            let listed: Vec<String> = named
+                .iter()
+                .map(|&i| format!("{} ({})", self.pages[i].slug, self.pages[i].source))
+                .collect();
+            let mut d = Diagnostic::error(format!(
+                "`{}` names {} `{}`, but {} of them have that name: {}",
+                r.field,
+                r.kind.noun(),
+                r.slug,
+                named.len(),
+                listed.join(", ")
+            ))
+            .hint(format!(
+                "write the slug of the one you mean instead of the name, e.g. `{}`",
+                slugs[slugs.len() - 1]
+            ))
+            .in_file(from)
+            .at_opt(r.position)
+            .spanning(r.slug.chars().count());
+            d.source_line = r.source_line.clone();
+            diags.push(d);
+            return None;
         }
         let key = (r.kind, r.slug.clone());
         let draft = self.drafts.contains(&key)
@@ -443,10 +502,25 @@ impl Resolver<'_> {
                 .iter()
                 .filter(|p| p.kind == r.kind)
                 .map(|p| p.slug.as_str());
-            let hint = match nearest(&r.slug, slugs) {
-                Some(n) => format!("did you mean `{n}`?"),
-                None => format!(
-                    "write the slug of {} in content/{}/ (its file name, or its `slug:`)",
+            let by_name = r.slug.chars().any(crate::util::cjk::is_han).then(|| {
+                let titles = self
+                    .pages
+                    .iter()
+                    .filter(|p| p.kind == r.kind)
+                    .map(|p| p.title.as_str());
+                nearest(&r.slug, titles).and_then(|t| {
+                    let p = self
+                        .pages
+                        .iter()
+                        .find(|p| p.kind == r.kind && p.title == t)?;
+                    Some(format!("did you mean {t} (`{}`)?", p.slug))
+                })
+            });
+            let hint = match (by_name.flatten(), nearest(&r.slug, slugs)) {
+                (Some(h), _) => h,
+                (None, Some(n)) => format!("did you mean `{n}`?"),
+                (None, None) => format!(
+                    "write the slug of {} in content/{}/ (its file name, or its `slug:`), or its name",
                     r.kind.noun(),
                     r.kind.section()
                 ),
