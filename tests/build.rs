@@ -468,3 +468,80 @@ fn every_photo_of_a_page_with_hundreds_is_placed() {
         300
     );
 }
+
+#[test]
+fn the_footer_says_who_publishes_the_site_with_records_linked_to_their_registries() {
+    let site = sample();
+    site.write(
+        "site.yaml",
+        &format!(
+            "{SITE_YAML}publisher:\n  sponsor: 长兴县劳动模范协会\n  organizer: [长兴县总工会, 长兴县融媒体中心]\n  contact: {{phone: 0572-6012345, email: lmxh@example.org}}\n  icp: 浙ICP备12345678号-1\n  public_security: 浙公网安备 33052202000123号\n  logo: images/logo.svg\n"
+        ),
+    );
+    site.write(
+        "static/images/logo.svg",
+        "<svg xmlns=\"http://www.w3.org/2000/svg\" viewBox=\"0 0 4 1\"/>",
+    );
+    site.build_ok();
+    for page in ["/", "/profiles/ding-weisong/"] {
+        let doc = site.html(page);
+        assert_eq!(
+            texts(&doc, ".publisher dt"),
+            vec!["主办", "承办", "电话", "邮箱"],
+            "{page}"
+        );
+        assert_eq!(
+            texts(&doc, ".publisher dd"),
+            vec![
+                "长兴县劳动模范协会",
+                "长兴县总工会、长兴县融媒体中心",
+                "0572-6012345",
+                "lmxh@example.org"
+            ]
+        );
+        assert_eq!(
+            attrs(&doc, ".publisher a", "href"),
+            vec!["tel:05726012345", "mailto:lmxh@example.org"]
+        );
+        assert_eq!(
+            texts(&doc, ".records a"),
+            vec!["浙ICP备12345678号-1", "浙公网安备 33052202000123号"]
+        );
+        assert_eq!(
+            attrs(&doc, ".records a", "href"),
+            vec![
+                "https://beian.miit.gov.cn/",
+                "https://beian.mps.gov.cn/#/query/webSearch?code=33052202000123"
+            ]
+        );
+        assert_eq!(
+            attrs(&doc, ".site-title img", "src"),
+            vec!["/sub/images/logo.svg"]
+        );
+    }
+    assert!(site.public().join("images/logo.svg").is_file());
+
+    // A number that is not one warns; a logo that is not there stops the build.
+    site.write(
+        "site.yaml",
+        &format!("{SITE_YAML}publisher:\n  icp: 浙ICP备123\n  logo: images/nosuch.svg\n"),
+    );
+    let out = site.build();
+    let err = stderr(&out);
+    assert_eq!(out.status.code(), Some(1), "{err}");
+    assert!(
+        err.contains("warning: `浙ICP备123` does not look like an ICP record number")
+            && err.contains("error: logo `images/nosuch.svg` is not a picture in static/"),
+        "{err}"
+    );
+}
+
+#[test]
+fn a_site_without_publisher_details_shows_no_empty_footer_lines() {
+    let site = sample();
+    site.build_ok();
+    let doc = site.html("/");
+    assert!(select(&doc, ".publisher").is_empty());
+    assert!(select(&doc, ".records").is_empty());
+    assert!(select(&doc, ".site-title img").is_empty());
+}

@@ -83,6 +83,10 @@ struct SiteView<'a> {
     menu: Vec<MenuView>,
     taxonomies: Vec<TermLink>,
     feed_url: String,
+    /// 主办, 承办, contact and record numbers for the footer.
+    publisher: &'a crate::config::Publisher,
+    /// The logo's URL, with the base path.
+    logo: Option<String>,
     extra: &'a serde_json::Value,
 }
 
@@ -164,6 +168,8 @@ impl Renderer {
                 })
                 .collect(),
             feed_url: c.url("/atom.xml"),
+            publisher: &c.publisher,
+            logo: c.publisher.logo.as_deref().map(|l| c.url(l)),
             extra: &c.extra,
         };
         let mut global = Context::new();

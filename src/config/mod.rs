@@ -9,6 +9,9 @@ use std::path::{Path, PathBuf};
 
 pub const SITE_FILE: &str = "site.yaml";
 
+pub mod publisher;
+pub use publisher::Publisher;
+
 const SITE_KEYS: &[&str] = &[
     "title",
     "base_url",
@@ -23,6 +26,7 @@ const SITE_KEYS: &[&str] = &[
     "summary_chars",
     "images",
     "menu",
+    "publisher",
     "extra",
 ];
 
@@ -54,6 +58,8 @@ struct SiteFile {
     images: Option<Sp<ImageSettingsFile>>,
     #[serde(default, deserialize_with = "crate::yaml::nullable")]
     menu: Vec<MenuItem>,
+    #[serde(default)]
+    publisher: Option<publisher::PublisherFile>,
     #[serde(default)]
     extra: Option<serde_json::Value>,
 }
@@ -166,6 +172,7 @@ pub struct Config {
     pub summary_chars: usize,
     pub images: ImageSettings,
     pub menu: Vec<MenuItem>,
+    pub publisher: Publisher,
     pub extra: serde_json::Value,
 }
 
@@ -288,10 +295,10 @@ impl Config {
                 return None;
             }
         };
-        Some(Self::check(raw, &src, diags))
+        Some(Self::check(raw, root, &src, diags))
     }
 
-    fn check(raw: SiteFile, src: &YamlSource, diags: &mut Diagnostics) -> Config {
+    fn check(raw: SiteFile, root: &Path, src: &YamlSource, diags: &mut Diagnostics) -> Config {
         let mut base_url = raw.base_url.value.trim().to_string();
         let base_ok = (base_url.starts_with("http://") || base_url.starts_with("https://"))
             && base_url
@@ -459,6 +466,7 @@ impl Config {
             summary_chars,
             images: image_settings(raw.images, src, diags),
             menu: raw.menu,
+            publisher: publisher::check(raw.publisher, root, src, diags),
             extra: raw.extra.unwrap_or(serde_json::Value::Null),
         }
     }
