@@ -13,6 +13,14 @@ use serde_json::Value;
 use std::path::{Path, PathBuf};
 use std::process::Command;
 
+/// A profile printed to an A4 PDF: how many sheets, and the address printed on it.
+#[derive(serde::Deserialize)]
+struct PrintReport {
+    path: String,
+    pages: u32,
+    url: Option<String>,
+}
+
 /// What the browser script saw on one page at one width (tests/browser/check.cjs).
 #[derive(serde::Deserialize)]
 struct PageReport {
@@ -116,6 +124,14 @@ fn every_page_kind_works_in_chromium() {
         ("search", "/search/?q=%E5%8A%B3%E6%A8%A1".to_string()),
         ("404", "/404.html".to_string()),
     ];
+    // Every profile of the example site, for the print check.
+    let mut profiles: Vec<String> = std::fs::read_dir(site.join("profiles"))
+        .expect("profiles")
+        .filter_map(Result::ok)
+        .filter(|e| e.path().join("index.html").is_file())
+        .map(|e| format!("/profiles/{}/", e.file_name().to_string_lossy()))
+        .collect();
+    profiles.sort();
     let screenshots = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("target/screenshots");
     // Playwright wants a path, not a command name.
     let browser = std::env::var_os("PATH")
@@ -132,6 +148,7 @@ fn every_page_kind_works_in_chromium() {
         "pages": pages.iter().map(|(n, p)| serde_json::json!({"name": n, "path": p})).collect::<Vec<_>>(),
         "hall": "/profiles/",
         "gallery": gallery,
+        "print": &profiles,
         "queries": [
             {"q": "丁卫松"}, {"q": "劳模林"}, {"q": "进校园"}, {"q": "dingweisong"},
             {"q": "dws"}, {"q": "长兴", "kind": "story"}, {"q": "长兴", "kind": "profile"},
@@ -210,6 +227,20 @@ fn every_page_kind_works_in_chromium() {
         }
         if !p.shot.is_file() {
             problems.push(format!("{at}: no screenshot at {}", p.shot.display()));
+        }
+    }
+
+    // Printed, a profile is one A4 sheet that carries its own address.
+    let printed: Vec<PrintReport> =
+        serde_json::from_value(report["print"].clone()).expect("print reports");
+    assert_eq!(printed.len(), profiles.len(), "every profile printed");
+    for p in &printed {
+        let url = format!("http://127.0.0.1:{port}{}", p.path);
+        if p.pages != 1 || p.url.as_deref() != Some(url.as_str()) {
+            problems.push(format!(
+                "{} printed on {} A4 pages with the address {:?} (expected 1 page and {url})",
+                p.path, p.pages, p.url
+            ));
         }
     }
 

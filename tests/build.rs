@@ -545,3 +545,76 @@ fn a_site_without_publisher_details_shows_no_empty_footer_lines() {
     assert!(select(&doc, ".records").is_empty());
     assert!(select(&doc, ".site-title img").is_empty());
 }
+
+#[test]
+fn every_page_says_its_address_and_how_to_show_it_when_shared() {
+    let site = sample();
+    site.write(
+        "content/stories/plant/index.md",
+        "---\ntitle: 劳模林里又添新绿\ndate: 2024-03-12\ncover: cover.jpg\nsummary: 二十位劳模在长兴县种下一片劳模林。\n---\n正文。\n",
+    );
+    let img = image::RgbImage::from_fn(1200, 800, |x, y| {
+        image::Rgb([(x / 5) as u8, (y / 4) as u8, 90])
+    });
+    let mut bytes = std::io::Cursor::new(Vec::new());
+    img.write_to(&mut bytes, image::ImageFormat::Jpeg)
+        .expect("jpeg");
+    site.write_bytes("content/stories/plant/cover.jpg", bytes.get_ref());
+    site.build_ok();
+    let meta = |doc: &scraper::Html, prop: &str| {
+        attrs(doc, &format!("meta[property='{prop}']"), "content")
+    };
+
+    let story = site.html("/stories/plant/");
+    assert_eq!(
+        attrs(&story, "link[rel=canonical]", "href"),
+        vec!["https://example.org/sub/stories/plant/"]
+    );
+    assert_eq!(
+        meta(&story, "og:url"),
+        vec!["https://example.org/sub/stories/plant/"]
+    );
+    assert_eq!(meta(&story, "og:type"), vec!["article"]);
+    assert_eq!(meta(&story, "og:title"), vec!["劳模林里又添新绿"]);
+    assert_eq!(
+        meta(&story, "og:description"),
+        vec!["二十位劳模在长兴县种下一片劳模林。"]
+    );
+    // The cover, as a JPEG (not WebP), absolute, with its real size, and the file exists.
+    let image = meta(&story, "og:image");
+    assert_eq!(image.len(), 1);
+    let path = image[0]
+        .strip_prefix("https://example.org/sub/")
+        .expect("absolute under the base URL");
+    assert!(
+        path.starts_with("stories/plant/cover-") && path.ends_with(".jpg"),
+        "{path}"
+    );
+    let published = image::image_dimensions(site.public().join(path)).expect("published");
+    assert_eq!(
+        meta(&story, "og:image:width"),
+        vec![published.0.to_string()]
+    );
+    assert_eq!(
+        meta(&story, "og:image:height"),
+        vec![published.1.to_string()]
+    );
+    // A cover's alt text is the page title (docs/content.md, Photos).
+    assert_eq!(meta(&story, "og:image:alt"), vec!["劳模林里又添新绿"]);
+    assert_eq!(
+        attrs(&story, "meta[name='twitter:card']", "content"),
+        vec!["summary_large_image"]
+    );
+
+    // A profile leads with its highest honor; a listing is a website; 404 has no address.
+    let profile = site.html("/profiles/ding-weisong/");
+    assert!(meta(&profile, "og:description")[0].starts_with("浙江省劳动模范 · "));
+    let listing = site.html("/profiles/");
+    assert_eq!(meta(&listing, "og:type"), vec!["website"]);
+    assert_eq!(
+        attrs(&listing, "link[rel=canonical]", "href"),
+        vec!["https://example.org/sub/profiles/"]
+    );
+    let not_found = site.html("/404.html");
+    assert!(select(&not_found, "link[rel=canonical]").is_empty());
+}

@@ -197,6 +197,16 @@ impl Config {
         format!("{}{}", self.base_url, path.trim_start_matches('/'))
     }
 
+    /// An absolute URL for a root-relative one that already has the base path:
+    /// `/laomo/a.jpg` → `https://example.org/laomo/a.jpg`.
+    pub fn absolute(&self, url: &str) -> String {
+        let origin = self
+            .base_url
+            .strip_suffix(&self.base_path)
+            .unwrap_or(self.base_url.trim_end_matches('/'));
+        format!("{origin}{url}")
+    }
+
     /// Root-relative URL with the base path: `/laomo/profiles/`.
     pub fn url(&self, path: &str) -> String {
         format!("{}{}", self.base_path, path.trim_start_matches('/'))

@@ -90,6 +90,27 @@ struct SiteView<'a> {
     extra: &'a serde_json::Value,
 }
 
+/// `share` in templates: what `<link rel=canonical>` and the Open Graph tags say.
+#[derive(Serialize)]
+struct Share {
+    /// Absolute; none for the 404 page, which has no address of its own.
+    url: Option<String>,
+    /// `article` for a page, `website` for listings.
+    kind: &'static str,
+    /// A page's title; listings use their own `<title>`.
+    title: Option<String>,
+    description: String,
+    image: Option<ShareImage>,
+}
+
+#[derive(Serialize)]
+struct ShareImage {
+    url: String,
+    width: Option<u32>,
+    height: Option<u32>,
+    alt: String,
+}
+
 #[derive(Clone)]
 enum Job {
     Home,
@@ -340,6 +361,38 @@ impl Renderer {
         Ok(())
     }
 
+    /// How the page presents itself when shared or found: canonical URL, Open Graph.
+    fn share(&self, job: &Job, path: &str) -> Share {
+        let c = &self.site.config;
+        let mut share = Share {
+            url: (!matches!(job, Job::NotFound)).then(|| c.permalink(path)),
+            kind: "website",
+            title: None,
+            description: c.description.clone(),
+            image: None,
+        };
+        if let Job::Page(id) = job {
+            let card = view::build_card(&self.site, &self.photos, *id);
+            share.kind = "article";
+            share.title = Some(card.title.to_string());
+            share.description = match card.honor {
+                Some(h) => format!("{h} · {}", card.summary),
+                None => card.summary.to_string(),
+            };
+            // Shared links need a JPEG or PNG: WeChat and Weibo do not show WebP.
+            share.image = card
+                .image
+                .filter(|i| i.mime != "image/webp")
+                .map(|i| ShareImage {
+                    url: c.absolute(&i.src),
+                    width: i.width,
+                    height: i.height,
+                    alt: i.alt,
+                });
+        }
+        share
+    }
+
     /// Renders one job; its path comes from the route table, never from here.
     fn render_job(&self, job: &Job) -> Result<Vec<u8>, Diagnostic> {
         let s = &self.site;
@@ -347,7 +400,9 @@ impl Renderer {
         let per = c.paginate;
         let mut ctx = self.global.clone();
         let base = self.job_base(job);
-        ctx.insert("current_path", &c.url(&self.job_path(job)));
+        let path = self.job_path(job);
+        ctx.insert("current_path", &c.url(&path));
+        ctx.insert("share", &self.share(job, &path));
         match job {
             Job::Home => {
                 self.intro("", &mut ctx)?;

@@ -249,6 +249,23 @@ async function main() {
     report.search = { results, console: seen.console, failed: seen.failed };
     await context.close();
   }
+  // Print: each profile as an A4 PDF, with its address printed on it.
+  {
+    const context = await browser.newContext();
+    const page = await context.newPage();
+    report.print = [];
+    for (const p of input.print || []) {
+      await page.goto(input.base + p.replace(/^\//, ""), { waitUntil: "load" });
+      await page.emulateMedia({ media: "print" });
+      const pdf = await page.pdf({ format: "A4" });
+      report.print.push({
+        path: p,
+        pages: (pdf.toString("latin1").match(/\/Type\s*\/Page[^s]/g) || []).length,
+        url: await page.locator(".print-url").evaluate((e) => (getComputedStyle(e).display === "none" ? null : e.textContent)),
+      });
+    }
+    await context.close();
+  }
   await browser.close();
   process.stdout.write(JSON.stringify(report));
 }
