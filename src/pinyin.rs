@@ -338,6 +338,19 @@ fn push_text_syllables(text: &str, out: &mut Vec<Syllable>) {
     flush(&mut word, out);
 }
 
+/// The surname as written: a compound surname (欧阳) when the name starts with one, else
+/// the first character (a Latin name gives its first letter, upper-cased).
+pub fn surname(name: &str) -> String {
+    let name = name.trim();
+    if let Some((s, _)) = COMPOUND_SURNAMES.iter().find(|(s, _)| name.starts_with(s)) {
+        return s.to_string();
+    }
+    name.chars()
+        .next()
+        .map(|c| c.to_uppercase().collect())
+        .unwrap_or_default()
+}
+
 /// Reads a person's name: compound or special surname first, then the given name.
 pub fn read_name(name: &str) -> Reading {
     let name = name.trim();
@@ -562,6 +575,14 @@ mod tests {
         assert_eq!(read_name("查重阳").name_slug(), "zha-chongyang");
         assert_eq!(read_name("王长江").name_slug(), "wang-changjiang");
         assert_eq!(read_name("长孙无忌").name_slug(), "zhangsun-wuji");
+    }
+
+    #[test]
+    fn surnames_as_written() {
+        assert_eq!(surname("丁卫松"), "丁");
+        assert_eq!(surname("欧阳明"), "欧阳");
+        assert_eq!(surname("tom smith"), "T");
+        assert_eq!(surname(""), "");
     }
 
     #[test]

@@ -618,3 +618,74 @@ fn every_page_says_its_address_and_how_to_show_it_when_shared() {
     let not_found = site.html("/404.html");
     assert!(select(&not_found, "link[rel=canonical]").is_empty());
 }
+
+#[test]
+fn people_have_faces_their_portrait_or_their_surname() {
+    let site = sample();
+    // 丁卫松 gets a portrait; the others keep none.
+    site.write(
+        "content/profiles/ding-weisong.md",
+        &profile(
+            "丁卫松",
+            "[{title: 省劳模, year: 2015}]",
+            "长兴县",
+            "portrait: /photos/ding.jpg\nportrait_alt: 丁卫松在车间\n",
+        ),
+    );
+    let img = image::RgbImage::from_fn(600, 800, |x, y| {
+        image::Rgb([(x / 3) as u8, (y / 4) as u8, 120])
+    });
+    let mut bytes = std::io::Cursor::new(Vec::new());
+    img.write_to(&mut bytes, image::ImageFormat::Jpeg)
+        .expect("jpeg");
+    site.write_bytes("static/photos/ding.jpg", bytes.get_ref());
+    site.build_ok();
+
+    // The home page opens with the people, in hall-of-fame order: faces or surnames.
+    let home = site.html("/");
+    let hall = site.html("/profiles/");
+    let mut hall_names = texts(&hall, ".card-profile .card-title");
+    hall_names.extend(texts(
+        &site.html("/profiles/page/2/"),
+        ".card-profile .card-title",
+    ));
+    let names = texts(&home, ".faces .face-name");
+    assert_eq!(names, hall_names);
+    assert_eq!(
+        texts(&home, ".faces .face-name, .faces .monogram"),
+        // 单丽华 (全国) first; 安然 and 丁卫松 (省级, by pinyin), the second with his
+        // portrait; 欧阳明 (县级) under his compound surname.
+        vec!["单", "单丽华", "安", "安然", "丁卫松", "欧阳", "欧阳明"]
+    );
+    let face_imgs = attrs(&home, ".faces img", "src");
+    assert_eq!(face_imgs.len(), 1, "{face_imgs:?}");
+    assert!(
+        face_imgs[0].contains("/photos/ding-") && face_imgs[0].contains("sq"),
+        "the square crop: {face_imgs:?}"
+    );
+
+    // A profile page without a portrait shows the surname in its place, one with a portrait the photo.
+    let ouyang = site.html("/profiles/ouyang-ming/");
+    assert_eq!(texts(&ouyang, ".portrait .monogram"), vec!["欧阳"]);
+    let ding = site.html("/profiles/ding-weisong/");
+    assert!(select(&ding, ".portrait .monogram").is_empty());
+    assert_eq!(attrs(&ding, ".portrait img", "alt"), vec!["丁卫松在车间"]);
+    // The same name has the same colour on every page: the hall's card and the profile.
+    let hall2 = site.html("/profiles/page/2/");
+    let card_class = select(&hall, ".card-profile")
+        .into_iter()
+        .chain(select(&hall2, ".card-profile"))
+        .find(|c| c.text().any(|t| t.contains("欧阳明")))
+        .and_then(|c| {
+            let sel = scraper::Selector::parse(".monogram").expect("selector");
+            c.select(&sel)
+                .next()
+                .and_then(|m| m.value().attr("class").map(str::to_string))
+        })
+        .expect("欧阳明's card has a monogram");
+    assert!(card_class.contains("monogram-"), "{card_class}");
+    assert_eq!(
+        attrs(&ouyang, ".portrait .monogram", "class"),
+        vec![card_class]
+    );
+}

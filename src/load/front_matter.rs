@@ -65,6 +65,7 @@ pub const PROFILE_KEYS: &[&str] = &[
     "tags",
     "summary",
     "portrait",
+    "portrait_alt",
     "gallery",
     "pinyin",
     "private",
@@ -154,6 +155,8 @@ pub struct ProfileFm {
     pub tags: TextList,
     pub summary: Option<String>,
     pub portrait: Option<Sp<String>>,
+    /// What the portrait shows, when "NAME的照片" would not be true (a drawing, a silhouette).
+    pub portrait_alt: Option<String>,
     #[serde(default, deserialize_with = "crate::yaml::nullable")]
     pub gallery: Vec<Sp<GalleryEntry>>,
     pub pinyin: Option<Sp<String>>,

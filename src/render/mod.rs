@@ -426,6 +426,14 @@ impl Renderer {
                         associations: s.associations.len(),
                     },
                 );
+                // The wall of people the home page opens with, in hall-of-fame order.
+                ctx.insert(
+                    "people",
+                    &cards(
+                        &self.views(),
+                        &s.hall_of_fame[..s.hall_of_fame.len().min(12)],
+                    ),
+                );
                 ctx.insert(
                     "latest_stories",
                     &cards(&self.views(), &s.stories[..s.stories.len().min(6)]),

@@ -20,6 +20,8 @@ pub struct Card<'a> {
     pub date: Option<Date>,
     /// Portrait, cover or logo.
     pub image: Option<ImageView>,
+    /// A person without a portrait: the surname on a colour of its own.
+    pub monogram: Option<Monogram>,
     /// Profiles: the highest honor, its level, the region, the pinyin initial.
     pub honor: Option<&'a str>,
     pub level: Option<&'a str>,
@@ -36,6 +38,29 @@ pub struct Card<'a> {
     pub location: Option<&'a str>,
 }
 
+/// The surname shown in place of a missing portrait, on one of the theme's colours
+/// (`monogram-0` … `monogram-5`), the same for a name on every page and every build.
+#[derive(Serialize, Clone)]
+pub struct Monogram {
+    pub text: String,
+    pub tone: u8,
+}
+
+impl Monogram {
+    pub const TONES: u8 = 6;
+
+    pub fn of(name: &str) -> Monogram {
+        // FNV-1a: stable across builds and platforms, unlike the std hasher.
+        let hash = name.bytes().fold(0x811c_9dc5_u32, |h, b| {
+            (h ^ u32::from(b)).wrapping_mul(0x0100_0193)
+        });
+        Monogram {
+            text: crate::pinyin::surname(name),
+            tone: (hash % u32::from(Self::TONES)) as u8,
+        }
+    }
+}
+
 /// Builds the card of page `i`; the renderer does this once per page (see [`ViewCx`]).
 pub fn build_card<'a>(site: &'a Site, photos: &Photos, i: PageId) -> Card<'a> {
     let p = &site.pages[i];
@@ -48,6 +73,7 @@ pub fn build_card<'a>(site: &'a Site, photos: &Photos, i: PageId) -> Card<'a> {
         summary: &p.summary,
         date: p.date,
         image: None,
+        monogram: None,
         honor: None,
         level: None,
         region: None,
@@ -63,6 +89,9 @@ pub fn build_card<'a>(site: &'a Site, photos: &Photos, i: PageId) -> Card<'a> {
     match &p.details {
         crate::model::Details::Profile(pr) => {
             card.image = pr.portrait.as_ref().map(|x| image_view(site, photos, x));
+            if card.image.is_none() {
+                card.monogram = Some(Monogram::of(&p.title));
+            }
             let top = pr.honors.first().and_then(|h| c.honors.get(h.honor));
             card.honor = top.map(|h| h.name.as_str());
             card.level = top.map(|h| h.level.as_str());
@@ -297,6 +326,8 @@ pub struct Details<'a> {
     pub industry: Option<TermLink>,
     pub era: Option<TermLink>,
     pub portrait: Option<ImageView>,
+    /// In place of a missing portrait.
+    pub monogram: Option<Monogram>,
     pub gallery: Vec<ImageView>,
     pub tags: Vec<TermLink>,
     // Story
@@ -391,6 +422,9 @@ pub fn page_view<'a>(v: &ViewCx<'a>, i: PageId) -> PageView<'a> {
                 .as_deref()
                 .and_then(|x| term_link(site, TaxonomyKind::Eras, x));
             d.portrait = pr.portrait.as_ref().map(|x| v.image(x));
+            if d.portrait.is_none() {
+                d.monogram = Some(Monogram::of(&p.title));
+            }
             d.gallery = pr.gallery.iter().map(|x| v.image(x)).collect();
             d.tags = pr
                 .tags

@@ -104,10 +104,14 @@ pub(super) fn profile(cx: &mut FileCx, _stem: &str) -> Option<Built> {
         .association
         .as_ref()
         .map(|a| cx.reference(Kind::Association, "association", a));
-    let portrait = fm
-        .portrait
-        .as_ref()
-        .and_then(|p| cx.image(p, "portrait", Some(format!("{name}的照片")), None));
+    let portrait = fm.portrait.as_ref().and_then(|p| {
+        let alt = fm
+            .portrait_alt
+            .clone()
+            .filter(|a| !a.trim().is_empty())
+            .unwrap_or_else(|| format!("{name}的照片"));
+        cx.image(p, "portrait", Some(alt), None)
+    });
     let gallery = cx.gallery(&fm.gallery, &name);
     Some(Built {
         slug,
