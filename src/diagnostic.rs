@@ -219,11 +219,11 @@ impl Diagnostic {
 
 impl fmt::Display for Diagnostic {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        let label = match self.severity {
-            Severity::Error => "error",
-            Severity::Warning => "warning",
+        let key = match self.severity {
+            Severity::Error => "diag.error",
+            Severity::Warning => "diag.warning",
         };
-        writeln!(f, "{label}: {}", self.message)?;
+        writeln!(f, "{}", rust_i18n::t!(key, message = self.message))?;
         let gutter = self.position.map(|p| p.line.to_string().len()).unwrap_or(1);
         let pad = " ".repeat(gutter);
         if let Some(file) = &self.file {
@@ -304,7 +304,7 @@ impl fmt::Display for Diagnostic {
             writeln!(f, "{pad} | {}{}", " ".repeat(offset), "^".repeat(carets))?;
         }
         if let Some(hint) = &self.hint {
-            writeln!(f, "{pad} = help: {hint}")?;
+            writeln!(f, "{pad} {}", rust_i18n::t!("diag.help", hint = hint))?;
         }
         Ok(())
     }

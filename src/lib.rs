@@ -10,6 +10,9 @@
 //! references into one immutable [`link::Site`], [`render`] runs the Tera templates,
 //! and [`write`] swaps the finished site into place atomically.
 
+// The message catalogue, compiled in; English where a text has no translation yet.
+rust_i18n::i18n!("locales", fallback = "en");
+
 pub mod build;
 pub mod config;
 pub mod diagnostic;

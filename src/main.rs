@@ -1,12 +1,16 @@
 #![forbid(unsafe_code)]
 //! The command line. Parsing only: every command's work lives in the library.
 
-use clap::{Parser, Subcommand, ValueEnum};
+use clap::{CommandFactory, FromArgMatches, Parser, Subcommand, ValueEnum};
 use laomo::build::{BuildOptions, build};
 use laomo::diagnostic::Diagnostics;
 use laomo::scaffold;
+use rust_i18n::t;
 use std::path::PathBuf;
 use std::process::ExitCode;
+
+// The binary's texts come from the library's catalogue, locales/laomo.yml.
+rust_i18n::i18n!("locales", fallback = "en");
 
 // Building a site allocates millions of small strings on every core; mimalloc's
 // per-thread heaps make that markedly cheaper than the system allocator.
@@ -17,6 +21,9 @@ static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
 #[derive(Parser)]
 #[command(name = "laomo", version, about, long_about = None)]
 struct Cli {
+    /// The language of messages: zh-CN (default) or en.
+    #[arg(long, global = true, value_parser = ["zh-CN", "en"])]
+    lang: Option<String>,
     #[command(subcommand)]
     command: Command,
 }
@@ -100,7 +107,7 @@ fn print_diagnostics(d: &Diagnostics) {
         eprintln!("{item}");
     }
     for (file, n) in hidden {
-        eprintln!("note: {n} more problem(s) in {file} are not shown; fix the ones above first\n");
+        eprintln!("{}\n", t!("diag.hidden", count = n, file = file));
     }
 }
 
@@ -112,8 +119,101 @@ fn site_root(root: Option<PathBuf>) -> Result<PathBuf, ExitCode> {
     })
 }
 
+/// `--lang` as given, read before clap so that the help itself is in that language.
+fn lang_flag() -> Option<String> {
+    let mut args = std::env::args().skip(1);
+    while let Some(a) = args.next() {
+        if let Some(v) = a.strip_prefix("--lang=") {
+            return Some(v.to_string());
+        }
+        if a == "--lang" {
+            return args.next();
+        }
+    }
+    None
+}
+
+/// The help in the user's language: clap's own headings and flags included.
+fn localized(cmd: clap::Command) -> clap::Command {
+    let zh = &*rust_i18n::locale() == laomo::util::lang::CHINESE;
+    let heading = |a: clap::Arg| {
+        if !zh {
+            a
+        } else if a.is_positional() {
+            a.help_heading("参数")
+        } else {
+            a.help_heading("选项")
+        }
+    };
+    let arg_help = |cmd: clap::Command, ids: &[&str]| {
+        ids.iter().fold(cmd, |c, id| {
+            c.mut_arg(*id, |a| {
+                let a = a.help(t!(format!("cli.arg.{id}")).to_string());
+                // The Chinese help lists the kinds itself, with what each one is.
+                heading(if zh && *id == "kind" {
+                    a.hide_possible_values(true)
+                } else {
+                    a
+                })
+            })
+        })
+    };
+    let chinese = |c: clap::Command| {
+        if !zh {
+            return c;
+        }
+        c.help_template("{about-with-newline}\n用法：{usage}\n\n{all-args}")
+            .subcommand_help_heading("命令")
+            .next_help_heading("选项")
+            .disable_help_flag(true)
+            .arg(
+                clap::Arg::new("help")
+                    .short('h')
+                    .long("help")
+                    .action(clap::ArgAction::Help)
+                    .help("显示帮助"),
+            )
+    };
+    let mut cmd = chinese(cmd.about(t!("cli.about").to_string())).mut_arg("lang", |a| {
+        heading(
+            a.help(t!("cli.arg.lang").to_string())
+                .hide_possible_values(true),
+        )
+    });
+    if zh {
+        cmd = cmd
+            .disable_version_flag(true)
+            .arg(
+                clap::Arg::new("version")
+                    .short('V')
+                    .long("version")
+                    .action(clap::ArgAction::Version)
+                    .help("显示版本"),
+            )
+            .disable_help_subcommand(true);
+    }
+    for (name, args) in [
+        ("build", &["root", "output", "drafts", "base_url"][..]),
+        ("check", &["root", "drafts"]),
+        ("serve", &["root", "port", "bind", "open", "drafts"]),
+        ("new", &["kind", "name", "slug", "root"]),
+        ("init", &["dir"]),
+    ] {
+        cmd = cmd.mut_subcommand(name, |c| {
+            let c = c.about(t!(format!("cli.{name}.about")).to_string());
+            chinese(arg_help(c, args))
+        });
+    }
+    cmd
+}
+
 fn main() -> ExitCode {
-    let cli = Cli::parse();
+    laomo::util::lang::set(laomo::util::lang::choose(lang_flag().as_deref()));
+    let matches = localized(Cli::command()).get_matches();
+    let cli = match Cli::from_arg_matches(&matches) {
+        Ok(c) => c,
+        Err(e) => e.exit(),
+    };
     match run(cli.command) {
         Ok(code) | Err(code) => code,
     }
@@ -138,25 +238,47 @@ fn run(command: Command) -> Result<ExitCode, ExitCode> {
             print_diagnostics(&report.diagnostics);
             let d = &report.diagnostics;
             if report.ok() && report.written {
-                println!(
-                    "built {} pages ({} files) into {} in {} ms{}",
+                let (pages, files, output, ms, warnings) = (
                     report.pages,
                     report.files,
                     report.output.display(),
                     report.elapsed.as_millis(),
-                    if d.warning_count() > 0 {
-                        format!(", {} warning(s)", d.warning_count())
-                    } else {
-                        String::new()
-                    }
+                    d.warning_count(),
                 );
+                if warnings > 0 {
+                    println!(
+                        "{}",
+                        t!(
+                            "cli.built_warnings",
+                            pages = pages,
+                            files = files,
+                            output = output,
+                            ms = ms,
+                            warnings = warnings
+                        )
+                    );
+                } else {
+                    println!(
+                        "{}",
+                        t!(
+                            "cli.built",
+                            pages = pages,
+                            files = files,
+                            output = output,
+                            ms = ms
+                        )
+                    );
+                }
                 ExitCode::SUCCESS
             } else {
                 eprintln!(
-                    "error: build failed with {} error(s) and {} warning(s); {} was left as it was",
-                    d.error_count(),
-                    d.warning_count(),
-                    report.output.display()
+                    "{}",
+                    t!(
+                        "cli.build_failed",
+                        errors = d.error_count(),
+                        warnings = d.warning_count(),
+                        output = report.output.display()
+                    )
                 );
                 ExitCode::FAILURE
             }
@@ -174,16 +296,22 @@ fn run(command: Command) -> Result<ExitCode, ExitCode> {
             let d = &report.diagnostics;
             if report.ok() {
                 println!(
-                    "checked {} pages: no errors, {} warning(s)",
-                    report.pages,
-                    d.warning_count()
+                    "{}",
+                    t!(
+                        "cli.checked",
+                        pages = report.pages,
+                        warnings = d.warning_count()
+                    )
                 );
                 ExitCode::SUCCESS
             } else {
                 eprintln!(
-                    "error: found {} error(s) and {} warning(s)",
-                    d.error_count(),
-                    d.warning_count()
+                    "{}",
+                    t!(
+                        "cli.check_failed",
+                        errors = d.error_count(),
+                        warnings = d.warning_count()
+                    )
                 );
                 ExitCode::FAILURE
             }
@@ -203,7 +331,7 @@ fn run(command: Command) -> Result<ExitCode, ExitCode> {
         }) {
             Ok(()) => ExitCode::SUCCESS,
             Err(e) => {
-                eprintln!("error: {e}");
+                eprintln!("{}", t!("cli.serve_error", message = e));
                 ExitCode::FAILURE
             }
         },
@@ -223,10 +351,7 @@ fn run(command: Command) -> Result<ExitCode, ExitCode> {
             };
             match scaffold::new_page(&root, kind, &name, slug.as_deref()) {
                 Ok(path) => {
-                    println!(
-                        "created {} as a draft: preview it with `laomo serve --drafts`, and delete its `draft: true` line when it is ready to publish",
-                        path.display()
-                    );
+                    println!("{}", t!("cli.created_draft", path = path.display()));
                     ExitCode::SUCCESS
                 }
                 Err(d) => {
@@ -237,11 +362,7 @@ fn run(command: Command) -> Result<ExitCode, ExitCode> {
         }
         Command::Init { dir } => match scaffold::init(&dir) {
             Ok(()) => {
-                println!(
-                    "created a new site in {}; build it with: laomo build --root {}",
-                    dir.display(),
-                    dir.display()
-                );
+                println!("{}", t!("cli.created_site", dir = dir.display()));
                 ExitCode::SUCCESS
             }
             Err(d) => {

@@ -535,13 +535,9 @@ fn new_never_overwrites_and_init_builds() {
 
     let dir = tempfile::tempdir().expect("tmp");
     let target = dir.path().join("mysite");
-    let init = std::process::Command::new(env!("CARGO_BIN_EXE_laomo"))
-        .arg("init")
-        .arg(&target)
-        .output()
-        .expect("run");
+    let init = laomo().arg("init").arg(&target).output().expect("run");
     assert!(init.status.success(), "{}", stderr(&init));
-    let build = std::process::Command::new(env!("CARGO_BIN_EXE_laomo"))
+    let build = laomo()
         .args(["build", "--root"])
         .arg(&target)
         .output()
@@ -889,7 +885,7 @@ fn commands_outside_a_site_say_so_and_write_nothing() {
         &["serve", "--port", "0"],
         &["new", "profile", "王伟"],
     ] {
-        let out = std::process::Command::new(env!("CARGO_BIN_EXE_laomo"))
+        let out = laomo()
             .args(args)
             .current_dir(empty.path())
             .output()
@@ -904,7 +900,7 @@ fn commands_outside_a_site_say_so_and_write_nothing() {
     assert_eq!(std::fs::read_dir(empty.path()).expect("read").count(), 0);
 
     // --root names a folder without a site: said before any work.
-    let out = std::process::Command::new(env!("CARGO_BIN_EXE_laomo"))
+    let out = laomo()
         .args(["build", "--root"])
         .arg(empty.path().join("nosuch"))
         .output()
@@ -916,7 +912,7 @@ fn commands_outside_a_site_say_so_and_write_nothing() {
 #[test]
 fn commands_in_a_subfolder_work_on_the_site_above() {
     let site = Site::new(&[OK_PROFILE]);
-    let out = std::process::Command::new(env!("CARGO_BIN_EXE_laomo"))
+    let out = laomo()
         .arg("build")
         .current_dir(site.root().join("content/profiles"))
         .output()

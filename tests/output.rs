@@ -4,7 +4,7 @@
 mod common;
 use common::*;
 use std::path::Path;
-use std::process::{Command, Stdio};
+use std::process::Stdio;
 use std::time::{Duration, Instant};
 
 fn small_site() -> Site {
@@ -95,7 +95,7 @@ fn an_output_above_the_site_is_refused_before_any_work() {
     };
     let before = listing(site.root());
     for output in ["..", "public/../..", "."] {
-        let out = Command::new(env!("CARGO_BIN_EXE_laomo"))
+        let out = laomo()
             .args(["build", "--output", output])
             .current_dir(site.root())
             .output()
@@ -131,7 +131,7 @@ fn a_second_build_waits_for_the_first() {
         "content/stories/second.md",
         "---\ntitle: 第二篇\ndate: 2024-05-01\n---\n正文。\n",
     );
-    let mut child = Command::new(env!("CARGO_BIN_EXE_laomo"))
+    let mut child = laomo()
         .args(["build", "--root"])
         .arg(site.root())
         .stderr(Stdio::piped())
@@ -170,7 +170,7 @@ fn a_full_disk_keeps_the_site_and_the_next_build_works() {
         "content/stories/long.md",
         &format!("---\ntitle: 长文\ndate: 2024-06-01\n---\n{long}\n"),
     );
-    let mut cmd = Command::new(env!("CARGO_BIN_EXE_laomo"));
+    let mut cmd = laomo();
     cmd.args(["build", "--root"]).arg(site.root());
     // SAFETY: only async-signal-safe calls between fork and exec.
     unsafe {

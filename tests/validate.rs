@@ -5,6 +5,15 @@
 use std::path::PathBuf;
 use std::process::Command;
 
+/// The laomo binary, with English messages.
+fn laomo() -> Command {
+    let mut c = Command::new(env!("CARGO_BIN_EXE_laomo"));
+    c.env("LANG", "en_US.UTF-8")
+        .env_remove("LC_ALL")
+        .env_remove("LC_MESSAGES");
+    c
+}
+
 fn vnu_jar() -> Option<PathBuf> {
     let candidates = [
         std::env::var_os("LAOMO_VNU_JAR").map(PathBuf::from),
@@ -34,7 +43,7 @@ fn example_site_html_is_valid() {
         return;
     };
     let out = tempfile::tempdir().expect("tmp");
-    let build = Command::new(env!("CARGO_BIN_EXE_laomo"))
+    let build = laomo()
         .args(["build", "--root", env!("CARGO_MANIFEST_DIR"), "--output"])
         .arg(out.path().join("site"))
         .output()
@@ -71,7 +80,7 @@ fn example_site_html_is_valid() {
 fn every_local_link_of_the_example_site_resolves() {
     let out = tempfile::tempdir().expect("tmp");
     let site = out.path().join("site");
-    let build = Command::new(env!("CARGO_BIN_EXE_laomo"))
+    let build = laomo()
         .args(["build", "--root", env!("CARGO_MANIFEST_DIR"), "--base-url"])
         .arg("https://example.org/laomo/")
         .arg("--output")

@@ -3,6 +3,7 @@
 use crate::diagnostic::{Diagnostic, Diagnostics};
 use crate::yaml::{Sp, YamlSource};
 use indexmap::IndexMap;
+use rust_i18n::t;
 use serde::Deserialize;
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
@@ -229,29 +230,17 @@ impl Config {
         match (root, above) {
             (None, Some(site)) => Ok(site),
             (Some(r), above) => {
-                let d = Diagnostic::error(format!(
-                    "there is no laomo site in {}: it has no {SITE_FILE}",
-                    r.display()
-                ));
+                let d = Diagnostic::error(t!("site.none_in", dir = r.display()));
                 Err(match above {
-                    Some(site) => d.hint(format!(
-                        "the site is in {}: pass --root {}",
-                        site.display(),
-                        site.display()
-                    )),
-                    None if !r.exists() => d.hint(format!(
-                        "the folder {} does not exist; create a site there with `laomo init {}`",
-                        r.display(),
-                        r.display()
-                    )),
-                    None => d.hint("pass the folder that holds site.yaml, or create a site with `laomo init DIR`"),
+                    Some(site) => d.hint(t!("site.none_in.above", site = site.display())),
+                    None if !r.exists() => d.hint(t!("site.none_in.missing", dir = r.display())),
+                    None => d.hint(t!("site.none_in.hint")),
                 })
             }
-            (None, None) => Err(Diagnostic::error(format!(
-                "there is no laomo site here: {} and the folders above it have no {SITE_FILE}",
-                start.display()
-            ))
-            .hint("go to the site's folder (the one with site.yaml), pass --root DIR, or create a site with `laomo init DIR`")),
+            (None, None) => Err(
+                Diagnostic::error(t!("site.none_here", dir = start.display()))
+                    .hint(t!("site.none_here.hint")),
+            ),
         }
     }
 
@@ -285,12 +274,13 @@ impl Config {
                 return None;
             }
         };
+        let site_noun = t!("kind.site_yaml");
         let src = YamlSource {
             file: SITE_FILE,
             file_text: &text,
             yaml: &text,
             first_line: 0,
-            what: "site.yaml",
+            what: &site_noun,
         };
         let traps = src.traps();
         let trapped = traps.iter().any(Diagnostic::is_error);

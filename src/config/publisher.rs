@@ -4,6 +4,7 @@
 
 use crate::diagnostic::{Diagnostic, Diagnostics};
 use crate::yaml::{Sp, TextList, YamlSource};
+use rust_i18n::t;
 use serde::{Deserialize, Serialize};
 use std::path::Path;
 
@@ -95,8 +96,8 @@ pub(super) fn check(
             diags.push(warning(
                 src,
                 e,
-                format!("`{}` does not look like an e-mail address", e.value),
-                "write it as name@example.org",
+                t!("publisher.email", value = e.value),
+                t!("publisher.email.hint"),
             ));
         }
         let phone_link = c.phone.as_deref().map(|p| {
@@ -117,8 +118,8 @@ pub(super) fn check(
             diags.push(warning(
                 src,
                 &sp,
-                format!("`{text}` does not look like an ICP record number"),
-                "copy it as the record shows it, e.g. 浙ICP备12345678号-1",
+                t!("publisher.icp", value = text),
+                t!("publisher.icp.hint"),
             ));
         }
         Record {
@@ -133,8 +134,8 @@ pub(super) fn check(
             diags.push(warning(
                 src,
                 &sp,
-                format!("`{text}` does not look like a public-security record"),
-                "copy it as the record shows it, e.g. 浙公网安备 33010602011771号",
+                t!("publisher.police", value = text),
+                t!("publisher.police.hint"),
             ));
         }
         Record {
@@ -150,8 +151,8 @@ pub(super) fn check(
         let safe = !rel.split('/').any(|part| part == ".." || part.is_empty());
         if !(image && safe && root.join("static").join(&rel).is_file()) {
             diags.push(
-                src.error_at(&sp, format!("logo `{}` is not a picture in static/", sp.value))
-                    .hint("put the logo (SVG, PNG, WebP or JPEG) in the site's static/ folder and write its path there, e.g. logo: images/logo.svg"),
+                src.error_at(&sp, t!("publisher.logo", value = sp.value))
+                    .hint(t!("publisher.logo.hint")),
             );
             return None;
         }

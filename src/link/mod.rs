@@ -8,6 +8,7 @@ use crate::config::Config;
 use crate::diagnostic::{Diagnostic, Diagnostics, nearest};
 use crate::load::Loaded;
 use crate::model::*;
+use rust_i18n::t;
 use std::cmp::Ordering;
 use std::collections::{HashMap, HashSet};
 pub use taxonomy::{Taxonomy, Term};
@@ -136,26 +137,22 @@ pub fn link(config: Config, loaded: Loaded, drafts: bool, diags: &mut Diagnostic
         if let Some(&j) = by_path.get(&p.path) {
             let other = &pages[j];
             diags.push(
-                Diagnostic::error(format!(
-                    "two pages have the same URL {}: {} and {}",
-                    p.path, other.source, p.source
+                Diagnostic::error(t!(
+                    "link.same_url",
+                    path = p.path,
+                    first = other.source,
+                    second = p.source
                 ))
                 .in_file(&p.source)
-                .hint(format!(
-                    "give one of them its own `slug:` in the front matter, e.g. slug: {}-2",
-                    p.slug
-                )),
+                .hint(t!("link.same_url.hint", slug = p.slug)),
             );
             continue;
         }
         if reserved.contains(&p.path) {
             diags.push(
-                Diagnostic::error(format!(
-                    "this page would take the URL {}, which the site uses for its own listing",
-                    p.path
-                ))
-                .in_file(&p.source)
-                .hint("rename the file or set another `slug:`"),
+                Diagnostic::error(t!("link.reserved", path = p.path))
+                    .in_file(&p.source)
+                    .hint(t!("link.reserved.hint")),
             );
             continue;
         }
@@ -380,13 +377,9 @@ pub fn link(config: Config, loaded: Loaded, drafts: bool, diags: &mut Diagnostic
     for (path, rel) in &loaded.loose_files {
         if !used_loose.contains(path.as_path()) {
             diags.push(
-                Diagnostic::warning(
-                    "this file is not in a page bundle and no page uses it, so it is not published",
-                )
-                .in_file(rel)
-                .hint(
-                    "put photos in the page's own folder (NAME/index.md beside them) or in static/",
-                ),
+                Diagnostic::warning(t!("link.loose_file"))
+                    .in_file(rel)
+                    .hint(t!("link.loose_file.hint")),
             );
         }
     }
@@ -453,18 +446,15 @@ impl Resolver<'_> {
                 .iter()
                 .map(|&i| format!("{} ({})", self.pages[i].slug, self.pages[i].source))
                 .collect();
-            let mut d = Diagnostic::error(format!(
-                "`{}` names {} `{}`, but {} of them have that name: {}",
-                r.field,
-                r.kind.noun(),
-                r.slug,
-                named.len(),
-                listed.join(", ")
+            let mut d = Diagnostic::error(t!(
+                "link.ambiguous",
+                field = r.field,
+                what = r.kind.noun(),
+                name = r.slug,
+                count = named.len(),
+                list = listed.join(", ")
             ))
-            .hint(format!(
-                "write the slug of the one you mean instead of the name, e.g. `{}`",
-                slugs[slugs.len() - 1]
-            ))
+            .hint(t!("link.ambiguous.hint", slug = slugs[slugs.len() - 1]))
             .in_file(from)
             .at_opt(r.position)
             .spanning(r.slug.chars().count());
@@ -479,23 +469,22 @@ impl Resolver<'_> {
                 .get(&key)
                 .is_some_and(|f| self.broken_drafts.contains(f));
         let mut d = if draft {
-            Diagnostic::warning(format!(
-                "`{}` refers to {} `{}`, which is a draft, so no link is shown",
-                r.field,
-                r.kind.noun(),
-                r.slug
+            Diagnostic::warning(t!(
+                "link.draft",
+                field = r.field,
+                what = r.kind.noun(),
+                slug = r.slug
             ))
-            .hint("publish that page (remove `draft: true`) or build with --drafts to preview")
+            .hint(t!("link.draft.hint"))
         } else if let Some(file) = self.broken.get(&(r.kind, r.slug.clone())) {
-            Diagnostic::error(format!(
-                "`{}` refers to {} `{}`, whose file {file} has errors",
-                r.field,
-                r.kind.noun(),
-                r.slug
+            Diagnostic::error(t!(
+                "link.broken",
+                field = r.field,
+                what = r.kind.noun(),
+                slug = r.slug,
+                file = file
             ))
-            .hint(format!(
-                "fix the errors reported for {file}; this reference will then work"
-            ))
+            .hint(t!("link.broken.hint", file = file))
         } else {
             let slugs = self
                 .pages
@@ -513,23 +502,24 @@ impl Resolver<'_> {
                         .pages
                         .iter()
                         .find(|p| p.kind == r.kind && p.title == t)?;
-                    Some(format!("did you mean {t} (`{}`)?", p.slug))
+                    Some(t!("link.missing.did_you_mean_name", name = t, slug = p.slug).into_owned())
                 })
             });
             let hint = match (by_name.flatten(), nearest(&r.slug, slugs)) {
                 (Some(h), _) => h,
-                (None, Some(n)) => format!("did you mean `{n}`?"),
-                (None, None) => format!(
-                    "write the slug of {} in content/{}/ (its file name, or its `slug:`), or its name",
-                    r.kind.noun(),
-                    r.kind.section()
-                ),
+                (None, Some(n)) => t!("link.missing.did_you_mean", slug = n).into_owned(),
+                (None, None) => t!(
+                    "link.missing.hint",
+                    what = r.kind.noun(),
+                    section = r.kind.section()
+                )
+                .into_owned(),
             };
-            Diagnostic::error(format!(
-                "`{}` refers to {} `{}` that does not exist",
-                r.field,
-                r.kind.noun(),
-                r.slug
+            Diagnostic::error(t!(
+                "link.missing",
+                field = r.field,
+                what = r.kind.noun(),
+                slug = r.slug
             ))
             .hint(hint)
         };
@@ -578,12 +568,9 @@ fn check_parent_cycles(
         while let Some(c) = cur {
             if c == start {
                 diags.push(
-                    Diagnostic::error(format!(
-                        "association `{}` is its own ancestor through `parent:`",
-                        p.slug
-                    ))
-                    .in_file(&p.source)
-                    .hint("an association's parent chain must end at one without `parent:`"),
+                    Diagnostic::error(t!("link.cycle", slug = p.slug))
+                        .in_file(&p.source)
+                        .hint(t!("link.cycle.hint")),
                 );
                 break;
             }

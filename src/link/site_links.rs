@@ -5,6 +5,7 @@
 use super::Taxonomy;
 use crate::diagnostic::{Diagnostic, Diagnostics, nearest};
 use crate::model::{Kind, Page, PerPage, SectionIntro};
+use rust_i18n::t;
 use std::collections::{HashMap, HashSet};
 use std::sync::Arc;
 
@@ -48,11 +49,8 @@ pub fn check(
                 continue;
             }
             let d = if draft_paths.contains(&path) {
-                Diagnostic::warning(format!(
-                    "the link `{}` goes to a draft, which is not published, so the link is broken until it is",
-                    link.written
-                ))
-                .hint("publish that page (remove `draft: true`), or link to it later")
+                Diagnostic::warning(t!("links.draft", url = link.written))
+                    .hint(t!("links.draft.hint"))
             } else {
                 let named = path
                     .trim_matches('/')
@@ -62,14 +60,10 @@ pub fn check(
                     .filter(|found| found.len() == 1)
                     .map(|found| found[0]);
                 let hint = match named.or_else(|| nearest(&path, known.iter().copied())) {
-                    Some(n) => format!("did you mean `{n}`?"),
-                    None => "pages are at /SECTION/SLUG/, e.g. /profiles/ding-weisong/: check the slug in the address".into(),
+                    Some(n) => t!("link.missing.did_you_mean", slug = n),
+                    None => t!("links.missing.hint"),
                 };
-                Diagnostic::error(format!(
-                    "the link `{}` goes to no page of this site",
-                    link.written
-                ))
-                .hint(hint)
+                Diagnostic::error(t!("links.missing", url = link.written)).hint(hint)
             };
             diags.push(
                 d.in_file(&page.source)

@@ -40,7 +40,7 @@ pub fn split_front_matter(text: &str) -> Result<Split<'_>, String> {
         }
         offset += line.len();
     }
-    Err("the front matter starts with `---` on line 1 but is never closed".into())
+    Err(rust_i18n::t!("load.unclosed").into_owned())
 }
 
 #[cfg(test)]

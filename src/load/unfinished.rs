@@ -5,6 +5,7 @@
 use crate::diagnostic::{Diagnostic, Position};
 use crate::util::cjk::is_cjk_prose;
 use pulldown_cmark::{CodeBlockKind, Event, Parser, Tag};
+use rust_i18n::t;
 
 /// How every placeholder that `laomo new` writes into a body begins.
 pub const PLACEHOLDER: &str = "在这里写";
@@ -18,9 +19,7 @@ pub fn check(body: &str, first_line: usize, rel: &str) -> Vec<Diagnostic> {
         if t.starts_with(PLACEHOLDER) {
             let col = line.chars().take_while(|c| c.is_whitespace()).count() + 1;
             out.push(
-                Diagnostic::warning(
-                    "this page is published with the placeholder `laomo new` wrote into it",
-                )
+                Diagnostic::warning(t!("unfinished.placeholder"))
                 .in_file(rel)
                 .at(Position::new(first_line + i, col))
                 .spanning(t.chars().count())
@@ -67,14 +66,12 @@ fn indented_prose(body: &str, first_line: usize, rel: &str, out: &mut Vec<Diagno
                     let line = line_starts.partition_point(|s| *s <= start);
                     let text_line = body.lines().nth(line - 1).unwrap_or("");
                     out.push(
-                        Diagnostic::warning(
-                            "this paragraph is indented by four spaces, so it is shown as a block of code, not as text",
-                        )
-                        .in_file(rel)
-                        .at(Position::new(first_line + line - 1, 1))
-                        .spanning(text_line.chars().take_while(|c| c.is_whitespace()).count())
-                        .with_line(Some(text_line))
-                        .hint("remove the spaces at the start of the line; paragraphs are separated by a blank line, not indented (full-width spaces 　　 are kept as they are)"),
+                        Diagnostic::warning(t!("unfinished.indented"))
+                            .in_file(rel)
+                            .at(Position::new(first_line + line - 1, 1))
+                            .spanning(text_line.chars().take_while(|c| c.is_whitespace()).count())
+                            .with_line(Some(text_line))
+                            .hint(t!("unfinished.indented.hint")),
                     );
                 }
             }

@@ -15,11 +15,7 @@ impl Date {
     pub fn parse(text: &str) -> Result<Date, String> {
         let t = text.trim();
         let parts: Vec<&str> = t.split('-').collect();
-        let bad = || {
-            format!(
-                "`{t}` is not a date: write YYYY, YYYY-MM or YYYY-MM-DD, e.g. 2018, 2018-03 or 2018-03-12"
-            )
-        };
+        let bad = || rust_i18n::t!("date.bad", text = t).into_owned();
         if parts.is_empty() || parts.len() > 3 {
             return Err(bad());
         }
@@ -39,9 +35,7 @@ impl Date {
             }
             let month: u8 = m.parse().map_err(|_| bad())?;
             if !(1..=12).contains(&month) {
-                return Err(format!(
-                    "`{t}` has no month {month}: months run from 01 to 12"
-                ));
+                return Err(rust_i18n::t!("date.month", text = t, month = month).into_owned());
             }
             date.month = Some(month);
         }
@@ -53,9 +47,14 @@ impl Date {
             let month = date.month.unwrap_or(1);
             let last = days_in_month(year, month);
             if day == 0 || day > last {
-                return Err(format!(
-                    "`{t}` is not a real day: {year}年{month}月 has {last} days"
-                ));
+                return Err(rust_i18n::t!(
+                    "date.day",
+                    text = t,
+                    year = year,
+                    month = month,
+                    last = last
+                )
+                .into_owned());
             }
             date.day = Some(day);
         }
@@ -70,9 +69,7 @@ impl Date {
                 day: None,
             })
         } else {
-            Err(format!(
-                "`{year}` is not a year: write four digits, e.g. 2018"
-            ))
+            Err(rust_i18n::t!("date.year", year = year).into_owned())
         }
     }
 

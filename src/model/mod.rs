@@ -49,15 +49,17 @@ impl Kind {
     }
 
     /// How an editor calls it, for messages.
-    pub fn noun(self) -> &'static str {
-        match self {
-            Kind::Profile => "a profile",
-            Kind::Story => "a story",
-            Kind::Exhibition => "an exhibition",
-            Kind::Collection => "a collection",
-            Kind::Association => "an association",
-            Kind::Page => "a page",
-        }
+    /// What a file of this kind is, in messages: "a profile", 劳模页面.
+    pub fn noun(self) -> String {
+        let key = match self {
+            Kind::Profile => "kind.profile",
+            Kind::Story => "kind.story",
+            Kind::Exhibition => "kind.exhibition",
+            Kind::Collection => "kind.collection",
+            Kind::Association => "kind.association",
+            Kind::Page => "kind.page",
+        };
+        rust_i18n::t!(key).into_owned()
     }
 
     /// The listing's default heading, when its `_index.md` gives none.

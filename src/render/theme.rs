@@ -145,12 +145,13 @@ fn read_strings(
     into: &mut BTreeMap<String, String>,
     diags: &mut Diagnostics,
 ) {
+    let noun = rust_i18n::t!("kind.strings");
     let src = crate::yaml::YamlSource {
         file,
         file_text: text,
         yaml: text,
         first_line: 0,
-        what: "a strings file",
+        what: &noun,
     };
     match src.parse::<BTreeMap<String, crate::yaml::Scalar>>(&[]) {
         Ok(map) => into.extend(map.into_iter().map(|(k, v)| (k, v.as_text()))),

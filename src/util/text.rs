@@ -68,18 +68,19 @@ pub fn decode(mut bytes: Vec<u8>) -> Result<String, String> {
     }
 }
 
-/// Characters that take no room on screen, with what they are called.
+/// Characters that take no room on screen, with the catalogue key of their name
+/// (`char.zwsp` in locales/laomo.yml).
 pub fn invisible(c: char) -> Option<&'static str> {
     Some(match c {
-        '\u{200b}' => "zero-width space",
-        '\u{200c}' => "zero-width non-joiner",
-        '\u{200d}' => "zero-width joiner",
-        '\u{200e}' | '\u{200f}' => "direction mark",
-        '\u{202a}'..='\u{202e}' | '\u{2066}'..='\u{2069}' => "direction control",
-        '\u{2060}' => "word joiner",
-        '\u{feff}' => "byte-order mark",
-        '\u{00ad}' => "soft hyphen",
-        '\u{2028}' | '\u{2029}' => "line separator",
+        '\u{200b}' => "zwsp",
+        '\u{200c}' => "zwnj",
+        '\u{200d}' => "zwj",
+        '\u{200e}' | '\u{200f}' => "direction_mark",
+        '\u{202a}'..='\u{202e}' | '\u{2066}'..='\u{2069}' => "direction_control",
+        '\u{2060}' => "word_joiner",
+        '\u{feff}' => "bom",
+        '\u{00ad}' => "soft_hyphen",
+        '\u{2028}' | '\u{2029}' => "line_separator",
         _ => return None,
     })
 }

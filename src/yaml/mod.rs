@@ -2,6 +2,7 @@
 //! point at the exact line and column of the file (not of the front-matter block).
 
 use crate::diagnostic::{Diagnostic, Position, nearest};
+use rust_i18n::t;
 use serde::de::DeserializeOwned;
 use serde_saphyr::{Error, Spanned};
 
@@ -94,35 +95,32 @@ impl YamlSource<'_> {
                 } else {
                     expected.clone()
                 };
+                let keys = choices.join(", ");
                 let hint = match nearest(field, choices.iter().copied()) {
-                    Some(n) => format!(
-                        "did you mean `{n}`? The keys {what} accepts are: {}",
-                        choices.join(", ")
+                    Some(n) => t!(
+                        "yaml.unknown_key.did_you_mean",
+                        near = n,
+                        what = what,
+                        keys = keys
                     ),
-                    None => format!(
-                        "remove it, or put free-form values under `extra:`. The keys {what} accepts are: {}",
-                        choices.join(", ")
-                    ),
+                    None => t!("yaml.unknown_key.remove", what = what, keys = keys),
                 };
                 (
-                    format!("unknown key `{field}` in {what}"),
-                    Some(hint),
+                    t!("yaml.unknown_key", field = field, what = what).into_owned(),
+                    Some(hint.into_owned()),
                     field.chars().count(),
                 )
             }
             Error::SerdeMissingField { field, .. } => (
-                format!("{what} needs `{field}:`, but it is missing"),
-                Some(format!("add a line `{field}: …` to the front matter")),
+                t!("yaml.missing", what = what, field = field).into_owned(),
+                Some(t!("yaml.missing.hint", field = field).into_owned()),
                 1,
             ),
             Error::DuplicateMappingKey { key, .. } => {
                 let key = key.clone().unwrap_or_else(|| "?".into());
                 (
-                    format!("the key `{key}` is written twice"),
-                    Some(
-                        "keep one of the two lines: YAML allows each key only once per mapping"
-                            .into(),
-                    ),
+                    t!("yaml.duplicate", key = key).into_owned(),
+                    Some(t!("yaml.duplicate.hint").into_owned()),
                     key.chars().count(),
                 )
             }
@@ -132,7 +130,7 @@ impl YamlSource<'_> {
                 let first = raw.lines().next().unwrap_or(&raw).to_string();
                 let msg = strip_location(&first);
                 (
-                    format!("{what}: {}", plain_message(&msg)),
+                    t!("yaml.other", what = what, message = plain_message(&msg)).into_owned(),
                     Some(yaml_hint(&msg)),
                     1,
                 )
@@ -149,9 +147,7 @@ impl YamlSource<'_> {
                 .as_deref()
                 .is_some_and(|l| l.contains(['“', '”', '‘', '’']))
         {
-            d = d.hint(
-                "“ ” are Chinese quotation marks, which YAML does not read as quotes: to quote a value that contains `: ` or `#`, use half-width \"…\"",
-            );
+            d = d.hint(t!("yaml.hint.smart_quotes"));
         }
         d
     }
@@ -191,21 +187,21 @@ fn strip_location(s: &str) -> String {
 
 fn yaml_hint(msg: &str) -> String {
     let m = msg.to_lowercase();
-    if m.contains("expected sequence")
+    let key = if m.contains("expected sequence")
         || m.contains("expected a sequence")
         || m.contains("expected a list")
     {
-        "this key takes a list: write it as [a, b], or one `- ` item per line".into()
+        "yaml.hint.list"
     } else if m.contains("invalid type: sequence") || m.contains("invalid type: map") {
-        "this key takes a single value here, not a list or a mapping".into()
+        "yaml.hint.single"
     } else if m.contains("invalid type") || m.contains("expected") {
-        "check the value's form against docs/content.md; text with `: ` or `#` in it needs quotes"
-            .into()
+        "yaml.hint.form"
     } else if m.contains("tab") {
-        "indent with spaces, not tabs".into()
+        "yaml.hint.tab"
     } else {
-        "check indentation and quotes; a value containing `: ` or starting with `[`, `{`, `*` or `&` needs quotes".into()
-    }
+        "yaml.hint.general"
+    };
+    t!(key).into_owned()
 }
 
 /// "invalid type: sequence, expected a text" reads better as what was found and wanted.
@@ -214,11 +210,11 @@ fn plain_message(msg: &str) -> String {
         && let Some((found, expected)) = rest.split_once(", expected ")
     {
         let found = match found {
-            "sequence" => "a list",
-            "map" => "a mapping",
-            other => other,
+            "sequence" => t!("yaml.found.list"),
+            "map" => t!("yaml.found.mapping"),
+            other => other.into(),
         };
-        return format!("found {found}, but expected {expected}");
+        return t!("yaml.found", found = found, expected = expected).into_owned();
     }
     msg.to_string()
 }

@@ -6,6 +6,7 @@
 
 use crate::diagnostic::{Diagnostic, Position};
 use crate::util::text::invisible;
+use rust_i18n::t;
 
 /// Keys whose value is a list, where `tags: 劳模、工匠` is one tag, not two.
 const LIST_KEYS: &[&str] = &[
@@ -69,11 +70,12 @@ fn check_line(mut f: Found) -> Option<usize> {
     for (col, &c) in chars.iter().enumerate() {
         if let Some(name) = invisible(c) {
             f.push(
-                Diagnostic::error(format!(
-                    "an invisible character ({name}, U+{:04X}) is in the front matter",
-                    c as u32
+                Diagnostic::error(t!(
+                    "traps.invisible",
+                    name = t!(format!("char.{name}")),
+                    code = format!("{:04X}", c as u32)
                 ))
-                .hint("delete it: it cannot be seen (it is shown above as <U+…>) and usually comes with text copied from a web page, WeChat or Word"),
+                .hint(t!("traps.invisible.hint")),
                 col,
                 1,
             );
@@ -85,11 +87,8 @@ fn check_line(mut f: Found) -> Option<usize> {
     while col < chars.len() && matches!(chars[col], ' ' | '\t' | '\u{3000}' | '\u{a0}') {
         if chars[col] != ' ' && chars[col] != '\t' {
             f.push(
-                Diagnostic::error(format!(
-                    "the indentation has a {} where YAML needs ordinary spaces",
-                    space_name(chars[col])
-                ))
-                .hint("indent with half-width spaces (type them with the input method in English mode)"),
+                Diagnostic::error(t!("traps.indent", space = space_name(chars[col])))
+                    .hint(t!("traps.indent.hint")),
                 col,
                 1,
             );
@@ -125,12 +124,8 @@ fn check_line(mut f: Found) -> Option<usize> {
     if chars[colon] == '：' {
         if is_key {
             f.push(
-                Diagnostic::error(format!(
-                    "a full-width colon `：` follows `{key}`, so YAML does not see a key here"
-                ))
-                .hint(format!(
-                    "type a half-width colon and a space: `{key}: …` (input method in English mode)"
-                )),
+                Diagnostic::error(t!("traps.colon", key = key))
+                    .hint(t!("traps.colon.hint", key = key)),
                 colon,
                 1,
             );
@@ -152,13 +147,8 @@ fn check_line(mut f: Found) -> Option<usize> {
         None | Some(' ') | Some('\t') => {}
         Some(c @ ('\u{3000}' | '\u{a0}')) => {
             f.push(
-                Diagnostic::error(format!(
-                    "a {} follows `{key}:`, where YAML needs an ordinary space",
-                    space_name(*c)
-                ))
-                .hint(format!(
-                    "type a half-width space after the colon: `{key}: …`"
-                )),
+                Diagnostic::error(t!("traps.after_colon", space = space_name(*c), key = key))
+                    .hint(t!("traps.after_colon.hint", key = key)),
                 colon + 1,
                 1,
             );
@@ -168,10 +158,8 @@ fn check_line(mut f: Found) -> Option<usize> {
         Some('/') => return None,
         Some(_) => {
             f.push(
-                Diagnostic::error(format!(
-                    "no space after `{key}:`, so YAML reads the whole line as one text"
-                ))
-                .hint(format!("put a space after the colon: `{key}: …`")),
+                Diagnostic::error(t!("traps.no_space", key = key))
+                    .hint(t!("traps.no_space.hint", key = key)),
                 colon,
                 1,
             );
@@ -218,11 +206,8 @@ fn check_value(f: &mut Found, chars: &[char], start: usize, key: Option<&str>) {
     }
     if trail < end {
         f.push(
-            Diagnostic::warning(format!(
-                "a {} at the end of the value becomes part of it",
-                space_name(chars[trail])
-            ))
-            .hint("delete it: a name or slug with a space after it no longer matches the same name elsewhere"),
+            Diagnostic::warning(t!("traps.trailing", space = space_name(chars[trail])))
+                .hint(t!("traps.trailing.hint")),
             trail,
             end - trail,
         );
@@ -231,8 +216,7 @@ fn check_value(f: &mut Found, chars: &[char], start: usize, key: Option<&str>) {
 
     if value[0] == '［' && value[value.len() - 1] == '］' {
         f.push(
-            Diagnostic::error("full-width brackets `［ ］` do not make a list")
-                .hint("type half-width brackets and commas: [劳模, 工匠]"),
+            Diagnostic::error(t!("traps.brackets")).hint(t!("traps.brackets.hint")),
             start,
             value.len(),
         );
@@ -251,15 +235,13 @@ fn check_value(f: &mut Found, chars: &[char], start: usize, key: Option<&str>) {
                 (None, '，' | '、') if flow || !text.contains(',') => {
                     let item = item_around(value, i);
                     f.push(
-                        Diagnostic::warning(format!(
-                            "`{c}` does not separate list items: `{item}` is one item"
-                        ))
-                        .hint(if flow {
-                            "separate the items with half-width commas: [劳模, 工匠]".to_string()
-                        } else {
-                            "write a list with half-width brackets and commas: [劳模, 工匠]"
-                                .to_string()
-                        }),
+                        Diagnostic::warning(t!("traps.list_comma", comma = c, item = item)).hint(
+                            if flow {
+                                t!("traps.list_comma.hint")
+                            } else {
+                                t!("traps.list_comma.hint_list")
+                            },
+                        ),
                         start + i,
                         1,
                     );
@@ -285,10 +267,8 @@ fn check_value(f: &mut Found, chars: &[char], start: usize, key: Option<&str>) {
                 && !inner.contains(&close);
             if paired {
                 f.push(
-                    Diagnostic::warning(format!(
-                        "the Chinese quotation marks {open}{close} around this value become part of it"
-                    ))
-                    .hint("remove them; YAML quotes a value with half-width \"…\" when it must"),
+                    Diagnostic::warning(t!("traps.quotes", marks = format!("{open}{close}")))
+                        .hint(t!("traps.quotes.hint")),
                     start + at,
                     item.len(),
                 );
@@ -349,11 +329,11 @@ fn plain_key(key: &str) -> bool {
     !key.is_empty() && key.chars().count() <= 20 && !key.contains([' ', '\u{3000}', '"', '\''])
 }
 
-fn space_name(c: char) -> &'static str {
+fn space_name(c: char) -> std::borrow::Cow<'static, str> {
     match c {
-        '\u{3000}' => "full-width space (U+3000)",
-        '\u{a0}' => "non-breaking space (U+00A0)",
-        _ => "space",
+        '\u{3000}' => t!("traps.space.full"),
+        '\u{a0}' => t!("traps.space.nbsp"),
+        _ => t!("traps.space.plain"),
     }
 }
 

@@ -23,7 +23,7 @@ pub fn example_site_on_loopback() -> (tempfile::TempDir, PathBuf, u16) {
     let dir = tempfile::tempdir().expect("tmp");
     let site = dir.path().join("site");
     let port = serve_dir(site.clone());
-    let build = Command::new(env!("CARGO_BIN_EXE_laomo"))
+    let build = super::laomo()
         .args([
             "build",
             "--root",

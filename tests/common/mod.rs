@@ -40,7 +40,7 @@ impl Site {
     }
 
     pub fn run(&self, args: &[&str]) -> Output {
-        Command::new(env!("CARGO_BIN_EXE_laomo"))
+        laomo()
             .args(args)
             .arg("--root")
             .arg(self.root())
@@ -82,6 +82,16 @@ impl Site {
         std::fs::read_to_string(self.public().join(site_path.trim_start_matches('/')))
             .expect("read output")
     }
+}
+
+/// The laomo binary, speaking English: the tests read its English messages. (Chinese is
+/// its default; tests that check the Chinese set the language themselves.)
+pub fn laomo() -> Command {
+    let mut c = Command::new(env!("CARGO_BIN_EXE_laomo"));
+    c.env("LANG", "en_US.UTF-8")
+        .env_remove("LC_ALL")
+        .env_remove("LC_MESSAGES");
+    c
 }
 
 pub fn stderr(o: &Output) -> String {

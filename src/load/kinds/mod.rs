@@ -39,6 +39,7 @@ use crate::pinyin::{self, Reading};
 
 use crate::yaml::{Scalar, Sp, YamlSource};
 
+use rust_i18n::t;
 use std::path::Path;
 
 /// Per-file state: the sources for positions and the diagnostics found so far.
@@ -80,8 +81,8 @@ impl FileCx<'_> {
         let parsed = match &sp.value {
             Scalar::Int(y) => Date::from_year(*y),
             Scalar::Text(t) => Date::parse(t),
-            Scalar::Float(_) => Err("a number with a point is not a date".to_string()),
-            Scalar::Bool(_) => Err("a date cannot be true or false".to_string()),
+            Scalar::Float(_) => Err(String::new()),
+            Scalar::Bool(_) => Err(t!("load.date.bool").into_owned()),
         };
         match parsed {
             Ok(d) => Some(d),
@@ -101,16 +102,18 @@ impl FileCx<'_> {
                     })
                     .unwrap_or_else(|| sp.value.as_text());
                 let hint = match Date::suggest(&written) {
-                    Some(iso) => format!(
-                        "did you mean {field}: {iso}? Dates are YYYY, YYYY-MM or YYYY-MM-DD"
-                    ),
-                    None => "dates are YYYY, YYYY-MM or YYYY-MM-DD, e.g. date: 2018-03-12".into(),
+                    Some(iso) => t!("load.date.did_you_mean", field = field, iso = iso),
+                    None => t!("load.date.hint"),
                 };
                 let msg = match sp.value {
-                    Scalar::Float(_) => format!("`{written}` is a number to YAML, not a date"),
+                    Scalar::Float(_) => t!("load.date.number", written = written).into_owned(),
                     _ => msg,
                 };
-                self.err(sp, format!("`{field}`: {msg}"), hint);
+                self.err(
+                    sp,
+                    t!("load.date.error", field = field, message = msg),
+                    hint,
+                );
                 None
             }
         }
@@ -221,21 +224,19 @@ fn unclosed_front_matter(message: String, rel: &str, text: &str) -> Diagnostic {
         .in_file(rel)
         .at(Position::new(1, 1))
         .spanning(3)
-        .hint("end the front matter with a line of three hyphens: ---")
+        .hint(t!("load.unclosed.hint"))
         .with_source(text)
 }
 
 /// A front-matter fence written `－－－` or `———`, which YAML and Markdown do not know.
 fn lookalike_fence(rel: &str, text: &str, line: usize) -> Diagnostic {
     let shown = text.lines().nth(line - 1).unwrap_or("").trim();
-    Diagnostic::error(format!(
-        "line {line} is a front-matter fence written with full-width or long dashes `{shown}`"
-    ))
-    .in_file(rel)
-    .at(Position::new(line, 1))
-    .spanning(shown.chars().count())
-    .hint("type three half-width hyphens `---` (input method in English mode; Word and WPS may turn them into dashes)")
-    .with_source(text)
+    Diagnostic::error(t!("traps.fence", line = line, shown = shown))
+        .in_file(rel)
+        .at(Position::new(line, 1))
+        .spanning(shown.chars().count())
+        .hint(t!("traps.fence.hint"))
+        .with_source(text)
 }
 
 /// Line 1 looks like a fence but is not one: the file would otherwise be read as
@@ -289,13 +290,14 @@ pub fn load_page(
     let stem = stem_of(path, bundle);
     let yaml_text = split.front_matter.unwrap_or("");
     if split.front_matter.is_none() && kind != Kind::Page {
-        let d = Diagnostic::error(format!("{} needs front matter, but this file has none", kind.noun()))
+        let d = Diagnostic::error(t!("load.no_front_matter", what = kind.noun()))
             .in_file(&rel)
             .at(Position::new(1, 1))
-            .hint("start the file with a `---` line, the YAML fields, and another `---` line (see `laomo new`)")
+            .hint(t!("load.no_front_matter.hint"))
             .with_source(&text);
         return (None, vec![d]);
     }
+    let noun = kind.noun();
     let mut cx = FileCx {
         site,
         config,
@@ -306,7 +308,7 @@ pub fn load_page(
             file_text: &text,
             yaml: yaml_text,
             first_line: split.yaml_first_line,
-            what: kind.noun(),
+            what: &noun,
         },
         dir: &dir,
         path: String::new(),
@@ -467,6 +469,7 @@ pub fn load_intro(
         .unwrap_or_default();
     let dir = path.parent().unwrap_or(&site.content).to_path_buf();
     let rel_for_yaml = rel.clone();
+    let intro_noun = t!("kind.intro");
     let mut cx = FileCx {
         site,
         config,
@@ -477,7 +480,7 @@ pub fn load_intro(
             file_text: &text,
             yaml: split.front_matter.unwrap_or(""),
             first_line: split.yaml_first_line,
-            what: "an _index.md page",
+            what: &intro_noun,
         },
         dir: &dir,
         path: if section.is_empty() {
