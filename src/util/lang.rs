@@ -52,29 +52,43 @@ mod tests {
 
     #[test]
     fn every_key_has_both_languages() {
-        let catalogue = include_str!("../../locales/laomo.yml");
-        let mut key: Option<&str> = None;
-        let mut langs: Vec<&str> = Vec::new();
-        let check = |key: Option<&str>, langs: &[&str]| {
-            if let Some(k) = key {
-                assert!(
-                    langs.contains(&"en") && langs.contains(&"zh-CN"),
-                    "{k} lacks a language: {langs:?}"
-                );
-            }
-        };
-        for line in catalogue.lines() {
-            if line.starts_with('#') || line.trim().is_empty() || line.starts_with("_version") {
+        let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("locales");
+        let mut files = 0;
+        let mut seen = std::collections::HashSet::new();
+        for entry in std::fs::read_dir(&dir).expect("locales/") {
+            let path = entry.expect("entry").path();
+            if path.extension().is_none_or(|e| e != "yml") {
                 continue;
             }
-            if !line.starts_with(' ') {
-                check(key, &langs);
-                key = Some(line.trim_end_matches(':'));
-                langs.clear();
-            } else if let Some((lang, _)) = line.trim().split_once(':') {
-                langs.push(lang);
+            files += 1;
+            let catalogue = std::fs::read_to_string(&path).expect("read");
+            let mut key: Option<String> = None;
+            let mut langs: Vec<String> = Vec::new();
+            let check = |key: &Option<String>, langs: &[String]| {
+                if let Some(k) = key {
+                    assert!(
+                        langs.iter().any(|l| l == "en") && langs.iter().any(|l| l == "zh-CN"),
+                        "{}: {k} lacks a language: {langs:?}",
+                        path.display()
+                    );
+                }
+            };
+            for line in catalogue.lines() {
+                if line.starts_with('#') || line.trim().is_empty() || line.starts_with("_version") {
+                    continue;
+                }
+                if !line.starts_with(' ') {
+                    check(&key, &langs);
+                    let k = line.trim_end_matches(':').to_string();
+                    assert!(seen.insert(k.clone()), "{k} is in the catalogue twice");
+                    key = Some(k);
+                    langs.clear();
+                } else if let Some((lang, _)) = line.trim().split_once(':') {
+                    langs.push(lang.to_string());
+                }
             }
+            check(&key, &langs);
         }
-        check(key, &langs);
+        assert!(files >= 1, "no catalogue in {}", dir.display());
     }
 }
