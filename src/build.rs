@@ -8,6 +8,7 @@ use crate::load::{self, SiteRoot};
 use crate::model::Asset;
 use crate::render::{self, Renderer, Sink, feeds, theme::Theme};
 use crate::write::{self, Staging};
+use rust_i18n::t;
 use std::collections::{BTreeMap, HashSet};
 use std::path::{Path, PathBuf};
 use std::time::{Duration, Instant};
@@ -85,11 +86,12 @@ pub fn prepare(
         Ok(s) => s,
         Err(e) => {
             diags.push(
-                Diagnostic::error(format!(
-                    "cannot open the site folder {}: {e}",
-                    root.display()
+                Diagnostic::error(t!(
+                    "build.cannot_open_root",
+                    path = root.display(),
+                    error = e
                 ))
-                .hint("pass the site folder with --root DIR"),
+                .hint(t!("build.cannot_open_root.hint")),
             );
             return None;
         }
@@ -155,16 +157,14 @@ pub fn build(opts: &BuildOptions) -> BuildReport {
             return finish(report, diags);
         }
         match write::OutputLock::take(&output, || {
-            eprintln!(
-                "another laomo build is writing {}; waiting for it to finish…",
-                output.display()
-            )
+            eprintln!("{}", t!("build.waiting", output = output.display()))
         }) {
             Ok(l) => Some(l),
             Err(e) => {
-                diags.push(Diagnostic::error(format!(
-                    "cannot lock the output folder {}: {e}",
-                    output.display()
+                diags.push(Diagnostic::error(t!(
+                    "build.cannot_lock",
+                    path = output.display(),
+                    error = e
                 )));
                 return finish(report, diags);
             }
@@ -192,9 +192,10 @@ pub fn build(opts: &BuildOptions) -> BuildReport {
     let staging = match Staging::prepare(&output) {
         Ok(s) => s,
         Err(e) => {
-            diags.push(Diagnostic::error(format!(
-                "cannot prepare the output folder beside {}: {e}",
-                output.display()
+            diags.push(Diagnostic::error(t!(
+                "build.cannot_prepare",
+                path = output.display(),
+                error = e
             )));
             return finish(report, diags);
         }
@@ -222,9 +223,10 @@ pub fn build(opts: &BuildOptions) -> BuildReport {
     stages.done("swap");
     match result {
         Ok(()) => report.written = true,
-        Err(e) => diags.push(Diagnostic::error(format!(
-            "cannot put the new site in place at {}: {e}",
-            output.display()
+        Err(e) => diags.push(Diagnostic::error(t!(
+            "build.cannot_swap",
+            path = output.display(),
+            error = e
         ))),
     }
     finish(report, diags)
@@ -357,11 +359,8 @@ fn check_output(root: &SiteRoot, output: &Path) -> Option<Diagnostic> {
     };
     let Some(resolved) = resolve(&abs) else {
         return Some(
-            Diagnostic::error(format!(
-                "the output folder {} cannot be used: it is a file system root or a path through a missing folder",
-                output.display()
-            ))
-            .hint("build into a folder of its own, e.g. --output public"),
+            Diagnostic::error(t!("build.output_unusable", path = output.display()))
+                .hint(t!("build.output.hint")),
         );
     };
     let protected = [
@@ -377,11 +376,8 @@ fn check_output(root: &SiteRoot, output: &Path) -> Option<Diagnostic> {
         || resolved == root.canonical
     {
         return Some(
-            Diagnostic::error(format!(
-                "the output folder {} would replace the site's own files",
-                output.display()
-            ))
-            .hint("build into a folder of its own, e.g. --output public"),
+            Diagnostic::error(t!("build.output_own_files", path = output.display()))
+                .hint(t!("build.output.hint")),
         );
     }
     // A non-empty folder that is not a laomo site is someone's files: refuse to replace it.
@@ -393,11 +389,8 @@ fn check_output(root: &SiteRoot, output: &Path) -> Option<Diagnostic> {
         let ours = resolved.join(write::MARKER).is_file();
         if has_entries && !ours {
             return Some(
-                Diagnostic::error(format!(
-                    "the output folder {} holds files laomo did not write, and a build replaces it whole",
-                    output.display()
-                ))
-                .hint(format!("choose an empty or new folder for --output; a folder laomo built has a file named {} (a site built by an older laomo has none: delete the folder once and build again)", write::MARKER)),
+                Diagnostic::error(t!("build.output_foreign", path = output.display()))
+                    .hint(t!("build.output_foreign.hint", marker = write::MARKER)),
             );
         }
     }

@@ -205,14 +205,14 @@ impl Diagnostic {
     /// A failed write of the output, as editors read it: which file, and what to do
     /// when the disk is full.
     pub fn write_failed(e: std::io::Error) -> Diagnostic {
-        let d = Diagnostic::error(format!("cannot write the site: {e}"));
+        let d = Diagnostic::error(rust_i18n::t!("write.failed", error = e));
         if matches!(
             e.kind(),
             std::io::ErrorKind::StorageFull | std::io::ErrorKind::FileTooLarge
         ) {
-            d.hint("the disk is full (or the file is over a size limit): free some space and build again; the published site was not changed")
+            d.hint(rust_i18n::t!("write.failed.disk_full"))
         } else {
-            d.hint("the published site was not changed; check that the output folder can be written, then build again")
+            d.hint(rust_i18n::t!("write.failed.hint"))
         }
     }
 }

@@ -3,6 +3,7 @@
 use crate::diagnostic::Diagnostic;
 use crate::load::unfinished::PLACEHOLDER;
 use crate::pinyin;
+use rust_i18n::t;
 use std::path::{Path, PathBuf};
 
 #[derive(Clone, Copy, Debug)]
@@ -79,9 +80,8 @@ pub fn new_page(
                 && !s.starts_with('-')
                 && !s.ends_with('-');
             if !ok {
-                return Err(Diagnostic::error(format!("`{s}` cannot be a slug")).hint(
-                    "a slug is the page's address: lower-case letters, digits and hyphens, e.g. wang-wei-2",
-                ));
+                return Err(Diagnostic::error(t!("scaffold.bad_slug", slug = s))
+                    .hint(t!("scaffold.bad_slug.hint")));
             }
             s.to_string()
         }
@@ -91,11 +91,8 @@ pub fn new_page(
         },
     };
     if slug.is_empty() {
-        return Err(
-            Diagnostic::error(format!("no file name can be made from `{name}`")).hint(
-                "use a name with Chinese characters or ASCII letters, or give one with --slug",
-            ),
-        );
+        return Err(Diagnostic::error(t!("scaffold.no_slug", name = name))
+            .hint(t!("scaffold.no_slug.hint")));
     }
     let dir = root.join("content").join(kind.section());
     let taken = |slug: &str| {
@@ -110,26 +107,42 @@ pub fn new_page(
             .map(|n| format!("{slug}-{n}"))
             .find(|s| !taken(s))
             .unwrap_or_default();
-        return Err(Diagnostic::error(format!(
-            "{} already exists; laomo new never overwrites a page",
-            existing.display()
-        ))
-        .hint(format!(
-            "to edit that page, open the file; for another page with the same name, give it its own slug: laomo new {} {name} --slug {free}",
-            kind.command()
-        )));
+        return Err(
+            Diagnostic::error(t!("scaffold.exists", path = existing.display())).hint(t!(
+                "scaffold.exists.hint",
+                kind = kind.command(),
+                name = name,
+                free = free
+            )),
+        );
     }
-    std::fs::create_dir_all(&dir)
-        .map_err(|e| Diagnostic::error(format!("cannot create {}: {e}", dir.display())))?;
+    std::fs::create_dir_all(&dir).map_err(|e| {
+        Diagnostic::error(t!(
+            "scaffold.cannot_create",
+            path = dir.display(),
+            error = e
+        ))
+    })?;
     // create_new: fails rather than overwrite if the file appeared meanwhile.
     use std::io::Write;
     let mut f = std::fs::File::options()
         .write(true)
         .create_new(true)
         .open(&file)
-        .map_err(|e| Diagnostic::error(format!("cannot create {}: {e}", file.display())))?;
-    f.write_all(skeleton(kind, name).as_bytes())
-        .map_err(|e| Diagnostic::error(format!("cannot write {}: {e}", file.display())))?;
+        .map_err(|e| {
+            Diagnostic::error(t!(
+                "scaffold.cannot_create",
+                path = file.display(),
+                error = e
+            ))
+        })?;
+    f.write_all(skeleton(kind, name).as_bytes()).map_err(|e| {
+        Diagnostic::error(t!(
+            "scaffold.cannot_write",
+            path = file.display(),
+            error = e
+        ))
+    })?;
     Ok(file)
 }
 
@@ -148,11 +161,10 @@ pub fn init(dir: &Path) -> Result<(), Diagnostic> {
             .map(|mut d| d.next().is_some())
             .unwrap_or(true)
     {
-        return Err(Diagnostic::error(format!(
-            "{} already exists and is not empty",
-            dir.display()
-        ))
-        .hint("choose a new folder name; laomo init never overwrites files"));
+        return Err(
+            Diagnostic::error(t!("scaffold.not_empty", path = dir.display()))
+                .hint(t!("scaffold.not_empty.hint")),
+        );
     }
     let files = [
         ("site.yaml", SAMPLE_SITE),
@@ -170,11 +182,20 @@ pub fn init(dir: &Path) -> Result<(), Diagnostic> {
         let path = dir.join(rel);
         if let Some(parent) = path.parent() {
             std::fs::create_dir_all(parent).map_err(|e| {
-                Diagnostic::error(format!("cannot create {}: {e}", parent.display()))
+                Diagnostic::error(t!(
+                    "scaffold.cannot_create",
+                    path = parent.display(),
+                    error = e
+                ))
             })?;
         }
-        std::fs::write(&path, text)
-            .map_err(|e| Diagnostic::error(format!("cannot write {}: {e}", path.display())))?;
+        std::fs::write(&path, text).map_err(|e| {
+            Diagnostic::error(t!(
+                "scaffold.cannot_write",
+                path = path.display(),
+                error = e
+            ))
+        })?;
     }
     Ok(())
 }

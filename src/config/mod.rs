@@ -267,9 +267,9 @@ impl Config {
             },
             Err(e) => {
                 diags.push(
-                    Diagnostic::error(format!("cannot read {SITE_FILE}: {e}"))
+                    Diagnostic::error(t!("config.read", file = SITE_FILE, error = e))
                         .in_file(SITE_FILE)
-                        .hint("run laomo in the site folder, pass --root DIR, or create a site with `laomo init DIR`".to_string()),
+                        .hint(t!("config.read.hint")),
                 );
                 return None;
             }
@@ -307,13 +307,8 @@ impl Config {
                 .is_some_and(|h| !h.is_empty() && !h.starts_with('/'));
         if !base_ok {
             diags.push(
-                src.error_at(
-                    &raw.base_url,
-                    format!("base_url `{base_url}` is not an absolute URL"),
-                )
-                .hint(
-                    "write it with the scheme and host, e.g. base_url: https://example.org/laomo/",
-                ),
+                src.error_at(&raw.base_url, t!("config.base_url", url = base_url))
+                    .hint(t!("config.base_url.hint")),
             );
             base_url = "http://localhost/".into();
         }
@@ -340,21 +335,15 @@ impl Config {
             });
             if let Some(o) = clash {
                 diags.push(
-                    src.error_at(
-                        h,
-                        format!(
-                            "honor `{}` repeats a name, id or alias of `{}`",
-                            v.name, o.name
-                        ),
-                    )
-                    .hint("every name, id and alias in `honors:` must be unique"),
+                    src.error_at(h, t!("config.honor_clash", name = v.name, other = o.name))
+                        .hint(t!("config.honor_clash.hint")),
                 );
                 continue;
             }
             if !crate::pinyin::is_valid_slug(&v.id) {
                 diags.push(
-                    src.error_at(h, format!("honor id `{}` is not a slug", v.id))
-                        .hint("ids are lowercase ASCII letters, digits and hyphens, e.g. zhejiang-model"),
+                    src.error_at(h, t!("config.honor_id", id = v.id))
+                        .hint(t!("config.honor_id.hint")),
                 );
             }
             if !levels.contains(&v.level) {
@@ -374,18 +363,12 @@ impl Config {
         for (i, e) in raw.eras.iter().enumerate() {
             match e.value.until {
                 Some(u) if u <= last_until => diags.push(
-                    src.error_at(
-                        e,
-                        format!("era `{}` ends before the era above it", e.value.name),
-                    )
-                    .hint("list eras oldest first, each `until` later than the one before"),
+                    src.error_at(e, t!("config.era_order", name = e.value.name))
+                        .hint(t!("config.era_order.hint")),
                 ),
                 None if i + 1 != raw.eras.len() => diags.push(
-                    src.error_at(
-                        e,
-                        format!("era `{}` has no `until:` but is not the last", e.value.name),
-                    )
-                    .hint("only the newest era, listed last, may be open-ended"),
+                    src.error_at(e, t!("config.era_open", name = e.value.name))
+                        .hint(t!("config.era_open.hint")),
                 ),
                 _ => {}
             }
@@ -400,16 +383,8 @@ impl Config {
         for (term, slug) in &raw.term_slugs {
             if !crate::pinyin::is_valid_slug(&slug.value) {
                 diags.push(
-                    src.error_at(
-                        slug,
-                        format!(
-                            "term slug `{}` for `{term}` is not a valid slug",
-                            slug.value
-                        ),
-                    )
-                    .hint(
-                        "slugs are lowercase ASCII letters, digits and hyphens, e.g. yueqing-shi",
-                    ),
+                    src.error_at(slug, t!("config.term_slug", slug = slug.value, term = term))
+                        .hint(t!("config.term_slug.hint")),
                 );
             }
             term_slugs.insert(term.clone(), slug.value.clone());
@@ -422,11 +397,8 @@ impl Config {
                     Some(s) if s.value >= 1 => s.value as usize,
                     Some(s) => {
                         diags.push(
-                            src.error_at(
-                                s,
-                                format!("`{name}` must be a positive number, not {}", s.value),
-                            )
-                            .hint(format!("e.g. {name}: {default}")),
+                            src.error_at(s, t!("config.positive", name = name, value = s.value))
+                                .hint(t!("config.positive.hint", name = name, default = default)),
                         );
                         default
                     }
@@ -439,8 +411,8 @@ impl Config {
             Some(t) => {
                 if t.value.contains(['/', '\\']) || t.value.starts_with('.') || t.value.is_empty() {
                     diags.push(
-                        src.error_at(&t, format!("theme `{}` is not a theme name", t.value))
-                            .hint("name a folder under themes/, e.g. theme: showcase"),
+                        src.error_at(&t, t!("config.theme", theme = t.value))
+                            .hint(t!("config.theme.hint")),
                     );
                     "showcase".into()
                 } else {
@@ -478,8 +450,8 @@ impl Config {
         let u = url.trim();
         if !(u.starts_with("http://") || u.starts_with("https://")) {
             diags.push(
-                Diagnostic::error(format!("--base-url `{u}` is not an absolute URL"))
-                    .hint("e.g. --base-url https://example.org/laomo/"),
+                Diagnostic::error(t!("config.base_url_flag", url = u))
+                    .hint(t!("config.base_url_flag.hint")),
             );
             return;
         }
@@ -511,8 +483,8 @@ fn image_settings(
     if let Some(widths) = raw.widths {
         if widths.value.is_empty() {
             diags.push(
-                src.error_at(&widths, "`images.widths` is empty, so no photo could be published")
-                    .hint("list the widths in pixels to publish each photo at, e.g. widths: [480, 960, 1600]"),
+                src.error_at(&widths, t!("config.images.widths_empty"))
+                    .hint(t!("config.images.widths_empty.hint")),
             );
         } else {
             let mut ok: Vec<u32> = Vec::new();
@@ -521,8 +493,8 @@ fn image_settings(
                     ok.push(w.value as u32);
                 } else {
                     diags.push(
-                        src.error_at(w, format!("`images.widths`: {} is not a photo width", w.value))
-                            .hint(format!("widths are pixels from 16 to {MAX_WIDTH}, e.g. widths: [480, 960, 1600]")),
+                        src.error_at(w, t!("config.images.width", width = w.value))
+                            .hint(t!("config.images.width.hint", max = MAX_WIDTH)),
                     );
                 }
             }
@@ -538,11 +510,8 @@ fn image_settings(
             out.quality = q.value as u8;
         } else {
             diags.push(
-                src.error_at(
-                    &q,
-                    format!("`images.quality` must be from 1 to 100, not {}", q.value),
-                )
-                .hint("80 to 85 keeps photos sharp and small; the default is 82"),
+                src.error_at(&q, t!("config.images.quality", value = q.value))
+                    .hint(t!("config.images.quality.hint")),
             );
         }
     }
@@ -551,8 +520,8 @@ fn image_settings(
             out.max_pixels = m.value as u64;
         } else {
             diags.push(
-                src.error_at(&m, format!("`images.max_pixels` must be from 1000000 to 1000000000, not {}", m.value))
-                    .hint("the largest photo accepted, in pixels; the default 100000000 (100 megapixels) fits any camera"),
+                src.error_at(&m, t!("config.images.max_pixels", value = m.value))
+                    .hint(t!("config.images.max_pixels.hint")),
             );
         }
     }

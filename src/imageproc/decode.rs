@@ -3,6 +3,7 @@
 
 use image::metadata::Orientation;
 use image::{DynamicImage, ImageDecoder, ImageFormat, ImageReader, Limits};
+use rust_i18n::t;
 use std::io::Cursor;
 
 use crate::util::photo_kind::err;
@@ -18,8 +19,8 @@ pub fn stored_dimensions(bytes: &[u8], format: ImageFormat) -> Result<(u32, u32)
         .into_dimensions()
         .map_err(|e| {
             err(
-                format!("the file is damaged: {e}"),
-                "open it in a photo viewer; if it shows, save it again as JPEG",
+                t!("photo.damaged_header", error = e),
+                t!("photo.damaged_header.hint"),
             )
         })
 }
@@ -50,12 +51,14 @@ pub fn decode(bytes: &[u8], max_pixels: u64, want_width: u32) -> Result<Decoded,
     let pixels = u64::from(w) * u64::from(h);
     if pixels > max_pixels {
         return Err(err(
-            format!(
-                "the photo is {w}×{h} pixels ({:.0} megapixels), more than the limit of {:.0} megapixels",
-                pixels as f64 / 1e6,
-                max_pixels as f64 / 1e6
+            t!(
+                "photo.too_many_pixels",
+                width = w,
+                height = h,
+                megapixels = format!("{:.0}", pixels as f64 / 1e6),
+                limit = format!("{:.0}", max_pixels as f64 / 1e6)
             ),
-            "resize it before adding it, or raise images.max_pixels in site.yaml if you trust the file",
+            t!("photo.too_many_pixels.hint"),
         ));
     }
     check_complete(bytes, format)?;
@@ -95,18 +98,12 @@ fn check_complete(bytes: &[u8], format: ImageFormat) -> Result<(), DecodeError> 
     if complete {
         Ok(())
     } else {
-        Err(err(
-            "the file is cut short: it ends before the photo does",
-            "copy the photo again from the camera or phone; the copy was interrupted",
-        ))
+        Err(err(t!("photo.cut_short"), t!("photo.cut_short.hint")))
     }
 }
 
 fn damaged(e: impl std::fmt::Display) -> DecodeError {
-    err(
-        format!("the file is damaged or cut short: {e}"),
-        "open it in a photo viewer; if it shows, save it again as JPEG; otherwise copy it again",
-    )
+    err(t!("photo.damaged", error = e), t!("photo.damaged.hint"))
 }
 
 /// JPEG with jpeg-decoder: at reduced scale when that still covers `want_width`, and
@@ -159,7 +156,7 @@ fn decode_jpeg_scaled(bytes: &[u8], want_width: u32) -> Result<Option<Decoded>, 
         }
         _ => image::RgbImage::from_raw(ow, oh, data).map(DynamicImage::ImageRgb8),
     }
-    .ok_or_else(|| damaged("the decoded size does not match"))?;
+    .ok_or_else(|| damaged(t!("photo.size_mismatch")))?;
     if !cmyk && let Some(icc) = icc {
         to_srgb(&mut image, &icc);
     }

@@ -104,8 +104,8 @@ fn encode_one(img: &DynamicImage, format: Format, quality: u8) -> Result<Vec<u8>
                 .map_err(|e| e.to_string())?;
         }
         Format::Webp => {
-            let mut config =
-                webp::WebPConfig::new().map_err(|_| "cannot configure WebP".to_string())?;
+            let mut config = webp::WebPConfig::new()
+                .map_err(|_| rust_i18n::t!("photo.webp_config").into_owned())?;
             config.quality = f32::from(quality.clamp(1, 100));
             // Method 2 of 0–6: close to the default's size at a fraction of its time.
             config.method = 2;

@@ -12,6 +12,7 @@ use crate::diagnostic::{Diagnostic, Diagnostics};
 use crate::model::{Asset, Crop, Image};
 use encode::Format;
 use rayon::prelude::*;
+use rust_i18n::t;
 use serde::{Deserialize, Serialize};
 use std::collections::{BTreeMap, HashSet};
 use std::path::{Path, PathBuf};
@@ -104,7 +105,7 @@ fn cache_key(bytes: &[u8], settings: &ImageSettings, square: bool) -> String {
     h.finalize().to_hex()[..32].to_string()
 }
 
-fn origin_error(img: &Image, message: String, hint: String) -> Diagnostic {
+fn origin_error(img: &Image, message: impl Into<String>, hint: impl Into<String>) -> Diagnostic {
     let o = &img.origin;
     // The photo's own name, so the message says which file even in a gallery line.
     let name = img
@@ -112,10 +113,16 @@ fn origin_error(img: &Image, message: String, hint: String) -> Diagnostic {
         .file_name()
         .map(|n| n.to_string_lossy().to_string())
         .unwrap_or_default();
-    let mut d = Diagnostic::error(format!("`{}` {name}: {message}", o.field))
-        .in_file(o.page.clone())
-        .at_opt(o.position)
-        .hint(hint);
+    let message: String = message.into();
+    let mut d = Diagnostic::error(t!(
+        "photo.in_field",
+        field = o.field,
+        name = name,
+        message = message
+    ))
+    .in_file(o.page.clone())
+    .at_opt(o.position)
+    .hint(hint);
     d.source_line = o.source_line.clone();
     d
 }
@@ -139,8 +146,8 @@ fn process_one(
     let bytes = std::fs::read(&img.source).map_err(|e| {
         origin_error(
             img,
-            format!("cannot read {}: {e}", img.source.display()),
-            "check that the file exists and is readable".into(),
+            t!("photo.cannot_read", path = img.source.display(), error = e),
+            t!("photo.cannot_read.hint"),
         )
     })?;
     let key = cache_key(&bytes, settings, job.square);
@@ -149,12 +156,12 @@ fn process_one(
         if meta.pixels > settings.max_pixels {
             return Err(origin_error(
                 img,
-                format!(
-                    "the photo has {:.0} megapixels, more than the limit of {:.0}",
-                    meta.pixels as f64 / 1e6,
-                    settings.max_pixels as f64 / 1e6
+                t!(
+                    "photo.cached_too_many_pixels",
+                    megapixels = format!("{:.0}", meta.pixels as f64 / 1e6),
+                    limit = format!("{:.0}", settings.max_pixels as f64 / 1e6)
                 ),
-                "resize it, or raise images.max_pixels in site.yaml".into(),
+                t!("photo.cached_too_many_pixels.hint"),
             ));
         }
         return Ok(Processed { key, dir, meta });
@@ -174,8 +181,8 @@ fn process_one(
         encode::variants(&d.image, &settings.widths, square, settings.quality).map_err(|e| {
             origin_error(
                 img,
-                format!("cannot encode the photo: {e}"),
-                "save it again as JPEG and rebuild".into(),
+                t!("photo.cannot_encode", error = e),
+                t!("photo.cannot_encode.hint"),
             )
         })?;
     let color = encode::average_color(&d.image);
@@ -216,18 +223,17 @@ fn process_one(
             let _ = std::fs::remove_dir_all(&tmp);
             if load_cached(&dir).is_none() {
                 let _ = std::fs::remove_dir_all(&dir);
-                return Err(std::io::Error::other(
-                    "the cache entry could not be replaced",
-                ));
+                return Err(std::io::Error::other(t!("photo.cache_entry").into_owned()));
             }
         }
         Ok(meta)
     };
     let meta = write().map_err(|e| {
         let _ = std::fs::remove_dir_all(&tmp);
-        Diagnostic::error(format!(
-            "cannot write the image cache in {}: {e}",
-            cache.display()
+        Diagnostic::error(t!(
+            "photo.cannot_write_cache",
+            path = cache.display(),
+            error = e
         ))
     })?;
     Ok(Processed { key, dir, meta })
@@ -238,9 +244,10 @@ pub fn process(site: &crate::link::Site, root: &Path, diags: &mut Diagnostics) -
     let settings = &site.config.images;
     let cache = cache_dir(root);
     if let Err(e) = std::fs::create_dir_all(&cache) {
-        diags.push(Diagnostic::error(format!(
-            "cannot create the image cache {}: {e}",
-            cache.display()
+        diags.push(Diagnostic::error(t!(
+            "photo.cannot_create_cache",
+            path = cache.display(),
+            error = e
         )));
         return Photos::default();
     }
@@ -332,7 +339,7 @@ impl Progress {
             ) {
                 b.set_style(style.progress_chars("=> "));
             }
-            b.set_prefix("photos");
+            b.set_prefix(t!("photo.progress"));
             b
         });
         Progress { bar, total }
@@ -356,8 +363,12 @@ impl Progress {
         }
         if decoded > 0 {
             eprintln!(
-                "photos: {decoded} processed, {} from the cache",
-                self.total - decoded
+                "{}",
+                t!(
+                    "photo.summary",
+                    processed = decoded,
+                    cached = self.total - decoded
+                )
             );
         }
     }

@@ -3,6 +3,7 @@
 
 use super::SiteRoot;
 use crate::model::{Image, Media};
+use rust_i18n::t;
 use std::path::{Component, Path, PathBuf};
 
 /// Names of photo files, whether or not laomo can read them: never published as they
@@ -64,21 +65,21 @@ pub fn resolve(
     let w = written.trim();
     if w.is_empty() {
         return Err((
-            "the path is empty".into(),
-            "write the file name, e.g. photo.jpg".into(),
+            t!("assets.empty").into_owned(),
+            t!("assets.empty.hint").into_owned(),
         ));
     }
     if w.contains("://") || w.starts_with("//") || w.starts_with("data:") {
         return Err((
-            format!("`{w}` is on another host"),
-            "nothing may load from another host: save the file in the page's folder and write its name".into(),
+            t!("assets.remote", path = w).into_owned(),
+            t!("assets.remote.hint").into_owned(),
         ));
     }
     let looks_absolute_fs = w.starts_with('\\') || (w.len() > 2 && w.as_bytes()[1] == b':');
     if looks_absolute_fs {
         return Err((
-            format!("`{w}` is a path on your computer, not in the site"),
-            "copy the file into the page's folder and write just its name".into(),
+            t!("assets.local_path", path = w).into_owned(),
+            t!("assets.local_path.hint").into_owned(),
         ));
     }
     let (base, rel, static_file) = match w.strip_prefix('/') {
@@ -90,29 +91,27 @@ pub fn resolve(
         joined.filter(|j| j.starts_with(&site.root) || j.starts_with(&site.canonical))
     else {
         return Err((
-            format!("`{w}` points outside the site folder"),
-            "keep photos inside the site: in the page's folder, or in static/ written as /name.jpg"
-                .into(),
+            t!("assets.outside", path = w).into_owned(),
+            t!("assets.outside.hint").into_owned(),
         ));
     };
     if !joined.is_file() {
         let looked = super::display_path(&site.root, &joined);
         let hint = match nearby_name(&joined) {
-            Some(n) => {
-                format!("looked for {looked}; a file named `{n}` is there: did you mean it?")
-            }
-            None => format!(
-                "looked for {looked}; check the file name and that the file is in that folder"
-            ),
+            Some(n) => t!("assets.not_found.nearby", looked = looked, name = n),
+            None => t!("assets.not_found.hint", looked = looked),
         };
-        return Err((format!("file `{w}` not found"), hint));
+        return Err((
+            t!("assets.not_found", path = w).into_owned(),
+            hint.into_owned(),
+        ));
     }
     match joined.canonicalize() {
         Ok(c) if c.starts_with(&site.canonical) => {}
         _ => {
             return Err((
-                format!("`{w}` is a link to a file outside the site folder"),
-                "copy the file into the site instead of linking to it".into(),
+                t!("assets.symlink", path = w).into_owned(),
+                t!("assets.symlink.hint").into_owned(),
             ));
         }
     }
@@ -199,14 +198,17 @@ pub fn image(
         let _ = f.take(4096).read_to_end(&mut head);
     }
     if let Err(e) = crate::util::photo_kind::sniff(&head) {
-        return Err((format!("`{written}`: {}", e.message), e.hint));
+        return Err((
+            t!("assets.photo", path = written, message = e.message).into_owned(),
+            e.hint,
+        ));
     }
     let (width, height) = match imagesize::size(&r.source) {
         Ok(s) => (Some(s.width as u32), Some(s.height as u32)),
         Err(_) => {
             return Err((
-                format!("`{written}` is damaged: its size cannot be read"),
-                "open it in a photo viewer; if it shows, save it again as JPEG, otherwise copy it again".into(),
+                t!("assets.damaged", path = written).into_owned(),
+                t!("assets.damaged.hint").into_owned(),
             ));
         }
     };
@@ -241,11 +243,8 @@ pub fn media(
         .unwrap_or_default();
     if !MEDIA_EXTENSIONS.contains(&ext.as_str()) {
         return Err((
-            format!("`{written}` is not a video or audio file"),
-            format!(
-                "media are published as they are, so only these types are: {}; a photo goes in `image:` or {{{{ figure() }}}}",
-                MEDIA_EXTENSIONS.join(", ")
-            ),
+            t!("assets.not_media", path = written).into_owned(),
+            t!("assets.not_media.hint", types = MEDIA_EXTENSIONS.join(", ")).into_owned(),
         ));
     }
     // A photo renamed to .mp4 would be published with its GPS position and serials.
@@ -256,8 +255,8 @@ pub fn media(
     }
     if crate::util::photo_kind::is_image(&head) {
         return Err((
-            format!("`{written}` is a photo with a video's name"),
-            "use it as a photo (`image:` or {{ figure() }}), or choose the real video file".into(),
+            t!("assets.photo_as_video", path = written).into_owned(),
+            t!("assets.photo_as_video.hint").into_owned(),
         ));
     }
     Ok(Media {

@@ -15,6 +15,7 @@ use crate::config::Config;
 use crate::diagnostic::{Diagnostic, Diagnostics, display_path};
 use crate::model::{Kind, Page, SectionIntro};
 use rayon::prelude::*;
+use rust_i18n::t;
 use std::path::{Path, PathBuf};
 
 /// Everything read from `content/`.
@@ -176,10 +177,7 @@ pub fn load_cached(
     if site.content.is_dir() {
         walk(site, &site.content, &mut entries, &mut loose_files, diags);
     } else {
-        diags.push(
-            Diagnostic::warning("this site has no content/ folder, so it has no pages")
-                .hint("create content/profiles/ and add a profile with `laomo new profile 姓名`"),
-        );
+        diags.push(Diagnostic::warning(t!("load.no_content")).hint(t!("load.no_content.hint")));
     }
     let results: Vec<Loaded1> = entries
         .par_iter()
@@ -275,11 +273,9 @@ pub fn internal_error(rel: &str, panic: &(dyn std::any::Any + Send)) -> Diagnost
         .map(|s| s.to_string())
         .or_else(|| panic.downcast_ref::<String>().cloned())
         .unwrap_or_default();
-    Diagnostic::error(format!(
-        "laomo failed on this file with an internal error ({what}); the page was left out"
-    ))
-    .in_file(rel)
-    .hint("this is a bug in laomo, not a mistake of yours: please report it with this file attached. Every other file was checked")
+    Diagnostic::error(t!("load.internal", what = what))
+        .in_file(rel)
+        .hint(t!("load.internal.hint"))
 }
 
 fn walk(
@@ -296,9 +292,7 @@ fn walk(
             .filter_map(|e| e.ok().map(|e| (e.path(), e.file_type().ok())))
             .collect(),
         Err(e) => {
-            diags.push(
-                Diagnostic::error(format!("cannot read the folder: {e}")).in_file(site.rel(dir)),
-            );
+            diags.push(Diagnostic::error(t!("load.read_dir", error = e)).in_file(site.rel(dir)));
             return;
         }
     };
@@ -323,11 +317,9 @@ fn walk(
                 Ok(target) if target.starts_with(&site.canonical) => {}
                 _ => {
                     diags.push(
-                        Diagnostic::error(
-                            "this symbolic link points outside the site folder (or nowhere)",
-                        )
-                        .in_file(site.rel(&child))
-                        .hint("copy the file into the site instead of linking to it"),
+                        Diagnostic::error(t!("load.symlink"))
+                            .in_file(site.rel(&child))
+                            .hint(t!("load.symlink.hint")),
                     );
                     continue;
                 }
@@ -356,9 +348,9 @@ fn walk(
                 && !name.ends_with(".md")
             {
                 diags.push(
-                    Diagnostic::warning("this Markdown file has an upper-case extension")
+                    Diagnostic::warning(t!("load.upper_md"))
                         .in_file(site.rel(&child))
-                        .hint("rename it to end in .md"),
+                        .hint(t!("load.upper_md.hint")),
                 );
             }
             entries.push(Entry::Page {

@@ -6,6 +6,7 @@
 //! `<p>`. The call is expanded at render time, when every page it may name is known.
 
 use crate::diagnostic::{Diagnostic, Position};
+use rust_i18n::t;
 use std::collections::BTreeMap;
 
 /// What each shortcode accepts: (name, [(argument, required)]).
@@ -147,7 +148,7 @@ fn scan_line(
             counted_to = i;
             let column = chars_before + 1;
             let position = Position::new(line_no, column);
-            let err = |msg: String, hint: &str| {
+            let err = |msg: String, hint: String| {
                 Diagnostic::error(msg)
                     .in_file(file)
                     .at(position)
@@ -173,8 +174,8 @@ fn scan_line(
             }
             let Some(end) = find_close(&line[i + 2..]) else {
                 diags.push(err(
-                    "a shortcode opened with `{{` is not closed on the same line".into(),
-                    "write the whole call on one line, e.g. {{ figure(src=\"a.jpg\") }}; for literal braces write {{/* … */}}",
+                    t!("shortcode.unclosed").into_owned(),
+                    t!("shortcode.unclosed.hint").into_owned(),
                 ));
                 // No `}}` follows anywhere on the line, so no call can: the rest is text
                 // (one error, not one per brace of a line of them).
@@ -210,8 +211,8 @@ fn scan_line(
                 }
                 Err(msg) => {
                     diags.push(err(
-                        format!("this shortcode cannot be read: {msg}"),
-                        "write it as {{ name(key=\"text\", n=3, flag=true) }}; shortcodes are figure, gallery, video and profile",
+                        t!("shortcode.unreadable", message = msg).into_owned(),
+                        t!("shortcode.unreadable.hint").into_owned(),
                     ));
                     pending.push_str(&line[i..i + 2 + end + 2]);
                 }
@@ -258,15 +259,17 @@ fn find_close(s: &str) -> Option<usize> {
 type Args = BTreeMap<String, ArgValue>;
 
 fn parse_call(s: &str) -> Result<(String, Args), String> {
-    let open = s.find('(').ok_or("expected `name(…)`, with parentheses")?;
+    let open = s
+        .find('(')
+        .ok_or_else(|| t!("shortcode.parse.parens").into_owned())?;
     let name = s[..open].trim();
     if name.is_empty() || !name.chars().all(|c| c.is_ascii_alphanumeric() || c == '_') {
-        return Err(format!("`{name}` is not a shortcode name"));
+        return Err(t!("shortcode.parse.name", name = name).into_owned());
     }
     let rest = s[open + 1..].trim_end();
     let inner = rest
         .strip_suffix(')')
-        .ok_or("the argument list is not closed with `)`")?;
+        .ok_or_else(|| t!("shortcode.parse.close").into_owned())?;
     let mut args = Args::new();
     let chars: Vec<char> = inner.chars().collect();
     let mut i = 0;
@@ -286,14 +289,15 @@ fn parse_call(s: &str) -> Result<(String, Args), String> {
         }
         let key: String = chars[start..i].iter().collect();
         if key.is_empty() {
-            return Err(format!(
-                "expected an argument name at `{}`",
-                chars[i..].iter().collect::<String>()
-            ));
+            return Err(t!(
+                "shortcode.parse.key",
+                at = chars[i..].iter().collect::<String>()
+            )
+            .into_owned());
         }
         skip_ws(&mut i);
         if chars.get(i) != Some(&'=') {
-            return Err(format!("argument `{key}` needs a value: {key}=\"…\""));
+            return Err(t!("shortcode.parse.needs_value", key = key).into_owned());
         }
         i += 1;
         skip_ws(&mut i);
@@ -303,7 +307,10 @@ fn parse_call(s: &str) -> Result<(String, Args), String> {
                 let mut v = String::new();
                 loop {
                     match chars.get(i) {
-                        None => return Err(format!("the text for `{key}` is not closed with {q}")),
+                        None => {
+                            return Err(t!("shortcode.parse.unclosed_text", key = key, quote = q)
+                                .into_owned());
+                        }
                         Some('\\') if chars.get(i + 1).is_some() => {
                             v.push(chars[i + 1]);
                             i += 2;
@@ -330,20 +337,20 @@ fn parse_call(s: &str) -> Result<(String, Args), String> {
                     "true" => ArgValue::Bool(true),
                     "false" => ArgValue::Bool(false),
                     _ => ArgValue::Number(raw.parse::<f64>().map_err(|_| {
-                        format!("the value of `{key}` must be quoted text, a number, true or false; write {key}=\"{raw}\"")
+                        t!("shortcode.parse.value", key = key, raw = raw).into_owned()
                     })?),
                 }
             }
-            None => return Err(format!("argument `{key}` has no value")),
+            None => return Err(t!("shortcode.parse.no_value", key = key).into_owned()),
         };
         if args.insert(key.clone(), value).is_some() {
-            return Err(format!("argument `{key}` is given twice"));
+            return Err(t!("shortcode.parse.twice", key = key).into_owned());
         }
         skip_ws(&mut i);
         match chars.get(i) {
             Some(',') => i += 1,
             None => break,
-            Some(c) => return Err(format!("expected `,` between arguments, found `{c}`")),
+            Some(c) => return Err(t!("shortcode.parse.comma", found = c).into_owned()),
         }
     }
     Ok((name.to_string(), args))
@@ -356,7 +363,7 @@ fn check_call(
     file: &str,
     line: &crate::diagnostic::SourceLine,
 ) -> Option<Diagnostic> {
-    let base = |msg: String| {
+    let base = |msg: std::borrow::Cow<'static, str>| {
         Diagnostic::error(msg)
             .in_file(file)
             .at(position)
@@ -365,32 +372,43 @@ fn check_call(
     let names: Vec<&str> = SHORTCODES.iter().map(|(n, _)| *n).collect();
     let Some((_, spec)) = SHORTCODES.iter().find(|(n, _)| *n == name) else {
         let hint = match crate::diagnostic::nearest(name, names.iter().copied()) {
-            Some(n) => format!(
-                "did you mean `{n}`? The shortcodes are {}",
-                names.join(", ")
+            Some(n) => t!(
+                "shortcode.unknown.did_you_mean",
+                near = n,
+                names = names.join(", ")
             ),
-            None => format!("the shortcodes are {}", names.join(", ")),
+            None => t!("shortcode.unknown.hint", names = names.join(", ")),
         };
-        return Some(base(format!("unknown shortcode `{name}`")).hint(hint));
+        return Some(base(t!("shortcode.unknown", name = name)).hint(hint));
     };
     for key in args.keys() {
         if !spec.iter().any(|(k, _)| k == key) {
             let valid: Vec<&str> = spec.iter().map(|(k, _)| *k).collect();
             let hint = match crate::diagnostic::nearest(key, valid.iter().copied()) {
-                Some(n) => format!("did you mean `{n}`? `{name}` accepts: {}", valid.join(", ")),
-                None if valid.is_empty() => {
-                    format!("`{name}` takes no arguments: write {{{{ {name}() }}}}")
-                }
-                None => format!("`{name}` accepts: {}", valid.join(", ")),
+                Some(n) => t!(
+                    "shortcode.unknown_arg.did_you_mean",
+                    near = n,
+                    name = name,
+                    valid = valid.join(", ")
+                ),
+                None if valid.is_empty() => t!("shortcode.unknown_arg.none", name = name),
+                None => t!(
+                    "shortcode.unknown_arg.hint",
+                    name = name,
+                    valid = valid.join(", ")
+                ),
             };
-            return Some(base(format!("shortcode `{name}` has no argument `{key}`")).hint(hint));
+            return Some(base(t!("shortcode.unknown_arg", name = name, key = key)).hint(hint));
         }
     }
     for (key, required) in spec.iter() {
         if *required && !args.contains_key(*key) {
             return Some(
-                base(format!("shortcode `{name}` needs the argument `{key}`"))
-                    .hint(format!("e.g. {{{{ {name}({key}=\"…\") }}}}")),
+                base(t!("shortcode.missing_arg", name = name, key = key)).hint(t!(
+                    "shortcode.missing_arg.hint",
+                    name = name,
+                    key = key
+                )),
             );
         }
     }

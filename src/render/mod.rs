@@ -12,6 +12,7 @@ use crate::link::Site;
 use crate::load::shortcode;
 use crate::model::{Details, Kind, PageId, TaxonomyKind};
 use rayon::prelude::*;
+use rust_i18n::t;
 use serde::Serialize;
 use std::sync::Mutex;
 use tera::{Context, Kwargs, State, Tera, TeraResult, Value};
@@ -44,7 +45,7 @@ pub fn engine(site: &Site, theme: &Theme, diags: &mut Diagnostics) -> Option<Ter
         .map(|(n, (text, _))| (n.clone(), text.clone()))
         .collect();
     if let Err(e) = tera.add_raw_templates(names) {
-        diags.push(template_error(theme, &e, "the templates cannot be loaded"));
+        diags.push(template_error(theme, &e, &t!("render.cannot_load")));
         return None;
     }
     Some(tera)
@@ -60,11 +61,11 @@ fn template_error(theme: &Theme, e: &tera::Error, what: &str) -> Diagnostic {
         .map(|(_, (_, label))| label.clone())
         .collect();
     files.dedup();
-    let mut d = Diagnostic::error(format!("{what}:\n{}", report.trim_end()));
+    let mut d = Diagnostic::error(t!("render.error", what = what, report = report.trim_end()));
     if let Some(f) = files.first() {
         d = d.in_file(f.clone());
     }
-    d.hint("fix the template at the line shown; the template context is described in docs/templates.md")
+    d.hint(t!("render.error.hint"))
 }
 
 #[derive(Serialize)]
@@ -324,13 +325,19 @@ impl Renderer {
     }
 
     /// Renders straight into bytes: pages go to disk as they are, with no UTF-8 re-check.
-    fn render(&self, template: &str, ctx: &Context, what: &str) -> Result<Vec<u8>, Diagnostic> {
+    /// `what` names the page for a message, and is only called when there is one.
+    fn render(
+        &self,
+        template: &str,
+        ctx: &Context,
+        what: impl FnOnce() -> String,
+    ) -> Result<Vec<u8>, Diagnostic> {
         let mut out = Vec::with_capacity(32 * 1024);
         self.tera.render_to(template, ctx, &mut out).map_err(|e| {
             template_error(
                 &self.theme,
                 &e,
-                &format!("cannot render {what} with {template}"),
+                &t!("render.cannot_render", what = what(), template = template),
             )
         })?;
         Ok(out)
@@ -449,10 +456,14 @@ impl Renderer {
                 ctx.insert("featured_exhibitions", &cards(&self.views(), &featured));
                 ctx.insert("collections", &cards(&self.views(), &s.collections));
                 ctx.insert("associations", &cards(&self.views(), &s.associations));
-                self.render("index.html", &ctx, "the home page")
+                self.render("index.html", &ctx, || t!("render.what.home").into_owned())
             }
-            Job::Search => self.render("search.html", &ctx, "the search page"),
-            Job::NotFound => self.render("404.html", &ctx, "the 404 page"),
+            Job::Search => self.render("search.html", &ctx, || {
+                t!("render.what.search").into_owned()
+            }),
+            Job::NotFound => self.render("404.html", &ctx, || {
+                t!("render.what.not_found").into_owned()
+            }),
             Job::Hall(n) => {
                 self.intro("profiles", &mut ctx)?;
                 let total = s.hall_of_fame.len().div_ceil(per).max(1);
@@ -497,7 +508,9 @@ impl Renderer {
                     &paginator(s, &base, *n, total, per, s.hall_of_fame.len()),
                 );
                 ctx.insert("filters", &self.filters());
-                self.render("profiles.html", &ctx, "the hall of fame")
+                self.render("profiles.html", &ctx, || {
+                    t!("render.what.hall").into_owned()
+                })
             }
             Job::Listing(kind, n) => {
                 self.intro(kind.section(), &mut ctx)?;
@@ -518,11 +531,9 @@ impl Renderer {
                     &cards(&self.views(), &all[start..(start + per).min(all.len())]),
                 );
                 ctx.insert("paginator", &paginator(s, &base, *n, total, per, all.len()));
-                self.render(
-                    "section.html",
-                    &ctx,
-                    &format!("the {} listing", kind.section()),
-                )
+                self.render("section.html", &ctx, || {
+                    t!("render.what.listing", section = kind.section()).into_owned()
+                })
             }
             Job::Page(i) => {
                 let p = &s.pages[*i];
@@ -544,7 +555,7 @@ impl Renderer {
                 )?;
                 ctx.insert("page", &page_view(&self.views(), *i));
                 ctx.insert_value("content", Value::safe_string(&html));
-                self.render(template, &ctx, &p.source)
+                self.render(template, &ctx, || p.source.to_string())
             }
             Job::Section(section) => {
                 self.intro(section, &mut ctx)?;
@@ -564,7 +575,9 @@ impl Renderer {
                     "paginator",
                     &paginator(s, prefix, 1, 1, per, children.len()),
                 );
-                self.render("section.html", &ctx, &format!("the section {section}"))
+                self.render("section.html", &ctx, || {
+                    t!("render.what.section", section = section).into_owned()
+                })
             }
             Job::TaxonomyIndex(ti) => {
                 let t = &s.taxonomies[*ti];
@@ -583,11 +596,9 @@ impl Renderer {
                 let terms: Vec<TermView> =
                     t.terms.iter().map(|x| self.term_view(t.kind, x)).collect();
                 ctx.insert("terms", &terms);
-                self.render(
-                    "taxonomy.html",
-                    &ctx,
-                    &format!("the {} index", t.kind.key()),
-                )
+                self.render("taxonomy.html", &ctx, || {
+                    t!("render.what.taxonomy", key = t.kind.key()).into_owned()
+                })
             }
             Job::Term(ti, xi, n) => {
                 let t = &s.taxonomies[*ti];
@@ -617,7 +628,9 @@ impl Renderer {
                     "paginator",
                     &paginator(s, &base, *n, total, per, term.pages.len()),
                 );
-                self.render("term.html", &ctx, &format!("the term page {}", term.name))
+                self.render("term.html", &ctx, || {
+                    t!("render.what.term", name = term.name).into_owned()
+                })
             }
         }
     }
@@ -731,11 +744,9 @@ impl Renderer {
                 // Unresolved, a draft, or unknown: already reported at load or link time.
                 String::new()
             } else {
-                let bytes = self.render(
-                    &template,
-                    &ctx,
-                    &format!("{source} (shortcode {})", call.name),
-                )?;
+                let bytes = self.render(&template, &ctx, || {
+                    t!("render.what.shortcode", source = source, name = call.name).into_owned()
+                })?;
                 String::from_utf8_lossy(&bytes).trim().to_string()
             };
             rendered_calls.push(rendered);

@@ -3,6 +3,7 @@
 
 use crate::diagnostic::{Diagnostic, Diagnostics};
 use include_dir::{Dir, include_dir};
+use rust_i18n::t;
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
@@ -67,11 +68,9 @@ impl Theme {
         let theme_dir = root.join("themes").join(name);
         if name != "showcase" && !theme_dir.is_dir() {
             diags.push(
-                Diagnostic::error(format!(
-                    "theme `{name}` not found: there is no folder themes/{name}/"
-                ))
-                .in_file(crate::config::SITE_FILE)
-                .hint("use theme: showcase (built in), or create the theme's folder"),
+                Diagnostic::error(t!("theme.not_found", name = name))
+                    .in_file(crate::config::SITE_FILE)
+                    .hint(t!("theme.not_found.hint")),
             );
         }
         // Built-in showcase first, so a site theme only needs the files it changes.
@@ -81,7 +80,10 @@ impl Theme {
                 let text = String::from_utf8_lossy(f.contents()).to_string();
                 templates.insert(
                     t.to_string(),
-                    (text, format!("(built-in showcase) templates/{t}")),
+                    (
+                        text,
+                        t!("theme.builtin", path = format!("templates/{t}")).into_owned(),
+                    ),
                 );
             } else if let Some(s) = path.strip_prefix("static/") {
                 static_files.insert(format!("/{s}"), ThemeFile::Embedded(f.contents()));
@@ -89,7 +91,7 @@ impl Theme {
                 let text = String::from_utf8_lossy(f.contents());
                 read_strings(
                     &text,
-                    &format!("(built-in showcase) {path}"),
+                    &t!("theme.builtin", path = path),
                     &mut strings,
                     diags,
                 );
@@ -105,7 +107,7 @@ impl Theme {
                         templates.insert(rel.clone(), (text, format!("{label}{rel}")));
                     }
                     Err(e) => diags.push(
-                        Diagnostic::error(format!("cannot read template: {e}"))
+                        Diagnostic::error(t!("theme.cannot_read", error = e))
                             .in_file(format!("{label}{rel}")),
                     ),
                 }

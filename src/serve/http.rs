@@ -7,6 +7,7 @@ use axum::extract::{Request, State};
 use axum::http::{HeaderValue, StatusCode, header};
 use axum::response::sse::{Event, KeepAlive, Sse};
 use axum::response::{IntoResponse, Response};
+use rust_i18n::t;
 use std::convert::Infallible;
 use std::sync::Arc;
 use tokio_stream::StreamExt;
@@ -27,7 +28,7 @@ pub(super) const RELOAD_SCRIPT: &str = r#"(function () {
     }
     overlay.innerHTML = "";
     var h = document.createElement("h2");
-    h.textContent = "构建失败：显示的是上一次成功的版本。修正后保存即可刷新。";
+    h.textContent = __HEADING__;
     h.style.cssText = "font:bold 16px sans-serif;color:#ff8a80;margin:0 0 1rem";
     var pre = document.createElement("pre");
     pre.textContent = text;
@@ -124,8 +125,10 @@ pub(super) async fn page(State(state): State<Arc<ServeState>>, req: Request) -> 
             .unwrap_or_else(|p| p.into_inner())
             .clone()
             .unwrap_or_default();
+        let title = crate::render::feeds::escape_xml(&t!("serve.failed_page.title"));
         let body = format!(
-            "<!DOCTYPE html><html lang=\"zh-CN\"><head><meta charset=\"utf-8\"><title>构建失败</title></head><body><h1>构建失败</h1><pre>{}</pre></body></html>",
+            "<!DOCTYPE html><html lang=\"{}\"><head><meta charset=\"utf-8\"><title>{title}</title></head><body><h1>{title}</h1><pre>{}</pre></body></html>",
+            &*rust_i18n::locale(),
             crate::render::feeds::escape_xml(&error)
         );
         return html_response(StatusCode::SERVICE_UNAVAILABLE, body.into_bytes());
@@ -299,7 +302,7 @@ pub(super) async fn only_local_hosts(
     } else {
         (
             StatusCode::FORBIDDEN,
-            "laomo serve answers only http://localhost, 127.0.0.1 or this machine's IP address\n",
+            format!("{}\n", t!("serve.forbidden")),
         )
             .into_response()
     }
@@ -329,8 +332,14 @@ pub(super) async fn reload_js() -> impl IntoResponse {
             (header::CONTENT_TYPE, "text/javascript; charset=utf-8"),
             (header::CACHE_CONTROL, "no-store"),
         ],
-        RELOAD_SCRIPT,
+        reload_script(),
     )
+}
+
+/// The reload script, with the overlay's heading in the language of the messages.
+pub(super) fn reload_script() -> String {
+    let heading = serde_json::to_string(&t!("serve.overlay.heading")).unwrap_or_default();
+    RELOAD_SCRIPT.replace("__HEADING__", &heading)
 }
 
 #[cfg(test)]

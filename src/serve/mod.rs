@@ -14,6 +14,7 @@ mod watch;
 use crate::load::LoadCache;
 use axum::Router;
 use axum::routing::get;
+use rust_i18n::t;
 use std::io::Write as _;
 use std::path::PathBuf;
 use std::sync::{Arc, Mutex, RwLock};
@@ -30,10 +31,14 @@ pub struct ServeOptions {
 }
 
 pub fn serve(opts: ServeOptions) -> Result<(), String> {
-    let root = opts
-        .root
-        .canonicalize()
-        .map_err(|e| format!("cannot open the site folder {}: {e}", opts.root.display()))?;
+    let root = opts.root.canonicalize().map_err(|e| {
+        t!(
+            "build.cannot_open_root",
+            path = opts.root.display(),
+            error = e
+        )
+        .into_owned()
+    })?;
     let host = if opts.bind.contains(':') {
         format!("[{}]", opts.bind)
     } else {
@@ -41,9 +46,8 @@ pub fn serve(opts: ServeOptions) -> Result<(), String> {
     };
     // Listen first: with --port 0 the system picks the port, and links need it.
     let addr = format!("{host}:{}", opts.port);
-    let std_listener = std::net::TcpListener::bind(&addr).map_err(|e| {
-        format!("cannot listen on {addr}: {e}; is another laomo serve running? try --port")
-    })?;
+    let std_listener = std::net::TcpListener::bind(&addr)
+        .map_err(|e| t!("serve.cannot_listen", addr = addr, error = e).into_owned())?;
     let port = std_listener.local_addr().map_err(|e| e.to_string())?.port();
     std_listener
         .set_nonblocking(true)
@@ -61,8 +65,8 @@ pub fn serve(opts: ServeOptions) -> Result<(), String> {
         building: Mutex::new(()),
     });
     state.rebuild(true);
-    let _watcher =
-        watch::watch(state.clone()).map_err(|e| format!("cannot watch the site folder: {e}"))?;
+    let _watcher = watch::watch(state.clone())
+        .map_err(|e| t!("serve.cannot_watch", error = e).into_owned())?;
     let runtime = tokio::runtime::Builder::new_multi_thread()
         .worker_threads(2)
         .enable_all()
@@ -83,7 +87,7 @@ pub fn serve(opts: ServeOptions) -> Result<(), String> {
         let shutdown = shutdown_signal()?;
         let listener =
             tokio::net::TcpListener::from_std(std_listener).map_err(|e| e.to_string())?;
-        println!("serving the site at {base_url} (Ctrl-C to stop)");
+        println!("{}", t!("serve.serving", url = base_url));
         use std::io::Write;
         let _ = std::io::stdout().flush();
         if opts.open {
@@ -95,7 +99,7 @@ pub fn serve(opts: ServeOptions) -> Result<(), String> {
             .map_err(|e| e.to_string())
     })?;
     // stdout may be gone (a closed pipe): saying goodbye must not fail.
-    let _ = writeln!(std::io::stdout(), "stopped");
+    let _ = writeln!(std::io::stdout(), "{}", t!("serve.stopped"));
     Ok(())
 }
 

@@ -5,6 +5,7 @@ use crate::build::{self, Published, Stages};
 use crate::diagnostic::Diagnostics;
 use crate::load::LoadCache;
 use crate::render::Renderer;
+use rust_i18n::t;
 use std::collections::{BTreeMap, HashMap};
 use std::path::{Path, PathBuf};
 use std::sync::{Arc, Mutex, RwLock};
@@ -80,7 +81,7 @@ impl ServeState {
             eprintln!("{d}");
         }
         for (file, n) in hidden {
-            eprintln!("note: {n} more problem(s) in {file} are not shown\n");
+            eprintln!("{}\n", t!("serve.hidden", count = n, file = file));
         }
         match generation {
             Some(g) if !diags.has_errors() => {
@@ -88,15 +89,19 @@ impl ServeState {
                 *self.current.write().unwrap_or_else(|p| p.into_inner()) = Some(Arc::new(g));
                 *self.error.write().unwrap_or_else(|p| p.into_inner()) = None;
                 eprintln!(
-                    "rebuilt {pages} pages in {} ms",
-                    started.elapsed().as_millis()
+                    "{}",
+                    t!(
+                        "serve.rebuilt",
+                        pages = pages,
+                        ms = started.elapsed().as_millis()
+                    )
                 );
                 let _ = self.events.send(Message::Reload);
                 true
             }
             _ => {
                 let text = overlay_text(&self.root, &diags);
-                eprintln!("error: the build failed; still serving the last good build");
+                eprintln!("{}", t!("serve.failed"));
                 *self.error.write().unwrap_or_else(|p| p.into_inner()) = Some(text.clone());
                 let _ = self.events.send(Message::Error(text));
                 false

@@ -104,7 +104,7 @@ pub(super) fn watch(state: Arc<ServeState>) -> notify_debouncer_full::notify::Re
                 .is_err()
             {
                 state.cache.clear();
-                let text = "error: laomo failed with an internal error while rebuilding (a bug in laomo, please report it); still serving the last good build".to_string();
+                let text = rust_i18n::t!("serve.internal_error").into_owned();
                 eprintln!("{text}");
                 *state.error.write().unwrap_or_else(|p| p.into_inner()) = Some(text.clone());
                 let _ = state.events.send(Message::Error(text));

@@ -2,6 +2,7 @@
 //! when pages are loaded, long before the pipeline decodes anything.
 
 use image::ImageFormat;
+use rust_i18n::t;
 
 /// Why a file could not be used: what is wrong, and what the editor can do.
 pub struct DecodeError {
@@ -19,38 +20,29 @@ pub fn err(message: impl Into<String>, hint: impl Into<String>) -> DecodeError {
 /// The format from the file's first bytes; the extension is not trusted.
 pub fn sniff(bytes: &[u8]) -> Result<ImageFormat, DecodeError> {
     if bytes.is_empty() {
-        return Err(err(
-            "the file is empty (0 bytes)",
-            "copy the photo again from the camera or phone",
-        ));
+        return Err(err(t!("photo.empty"), t!("photo.copy_again.hint")));
     }
     if bytes.len() >= 12 && &bytes[4..8] == b"ftyp" {
         let brand = String::from_utf8_lossy(&bytes[8..12]).to_string();
-        let kind = if brand.starts_with("avi") {
-            "AVIF"
+        let message = if brand.starts_with("avi") {
+            t!("photo.avif")
         } else if brand.starts_with("hei") || brand.starts_with("mif") || brand.starts_with("hev") {
-            "HEIC"
+            t!("photo.heic")
         } else {
-            "a video or HEIF"
+            t!("photo.heif")
         };
-        return Err(err(
-            format!("the file is {kind}, which laomo cannot publish"),
-            "export it as JPEG (on an iPhone: Settings › Camera › Formats › Most Compatible, or share it as JPEG)",
-        ));
+        return Err(err(message, t!("photo.heif.hint")));
     }
     if is_jpeg_xl(bytes) {
-        return Err(err(
-            "the file is JPEG XL, which laomo cannot publish",
-            "export it as JPEG (photos) or PNG (drawings, logos)",
-        ));
+        return Err(err(t!("photo.jxl"), t!("photo.jxl.hint")));
     }
     match image::guess_format(bytes) {
         Ok(f @ (ImageFormat::Jpeg | ImageFormat::Png | ImageFormat::Gif | ImageFormat::WebP)) => {
             Ok(f)
         }
         Ok(other) => Err(err(
-            format!("the file is {other:?}, which laomo does not publish"),
-            "save it as JPEG (photos) or PNG (drawings, logos)",
+            t!("photo.other_format", kind = format!("{other:?}")),
+            t!("photo.other_format.hint"),
         )),
         Err(_) => {
             let looks_text = bytes
@@ -58,15 +50,9 @@ pub fn sniff(bytes: &[u8]) -> Result<ImageFormat, DecodeError> {
                 .take(512)
                 .all(|b| b.is_ascii_graphic() || b.is_ascii_whitespace() || *b >= 0x80);
             if looks_text {
-                Err(err(
-                    "the file is text, not a photo",
-                    "the file may have been renamed; use the original photo",
-                ))
+                Err(err(t!("photo.text"), t!("photo.text.hint")))
             } else {
-                Err(err(
-                    "the file is not a photo laomo can read (not JPEG, PNG, GIF or WebP)",
-                    "save it as JPEG or PNG",
-                ))
+                Err(err(t!("photo.unknown"), t!("photo.unknown.hint")))
             }
         }
     }

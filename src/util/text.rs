@@ -1,6 +1,8 @@
 //! Reading an editor's text files: a size limit, and UTF-8 with clear words for the
 //! encodings Windows tools write instead (GBK, UTF-16).
 
+use rust_i18n::t;
+
 /// The largest Markdown or YAML file laomo reads: a whole book is a third of it. The
 /// limit keeps one pasted-in or corrupted file from taking gigabytes of memory.
 pub const MAX_FILE_BYTES: u64 = 1024 * 1024;
@@ -8,19 +10,20 @@ pub const MAX_FILE_BYTES: u64 = 1024 * 1024;
 /// Reads an editor's text file, refusing one over [`MAX_FILE_BYTES`] before reading it.
 pub fn read_limited(path: &std::path::Path) -> Result<Vec<u8>, String> {
     use std::io::Read;
-    let file = std::fs::File::open(path).map_err(|e| format!("cannot read the file: {e}"))?;
+    let file = std::fs::File::open(path).map_err(|e| t!("text.read", error = e).into_owned())?;
     let mut bytes = Vec::new();
     // Read one byte past the limit: the size on disk may change while we read.
     file.take(MAX_FILE_BYTES + 1)
         .read_to_end(&mut bytes)
-        .map_err(|e| format!("cannot read the file: {e}"))?;
+        .map_err(|e| t!("text.read", error = e).into_owned())?;
     if bytes.len() as u64 > MAX_FILE_BYTES {
         let size = std::fs::metadata(path).map(|m| m.len()).unwrap_or(0);
-        return Err(format!(
-            "the file is too large ({:.1} MB); laomo reads text files of up to {} MB: split it into several pages (a story per event, a chapter per page)",
-            size as f64 / 1_048_576.0,
-            MAX_FILE_BYTES / 1_048_576
-        ));
+        return Err(t!(
+            "text.too_large",
+            size = format!("{:.1}", size as f64 / 1_048_576.0),
+            max = MAX_FILE_BYTES / 1_048_576
+        )
+        .into_owned());
     }
     Ok(bytes)
 }
@@ -30,10 +33,7 @@ pub fn read_limited(path: &std::path::Path) -> Result<Vec<u8>, String> {
 /// without a copy, which at 130 MB of Markdown is worth having.
 pub fn decode(mut bytes: Vec<u8>) -> Result<String, String> {
     if bytes.starts_with(&[0xFF, 0xFE]) || bytes.starts_with(&[0xFE, 0xFF]) {
-        return Err(
-            "the file is saved as UTF-16; laomo reads UTF-8 only".to_string()
-                + ": re-save it as \"UTF-8\" in your editor",
-        );
+        return Err(t!("text.utf16").into_owned());
     }
     if bytes.starts_with(&[0xEF, 0xBB, 0xBF]) {
         bytes.drain(..3);
@@ -41,7 +41,7 @@ pub fn decode(mut bytes: Vec<u8>) -> Result<String, String> {
     match String::from_utf8(bytes) {
         Ok(s) => {
             if s.as_bytes().contains(&0) {
-                return Err("the file contains NUL bytes: it looks like a binary file or UTF-16 without a BOM; re-save it as \"UTF-8\"".into());
+                return Err(t!("text.nul").into_owned());
             }
             if s.as_bytes().contains(&b'\r') {
                 Ok(s.replace("\r\n", "\n").replace('\r', "\n"))
@@ -56,13 +56,9 @@ pub fn decode(mut bytes: Vec<u8>) -> Result<String, String> {
             let looks_gbk = !had_errors && gbk.chars().any(crate::util::cjk::is_han);
             let line = bytes[..valid_up_to].iter().filter(|b| **b == b'\n').count() + 1;
             if looks_gbk {
-                Err(format!(
-                    "the file is not UTF-8 (it looks like GBK/GB18030, first bad byte on line {line}): re-save it as \"UTF-8\" in your editor"
-                ))
+                Err(t!("text.gbk", line = line).into_owned())
             } else {
-                Err(format!(
-                    "the file is not valid UTF-8 (first bad byte on line {line}): re-save it as \"UTF-8\" in your editor"
-                ))
+                Err(t!("text.not_utf8", line = line).into_owned())
             }
         }
     }

@@ -40,7 +40,9 @@ pub(super) fn resolve_shortcode_files(
                     caption,
                 ) {
                     Ok(i) => call.image = Some(with_origin(i, &cx.rel, "figure", call)),
-                    Err((m, h)) => cx.diags.push(at(format!("figure: {m}"), h)),
+                    Err((m, h)) => cx
+                        .diags
+                        .push(at(t!("body.figure", message = m).into_owned(), h)),
                 }
             }
             "video" => {
@@ -51,7 +53,9 @@ pub(super) fn resolve_shortcode_files(
                     .unwrap_or_default();
                 match assets::media(cx.site, &cx.config.base_path, cx.dir, &cx.path, &src) {
                     Ok(m) => call.video = Some(m),
-                    Err((m, h)) => cx.diags.push(at(format!("video: {m}"), h)),
+                    Err((m, h)) => cx
+                        .diags
+                        .push(at(t!("body.video", message = m).into_owned(), h)),
                 }
                 if let Some(p) = call.args.get("poster").map(|a| a.as_text()) {
                     match assets::image(
@@ -64,7 +68,9 @@ pub(super) fn resolve_shortcode_files(
                         None,
                     ) {
                         Ok(i) => call.image = Some(with_origin(i, &cx.rel, "video poster", call)),
-                        Err((m, h)) => cx.diags.push(at(format!("video poster: {m}"), h)),
+                        Err((m, h)) => cx
+                            .diags
+                            .push(at(t!("body.video_poster", message = m).into_owned(), h)),
                     }
                 }
             }
@@ -76,8 +82,8 @@ pub(super) fn resolve_shortcode_files(
                 };
                 if !has {
                     cx.diags.push(at(
-                        "`{{ gallery() }}` shows the page's gallery, but this page has no `gallery:`".into(),
-                        "add `gallery:` with photos to the front matter, or remove the shortcode".into(),
+                        t!("body.no_gallery").into_owned(),
+                        t!("body.no_gallery.hint").into_owned(),
                     ));
                 }
             }
@@ -98,11 +104,11 @@ pub(super) fn resolve_inline_images(
     let mut out = Vec::new();
     for (url, offset) in remote {
         let position = body_position(cx, &md_lines, line_map, *offset, url);
-        let d = Diagnostic::error(format!("the image `{url}` is on another host"))
+        let d = Diagnostic::error(t!("body.remote_image", url = url))
             .in_file(&cx.rel)
             .at(position)
             .spanning(url.chars().count())
-            .hint("nothing on the site may load from another host: save the photo in the page's folder and write its name")
+            .hint(t!("body.remote_image.hint"))
             .with_line(cx.lines.line(position.line));
         cx.diags.push(d);
     }
@@ -128,7 +134,7 @@ pub(super) fn resolve_inline_images(
                 out.push(Some(i));
             }
             Err((m, h)) => {
-                let d = Diagnostic::error(format!("image `{url}`: {m}"))
+                let d = Diagnostic::error(t!("body.image", url = url, message = m))
                     .in_file(&cx.rel)
                     .at(position)
                     .spanning(url.chars().count())
@@ -241,12 +247,12 @@ pub(super) fn bundle_assets(
         if !assets::is_attachment(&name) {
             if !assets::looks_like_photo(e.path(), &name) {
                 diags.push(
-                    Diagnostic::warning("this file is not published")
+                    Diagnostic::warning(t!("body.not_published"))
                         .in_file(site.rel(e.path()))
-                        .hint(format!(
-                            "a page's folder publishes only photos the page uses (resized) and files of these types: {}, {}; move notes and documents out of content/ or keep them as they are",
-                            assets::ATTACHMENT_EXTENSIONS.join(", "),
-                            assets::MEDIA_EXTENSIONS.join(", ")
+                        .hint(t!(
+                            "body.not_published.hint",
+                            attachments = assets::ATTACHMENT_EXTENSIONS.join(", "),
+                            media = assets::MEDIA_EXTENSIONS.join(", ")
                         )),
                 );
             }
@@ -256,9 +262,9 @@ pub(super) fn bundle_assets(
         // position out: the name is not trusted.
         if assets::looks_like_photo(e.path(), "") {
             diags.push(
-                Diagnostic::warning("this file is a photo under another name, so it is not published")
+                Diagnostic::warning(t!("body.photo_renamed"))
                     .in_file(site.rel(e.path()))
-                    .hint("give it its real extension (.jpg) and use it as a photo, or replace it with the real file"),
+                    .hint(t!("body.photo_renamed.hint")),
             );
             continue;
         }

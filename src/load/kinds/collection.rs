@@ -11,10 +11,10 @@ pub(super) fn collection(cx: &mut FileCx, stem: &str) -> Option<Built> {
         && !["book", "series", "newsletter"].contains(&k.value.as_str())
     {
         let hint = match nearest(&k.value, ["book", "series", "newsletter"]) {
-            Some(n) => format!("did you mean `{n}`? kind is book, series or newsletter"),
-            None => "kind is book (书), series (丛书) or newsletter (简报)".into(),
+            Some(n) => t!("collection.kind.did_you_mean", name = n),
+            None => t!("collection.kind.hint"),
         };
-        cx.err(k, format!("unknown collection kind `{}`", k.value), hint);
+        cx.err(k, t!("collection.kind", kind = k.value), hint);
     }
     let published = fm.published.as_ref().and_then(|d| cx.date(d, "published"));
     let cover = fm
@@ -23,11 +23,7 @@ pub(super) fn collection(cx: &mut FileCx, stem: &str) -> Option<Built> {
         .and_then(|c| cx.image(c, "cover", Some(title.clone()), None));
     let parts = match (&fm.stories, &fm.parts) {
         (Some(_), Some(p)) if !p.is_empty() => {
-            cx.err(
-                &fm.title,
-                "a collection has either `stories:` or `parts:`, not both",
-                "move the stories into a part, or remove `parts:`",
-            );
+            cx.err(&fm.title, t!("collection.both"), t!("collection.both.hint"));
             Vec::new()
         }
         (Some(s), _) => vec![Part {
@@ -54,8 +50,8 @@ pub(super) fn collection(cx: &mut FileCx, stem: &str) -> Option<Built> {
         (None, None) => {
             cx.warn(
                 &fm.title,
-                "this collection lists no stories",
-                "add `stories: [slug-a, slug-b]` in reading order, or `parts:`",
+                t!("collection.empty"),
+                t!("collection.empty.hint"),
             );
             Vec::new()
         }

@@ -28,19 +28,11 @@ pub(super) fn exhibition(cx: &mut FileCx, stem: &str) -> Option<Built> {
                 e.video.is_some(),
             ];
             if set.iter().filter(|b| **b).count() != 1 {
-                cx.err(
-                    x,
-                    "an exhibit needs exactly one of `profile`, `story`, `image` or `video`",
-                    "write each exhibit as its own list item, e.g. - {profile: ding-weisong}",
-                );
+                cx.err(x, t!("exhibition.exhibit"), t!("exhibition.exhibit.hint"));
                 continue;
             }
             if e.poster.is_some() && e.video.is_none() {
-                cx.err(
-                    x,
-                    "`poster` belongs to a video exhibit",
-                    "remove `poster`, or make this a video: {video: v.mp4, poster: p.jpg}",
-                );
+                cx.err(x, t!("exhibition.poster"), t!("exhibition.poster.hint"));
             }
             if let Some(p) = &e.profile {
                 exhibits.push(Exhibit::Profile(cx.reference(Kind::Profile, "profile", p)));
@@ -61,7 +53,7 @@ pub(super) fn exhibition(cx: &mut FileCx, stem: &str) -> Option<Built> {
                 ) {
                     Ok(m) => m,
                     Err((msg, hint)) => {
-                        cx.err(v, format!("`video`: {msg}"), hint);
+                        cx.err(v, t!("load.field", field = "video", message = msg), hint);
                         continue;
                     }
                 };

@@ -146,7 +146,7 @@ impl FileCx<'_> {
                 Some(i)
             }
             Err((msg, hint)) => {
-                self.err(sp, format!("`{field}`: {msg}"), hint);
+                self.err(sp, t!("load.field", field = field, message = msg), hint);
                 None
             }
         }
@@ -173,8 +173,8 @@ impl FileCx<'_> {
         if v.is_empty() {
             self.err(
                 sp,
-                format!("`{field}` is empty"),
-                format!("write a value after `{field}:`"),
+                t!("load.empty_field", field = field),
+                t!("load.empty_field.hint", field = field),
             );
         }
         v
@@ -188,10 +188,8 @@ impl FileCx<'_> {
             let fixed = pinyin::normalize_slug(&pinyin::read_text(&sp.value).text_slug());
             self.err(
                 sp,
-                format!("slug `{}` is not valid", sp.value),
-                format!(
-                    "slugs are lowercase ASCII letters, digits and hyphens, e.g. slug: {fixed}"
-                ),
+                t!("load.bad_slug", slug = sp.value),
+                t!("load.bad_slug.hint", fixed = fixed),
             );
             Some(fixed)
         }
@@ -203,9 +201,9 @@ fn read(site: &SiteRoot, path: &Path) -> Result<String, Diagnostic> {
     let bytes =
         super::source::read_limited(path).map_err(|m| Diagnostic::error(m).in_file(&rel))?;
     if bytes.iter().all(|b| b.is_ascii_whitespace()) {
-        return Err(Diagnostic::error("the file is empty").in_file(&rel).hint(
-            "write the front matter between `---` lines, or delete the file (see `laomo new`)",
-        ));
+        return Err(Diagnostic::error(t!("load.empty_file"))
+            .in_file(&rel)
+            .hint(t!("load.empty_file.hint")));
     }
     decode(bytes).map_err(|m| Diagnostic::error(m).in_file(&rel))
 }
@@ -431,8 +429,8 @@ fn title_slug(
     if s.is_empty() {
         cx.err(
             title,
-            format!("no slug can be made from the file name `{stem}`"),
-            "add `slug:` with lowercase ASCII letters, digits and hyphens",
+            t!("load.no_slug", stem = stem),
+            t!("load.no_slug.hint"),
         );
     }
     s

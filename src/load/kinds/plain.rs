@@ -29,9 +29,9 @@ pub(super) fn plain_page(cx: &mut FileCx, stem: &str, path: &Path, bundle: bool)
         .unwrap_or_default();
     if slug.is_empty() {
         cx.diags.push(
-            Diagnostic::error(format!("no URL can be made from the file name `{stem}`"))
+            Diagnostic::error(t!("load.no_url", stem = stem))
                 .in_file(&cx.rel)
-                .hint("add `slug:` with lowercase ASCII letters, digits and hyphens"),
+                .hint(t!("load.no_slug.hint")),
         );
     }
     segments.push(slug.clone());

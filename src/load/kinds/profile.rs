@@ -16,8 +16,8 @@ pub(super) fn profile(cx: &mut FileCx, _stem: &str) -> Option<Built> {
     if slug.is_empty() {
         cx.err(
             &fm.name,
-            format!("no slug can be made from the name `{name}`"),
-            "add `slug:` with lowercase ASCII letters, e.g. slug: ding-weisong",
+            t!("profile.no_slug", name = name),
+            t!("profile.no_slug.hint"),
         );
     }
     cx.path = section_path(Kind::Profile, &slug);
@@ -26,8 +26,8 @@ pub(super) fn profile(cx: &mut FileCx, _stem: &str) -> Option<Built> {
     if fm.honors.value.is_empty() {
         cx.err(
             &fm.honors,
-            "a profile needs at least one honor",
-            "e.g. honors: [{title: 浙江省劳动模范, year: 2015}]",
+            t!("profile.no_honors"),
+            t!("profile.no_honors.hint"),
         );
     }
     for h in &fm.honors.value {
@@ -43,15 +43,13 @@ pub(super) fn profile(cx: &mut FileCx, _stem: &str) -> Option<Built> {
                         .honor(n)
                         .map(|h| h.name.clone())
                         .unwrap_or_else(|| n.to_string());
-                    format!("did you mean {canonical}? Titles come from `honors:` in site.yaml")
+                    t!("profile.unknown_honor.did_you_mean", name = canonical)
                 }
-                None => {
-                    "use a title from `honors:` in site.yaml, or add this title there".to_string()
-                }
+                None => t!("profile.unknown_honor.hint"),
             };
             let d = cx
                 .yaml
-                .error_at(&h.value.title, format!("unknown honor title `{title}`"))
+                .error_at(&h.value.title, t!("profile.unknown_honor", title = title))
                 .spanning(title.chars().count())
                 .hint(hint);
             cx.diags.push(d);
@@ -63,8 +61,8 @@ pub(super) fn profile(cx: &mut FileCx, _stem: &str) -> Option<Built> {
                 Some(d) => {
                     cx.err(
                         y,
-                        "`year` takes a year only",
-                        format!("write year: {}", d.year),
+                        t!("profile.year_only"),
+                        t!("profile.year_only.hint", year = d.year),
                     );
                     Some(d.year)
                 }
@@ -86,10 +84,10 @@ pub(super) fn profile(cx: &mut FileCx, _stem: &str) -> Option<Built> {
             let known: Vec<&str> = cx.config.eras.iter().map(|e| e.name.as_str()).collect();
             if !known.is_empty() && !known.contains(&e.value.as_str()) {
                 let hint = match nearest(&e.value, known.iter().copied()) {
-                    Some(n) => format!("did you mean {n}? Eras come from `eras:` in site.yaml"),
-                    None => format!("use one of: {}", known.join(", ")),
+                    Some(n) => t!("profile.unknown_era.did_you_mean", name = n),
+                    None => t!("profile.unknown_era.hint", eras = known.join(", ")),
                 };
-                cx.err(e, format!("unknown era `{}`", e.value), hint);
+                cx.err(e, t!("profile.unknown_era", era = e.value), hint);
             }
             Some(e.value.clone())
         }

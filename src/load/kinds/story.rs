@@ -14,8 +14,8 @@ pub(super) fn story(cx: &mut FileCx, stem: &str) -> Option<Built> {
     {
         cx.err(
             sp,
-            format!("`end_date` {} is before `date` {}", e.iso(), d.iso()),
-            "swap them, or correct the end date",
+            t!("story.end_before", end = e.iso(), date = d.iso()),
+            t!("story.end_before.hint"),
         );
     }
     let association = fm
