@@ -23,7 +23,7 @@ pub(super) const RELOAD_SCRIPT: &str = r#"(function () {
       overlay = document.createElement("div");
       overlay.id = "laomo-error-overlay";
       overlay.setAttribute("role", "alert");
-      overlay.style.cssText = "position:fixed;inset:0;z-index:2147483647;background:rgba(20,20,20,.94);color:#fff;overflow:auto;padding:1.5rem;font:14px/1.5 ui-monospace,Menlo,Consolas,monospace";
+      overlay.style.cssText = "position:fixed;inset:0;z-index:2147483647;background:#161616;color:#f5f5f5;overflow:auto;padding:1rem;font:15px/1.6 ui-monospace,\"Noto Sans Mono CJK SC\",\"Sarasa Mono SC\",Menlo,Consolas,\"PingFang SC\",\"Microsoft YaHei\",monospace";
       document.body.appendChild(overlay);
     }
     overlay.innerHTML = "";
@@ -32,7 +32,8 @@ pub(super) const RELOAD_SCRIPT: &str = r#"(function () {
     h.style.cssText = "font:bold 16px sans-serif;color:#ff8a80;margin:0 0 1rem";
     var pre = document.createElement("pre");
     pre.textContent = text;
-    pre.style.cssText = "white-space:pre-wrap;margin:0";
+    // Wrapped, not scrolled sideways: the preview is also read on a 390 px phone.
+    pre.style.cssText = "white-space:pre-wrap;overflow-wrap:anywhere;margin:0";
     overlay.appendChild(h);
     overlay.appendChild(pre);
   }
