@@ -13,6 +13,13 @@ use serde_json::Value;
 use std::path::{Path, PathBuf};
 use std::process::Command;
 
+/// A font the browser used for some glyphs of a node.
+#[derive(serde::Deserialize, Debug)]
+struct FontUse {
+    family: String,
+    glyphs: u32,
+}
+
 /// A profile printed to an A4 PDF: how many sheets, and the address printed on it.
 #[derive(serde::Deserialize)]
 struct PrintReport {
@@ -227,6 +234,27 @@ fn every_page_kind_works_in_chromium() {
         }
         if !p.shot.is_file() {
             problems.push(format!("{at}: no screenshot at {}", p.shot.display()));
+        }
+    }
+
+    // “”‘’—…· come from a CJK face, not system-ui's Latin one (where one is installed:
+    // .ci/run installs Noto CJK).
+    let punctuation: Vec<FontUse> =
+        serde_json::from_value(report["punctuation"].clone()).expect("punctuation fonts");
+    let glyphs: u32 = punctuation.iter().map(|f| f.glyphs).sum();
+    if glyphs != 7 {
+        problems.push(format!(
+            "the punctuation probe drew {glyphs} glyphs, not 7: {punctuation:?}"
+        ));
+    }
+    if std::path::Path::new("/usr/share/fonts/opentype/noto").is_dir() {
+        for f in &punctuation {
+            if !f.family.contains("CJK") {
+                problems.push(format!(
+                    "{} of “”‘’—…· drawn with {}, not a CJK font",
+                    f.glyphs, f.family
+                ));
+            }
         }
     }
 

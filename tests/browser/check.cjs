@@ -249,6 +249,26 @@ async function main() {
     report.search = { results, console: seen.console, failed: seen.failed };
     await context.close();
   }
+  // Typography: which font draws the punctuation Chinese shares with Latin text.
+  {
+    const context = await browser.newContext();
+    const page = await context.newPage();
+    await page.goto(input.base, { waitUntil: "load" });
+    await page.evaluate(() => {
+      const s = document.createElement("span");
+      s.id = "laomo-punct-probe";
+      s.textContent = "“”‘’—…·";
+      document.querySelector("main").appendChild(s);
+    });
+    const client = await context.newCDPSession(page);
+    await client.send("DOM.enable");
+    await client.send("CSS.enable");
+    const { root } = await client.send("DOM.getDocument");
+    const { nodeId } = await client.send("DOM.querySelector", { nodeId: root.nodeId, selector: "#laomo-punct-probe" });
+    const { fonts } = await client.send("CSS.getPlatformFontsForNode", { nodeId });
+    report.punctuation = fonts.map((f) => ({ family: f.familyName, glyphs: f.glyphCount }));
+    await context.close();
+  }
   // Print: each profile as an A4 PDF, with its address printed on it.
   {
     const context = await browser.newContext();
