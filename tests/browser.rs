@@ -293,8 +293,19 @@ fn every_page_kind_works_in_chromium() {
 
     // The filter narrows the whole hall, keeps the choice in the address, and resets.
     let f = &report["filter"];
-    if f["formVisible"] != Value::Bool(true) {
-        problems.push("the hall-of-fame filter form is not shown".into());
+    if f["formVisible"] != Value::Bool(true) || f["foldedVisible"] != Value::Bool(false) {
+        problems.push(format!(
+            "the hall-of-fame filter: folded {}, opened {} (expected hidden until opened)",
+            f["foldedVisible"], f["formVisible"]
+        ));
+    }
+    // On a 390×844 phone the first person is on the first screen.
+    let top = f["firstCardTop"].as_f64().unwrap_or(f64::MAX);
+    eprintln!("hall of fame: the first card starts {top:.0} px down a 844 px screen");
+    if top >= 844.0 {
+        problems.push(format!(
+            "the first person of the hall starts at {top:.0} px, below a 844 px phone screen"
+        ));
     }
     if f["noScriptFormVisible"] != Value::Bool(false)
         || f["noScriptTermLinks"].as_u64().unwrap_or(0) == 0
@@ -309,6 +320,15 @@ fn every_page_kind_works_in_chromium() {
         problems.push(format!("only {} filters on the hall of fame", trials.len()));
     }
     for t in &trials {
+        // The choice shows as a chip beside the folded control.
+        if list(&t["chips"]) != vec![t["value"].as_str().unwrap_or("?").to_string()] {
+            problems.push(format!(
+                "filter {}: chips {:?}, expected [{}]",
+                t["key"],
+                list(&t["chips"]),
+                t["value"]
+            ));
+        }
         let label = t["option"].as_str().unwrap_or("");
         let expected: i64 = label
             .rsplit('（')

@@ -141,6 +141,10 @@ async function main() {
     const { page, seen } = await watch(context);
     await page.goto(input.base + input.hall.replace(/^\//, ""), { waitUntil: "load" });
     const before = await page.locator("#hall-list .card").count();
+    // Where the first person is drawn on a phone's first screen, with the filters folded.
+    const firstCardTop = await page.locator("#hall-list .card").first().evaluate((e) => e.getBoundingClientRect().top);
+    const foldedVisible = await page.locator("#hall-filter").isVisible();
+    await page.locator("#hall-tools > summary").click();
     const formVisible = await page.locator("#hall-filter").isVisible();
     const trials = [];
     for (const key of await page.locator("#hall-filter select").evaluateAll((s) => s.map((x) => x.name))) {
@@ -154,6 +158,8 @@ async function main() {
       await page.waitForFunction(() => !/正在/.test(document.getElementById("filter-status").textContent));
       trials.push({
         key,
+        value: option.value,
+        chips: await page.locator("#filter-chosen .chip").allTextContents(),
         option: option.label,
         shown: await page.locator("#filter-results .card").count(),
         listHidden: await page.locator("#hall-list").isHidden(),
@@ -172,7 +178,7 @@ async function main() {
       await page.waitForSelector("#filter-results:not([hidden])");
       sharedShown = await page.locator("#filter-results .card").count();
     }
-    report.filter = { before, formVisible, trials, shared, sharedShown, console: seen.console, failed: seen.failed };
+    report.filter = { before, firstCardTop, foldedVisible, formVisible, trials, shared, sharedShown, console: seen.console, failed: seen.failed };
     await context.close();
     // Without scripts the menus would do nothing: hidden, and the term links shown.
     const plain = await browser.newContext({ viewport: { width: 390, height: 844 }, javaScriptEnabled: false });

@@ -147,9 +147,23 @@
     history.replaceState(null, "", location.pathname + (query ? "?" + query : ""));
   }
 
+  // The choices as chips beside the folded control, so they show while it is closed.
+  const chips = document.getElementById("filter-chosen");
+  function showChosen(choice) {
+    if (!chips) return;
+    chips.textContent = "";
+    for (const [, value] of choice) {
+      const chip = document.createElement("span");
+      chip.className = "chip";
+      chip.textContent = value;
+      chips.appendChild(chip);
+    }
+  }
+
   function apply() {
     const choice = chosen();
     remember(choice);
+    showChosen(choice);
     if (choice.length === 0) {
       out.hidden = true;
       list.hidden = false;
