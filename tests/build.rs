@@ -444,11 +444,7 @@ fn every_photo_of_a_page_with_hundreds_is_placed() {
         "content/stories/s/index.md",
         &format!("---\ntitle: 植树\ndate: 2020\n---\n{body}"),
     )]);
-    let img = image::RgbImage::from_fn(64, 48, |x, y| image::Rgb([x as u8 * 3, y as u8 * 5, 90]));
-    let mut bytes = std::io::Cursor::new(Vec::new());
-    img.write_to(&mut bytes, image::ImageFormat::Jpeg)
-        .expect("jpeg");
-    site.write_bytes("content/stories/s/a.jpg", bytes.get_ref());
+    site.write_bytes("content/stories/s/a.jpg", &gradient_jpeg(64, 48));
     site.build_ok();
     let html = site.text("/stories/s/index.html");
     assert!(
@@ -553,13 +549,7 @@ fn every_page_says_its_address_and_how_to_show_it_when_shared() {
         "content/stories/plant/index.md",
         "---\ntitle: 劳模林里又添新绿\ndate: 2024-03-12\ncover: cover.jpg\nsummary: 二十位劳模在长兴县种下一片劳模林。\n---\n正文。\n",
     );
-    let img = image::RgbImage::from_fn(1200, 800, |x, y| {
-        image::Rgb([(x / 5) as u8, (y / 4) as u8, 90])
-    });
-    let mut bytes = std::io::Cursor::new(Vec::new());
-    img.write_to(&mut bytes, image::ImageFormat::Jpeg)
-        .expect("jpeg");
-    site.write_bytes("content/stories/plant/cover.jpg", bytes.get_ref());
+    site.write_bytes("content/stories/plant/cover.jpg", &gradient_jpeg(1200, 800));
     site.build_ok();
     let meta = |doc: &scraper::Html, prop: &str| {
         attrs(doc, &format!("meta[property='{prop}']"), "content")
@@ -632,13 +622,7 @@ fn people_have_faces_their_portrait_or_their_surname() {
             "portrait: /photos/ding.jpg\nportrait_alt: 丁卫松在车间\n",
         ),
     );
-    let img = image::RgbImage::from_fn(600, 800, |x, y| {
-        image::Rgb([(x / 3) as u8, (y / 4) as u8, 120])
-    });
-    let mut bytes = std::io::Cursor::new(Vec::new());
-    img.write_to(&mut bytes, image::ImageFormat::Jpeg)
-        .expect("jpeg");
-    site.write_bytes("static/photos/ding.jpg", bytes.get_ref());
+    site.write_bytes("static/photos/ding.jpg", &gradient_jpeg(600, 800));
     site.build_ok();
 
     // The home page opens with the people, in hall-of-fame order: faces or surnames.

@@ -2,7 +2,7 @@
 //! units, a contact, the ICP record number (ICP备案号) and the public-security record
 //! (公安备案), each linked to the registry where a visitor can check it; and a logo.
 
-use crate::diagnostic::{Diagnostic, Diagnostics};
+use crate::diagnostic::Diagnostics;
 use crate::yaml::{Sp, TextList, YamlSource};
 use rust_i18n::t;
 use serde::{Deserialize, Serialize};
@@ -93,12 +93,10 @@ pub(super) fn check(
         if let Some(e) = &c.email
             && !e.value.contains('@')
         {
-            diags.push(warning(
-                src,
-                e,
-                t!("publisher.email", value = e.value),
-                t!("publisher.email.hint"),
-            ));
+            diags.push(
+                src.warning_at(e, t!("publisher.email", value = e.value))
+                    .hint(t!("publisher.email.hint")),
+            );
         }
         let phone_link = c.phone.as_deref().map(|p| {
             p.chars()
@@ -115,12 +113,10 @@ pub(super) fn check(
     let icp = raw.icp.map(|sp| {
         let text = sp.value.trim().to_string();
         if !looks_like_icp(&text) {
-            diags.push(warning(
-                src,
-                &sp,
-                t!("publisher.icp", value = text),
-                t!("publisher.icp.hint"),
-            ));
+            diags.push(
+                src.warning_at(&sp, t!("publisher.icp", value = text))
+                    .hint(t!("publisher.icp.hint")),
+            );
         }
         Record {
             text,
@@ -131,12 +127,10 @@ pub(super) fn check(
         let text = sp.value.trim().to_string();
         let code = longest_digit_run(&text);
         if !text.contains("公网安备") || code.len() < 10 {
-            diags.push(warning(
-                src,
-                &sp,
-                t!("publisher.police", value = text),
-                t!("publisher.police.hint"),
-            ));
+            diags.push(
+                src.warning_at(&sp, t!("publisher.police", value = text))
+                    .hint(t!("publisher.police.hint")),
+            );
         }
         Record {
             url: format!("{PUBLIC_SECURITY_REGISTRY}{code}"),
@@ -166,17 +160,6 @@ pub(super) fn check(
         public_security,
         logo,
     }
-}
-
-fn warning<T>(
-    src: &YamlSource,
-    at: &Sp<T>,
-    msg: impl Into<String>,
-    hint: impl Into<String>,
-) -> Diagnostic {
-    let mut d = src.error_at(at, msg).hint(hint);
-    d.severity = crate::diagnostic::Severity::Warning;
-    d
 }
 
 /// `浙ICP备12345678号`, `京ICP证030173号`, with an optional `-1` site number.

@@ -51,8 +51,7 @@ fn indented_prose(body: &str, first_line: usize, rel: &str, out: &mut Vec<Diagno
     if !any {
         return;
     }
-    let mut line_starts = vec![0];
-    line_starts.extend(body.match_indices('\n').map(|(i, _)| i + 1));
+    let lines = crate::diagnostic::LineIndex::new(body);
     let mut in_code: Option<usize> = None;
     for (event, range) in Parser::new_ext(body, super::markdown::options()).into_offset_iter() {
         match event {
@@ -63,8 +62,8 @@ fn indented_prose(body: &str, first_line: usize, rel: &str, out: &mut Vec<Diagno
                 // Mostly Chinese: code is ASCII, and a stray 注释 in code is not prose.
                 if prose >= 4 && prose * 2 >= visible {
                     let start = in_code.take().unwrap_or(range.start);
-                    let line = line_starts.partition_point(|s| *s <= start);
-                    let text_line = body.lines().nth(line - 1).unwrap_or("");
+                    let line = lines.line_of(start);
+                    let text_line = lines.line(line).unwrap_or("");
                     out.push(
                         Diagnostic::warning(t!("unfinished.indented"))
                             .in_file(rel)

@@ -379,16 +379,21 @@ impl Renderer {
             image: None,
         };
         if let Job::Page(id) = job {
-            let card = view::build_card(&self.site, &self.photos, *id);
+            // From the page itself: its card may never be built (serve renders one page).
+            let page = self.site.page(*id);
+            let top_honor = page
+                .profile()
+                .and_then(|p| p.honors.first())
+                .and_then(|h| c.honors.get(h.honor));
             share.kind = "article";
-            share.title = Some(card.title.to_string());
-            share.description = match card.honor {
-                Some(h) => format!("{h} · {}", card.summary),
-                None => card.summary.to_string(),
+            share.title = Some(page.title.clone());
+            share.description = match top_honor {
+                Some(h) => format!("{} · {}", h.name, page.summary),
+                None => page.summary.clone(),
             };
             // Shared links need a JPEG or PNG: WeChat and Weibo do not show WebP.
-            share.image = card
-                .image
+            share.image = view::lead_image(page)
+                .map(|img| view::image_view(&self.site, &self.photos, img))
                 .filter(|i| i.mime != "image/webp")
                 .map(|i| ShareImage {
                     url: c.absolute(&i.src),

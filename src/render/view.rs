@@ -61,6 +61,20 @@ impl Monogram {
     }
 }
 
+/// The picture that stands for a page on cards and when shared: a profile's portrait, a
+/// story's cover (else its first gallery photo), an exhibition's or collection's cover,
+/// an association's logo.
+pub fn lead_image(p: &Page) -> Option<&Image> {
+    match &p.details {
+        crate::model::Details::Profile(pr) => pr.portrait.as_ref(),
+        crate::model::Details::Story(s) => s.cover.as_ref().or(s.gallery.first()),
+        crate::model::Details::Exhibition(e) => e.cover.as_ref(),
+        crate::model::Details::Collection(c) => c.cover.as_ref(),
+        crate::model::Details::Association(a) => a.logo.as_ref(),
+        crate::model::Details::Page(_) => None,
+    }
+}
+
 /// Builds the card of page `i`; the renderer does this once per page (see [`ViewCx`]).
 pub fn build_card<'a>(site: &'a Site, photos: &Photos, i: PageId) -> Card<'a> {
     let p = &site.pages[i];
@@ -88,7 +102,7 @@ pub fn build_card<'a>(site: &'a Site, photos: &Photos, i: PageId) -> Card<'a> {
     };
     match &p.details {
         crate::model::Details::Profile(pr) => {
-            card.image = pr.portrait.as_ref().map(|x| image_view(site, photos, x));
+            card.image = lead_image(p).map(|x| image_view(site, photos, x));
             if card.image.is_none() {
                 card.monogram = Some(Monogram::of(&p.title));
             }
@@ -108,22 +122,15 @@ pub fn build_card<'a>(site: &'a Site, photos: &Photos, i: PageId) -> Card<'a> {
                 .collect();
         }
         crate::model::Details::Story(s) => {
-            card.image = s
-                .cover
-                .as_ref()
-                .or(s.gallery.first())
-                .map(|x| image_view(site, photos, x));
+            card.image = lead_image(p).map(|x| image_view(site, photos, x));
             card.category = s.category.as_deref();
             card.location = s.location.as_deref();
         }
-        crate::model::Details::Exhibition(e) => {
-            card.image = e.cover.as_ref().map(|x| image_view(site, photos, x))
-        }
-        crate::model::Details::Collection(col) => {
-            card.image = col.cover.as_ref().map(|x| image_view(site, photos, x))
+        crate::model::Details::Exhibition(_) | crate::model::Details::Collection(_) => {
+            card.image = lead_image(p).map(|x| image_view(site, photos, x))
         }
         crate::model::Details::Association(a) => {
-            card.image = a.logo.as_ref().map(|x| image_view(site, photos, x));
+            card.image = lead_image(p).map(|x| image_view(site, photos, x));
             card.region = a.region.as_deref();
         }
         crate::model::Details::Page(_) => {}

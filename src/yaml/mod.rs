@@ -45,6 +45,13 @@ impl YamlSource<'_> {
             .spanning(len.max(1))
     }
 
+    /// A warning at a spanned value: the same place and line as [`Self::error_at`].
+    pub fn warning_at<T>(&self, spanned: &Spanned<T>, message: impl Into<String>) -> Diagnostic {
+        let mut d = self.error_at(spanned, message);
+        d.severity = crate::diagnostic::Severity::Warning;
+        d
+    }
+
     pub fn diagnostic_at(
         &self,
         position: Option<Position>,

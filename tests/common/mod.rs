@@ -94,6 +94,17 @@ pub fn laomo() -> Command {
     c
 }
 
+/// A JPEG of `w`×`h` with a gradient (never one flat colour, so resizing shows).
+pub fn gradient_jpeg(w: u32, h: u32) -> Vec<u8> {
+    let img = image::RgbImage::from_fn(w, h, |x, y| {
+        image::Rgb([(x * 255 / w.max(1)) as u8, (y * 255 / h.max(1)) as u8, 90])
+    });
+    let mut bytes = std::io::Cursor::new(Vec::new());
+    img.write_to(&mut bytes, image::ImageFormat::Jpeg)
+        .expect("jpeg");
+    bytes.into_inner()
+}
+
 pub fn stderr(o: &Output) -> String {
     String::from_utf8_lossy(&o.stderr).to_string()
 }

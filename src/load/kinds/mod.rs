@@ -61,9 +61,7 @@ impl FileCx<'_> {
     }
 
     fn warn<T>(&mut self, at: &Sp<T>, msg: impl Into<String>, hint: impl Into<String>) {
-        let mut d = self.yaml.error_at(at, msg).hint(hint);
-        d.severity = crate::diagnostic::Severity::Warning;
-        self.diags.push(d);
+        self.diags.push(self.yaml.warning_at(at, msg).hint(hint));
     }
 
     fn reference(&self, kind: Kind, field: &'static str, sp: &Sp<String>) -> Reference {
