@@ -120,7 +120,11 @@ fn every_page_kind_works_in_chromium() {
         ("story", find("/stories/", "article.story .collection-nav")),
         (
             "exhibition",
-            find("/exhibitions/", "article.exhibition .hall"),
+            find("/exhibitions/", "article.exhibition .hall-map"),
+        ),
+        (
+            "exhibition-hall",
+            find("/exhibitions/", "article.exhibition-hall .panel-figure"),
         ),
         ("collection", find("/collections/", "article.collection")),
         ("association", find("/associations/", "article.association")),
@@ -156,6 +160,7 @@ fn every_page_kind_works_in_chromium() {
         "hall": "/profiles/",
         "gallery": gallery,
         "print": &profiles,
+        "sizing": pages.iter().map(|(_, p)| p).filter(|p| !p.starts_with("/search/")).collect::<Vec<_>>(),
         "queries": [
             {"q": "丁卫松"}, {"q": "劳模林"}, {"q": "进校园"}, {"q": "dingweisong"},
             {"q": "dws"}, {"q": "长兴", "kind": "story"}, {"q": "长兴", "kind": "profile"},
@@ -365,6 +370,49 @@ fn every_page_kind_works_in_chromium() {
     }
     for x in list(&f["console"]).into_iter().chain(list(&f["failed"])) {
         problems.push(format!("filter: {x}"));
+    }
+
+    // A keyboard user reaches the first person of the hall in a few Tab presses (the
+    // second is the skip link to the list).
+    let k = &report["keyboard"];
+    let presses = k["reached"]["presses"].as_u64().unwrap_or(u64::MAX);
+    eprintln!("hall of fame: Tab pressed {presses} times to reach a person");
+    if presses > 4 || k["reached"]["text"] != k["first"] {
+        problems.push(format!(
+            "the keyboard reached {} after {presses} Tab presses (expected the first person, {}, within 4): {}",
+            k["reached"]["text"], k["first"], k["steps"]
+        ));
+    }
+
+    // Every photo: the file chosen at each width and density is 0.8–2× the pixels it
+    // is drawn at, unless no file is wider (a small original) or narrower.
+    let sizing = report["sizing"].as_array().cloned().unwrap_or_default();
+    let checked: usize = sizing
+        .iter()
+        .map(|s| s["images"].as_array().map_or(0, Vec::len))
+        .sum();
+    assert!(checked > 50, "only {checked} images checked for sizing");
+    for s in &sizing {
+        let dpr = s["dpr"].as_f64().unwrap_or(1.0);
+        for img in s["images"].as_array().into_iter().flatten() {
+            let drawn = img["drawn"].as_f64().unwrap_or(0.0) * dpr;
+            if drawn < 1.0 {
+                continue; // not drawn (a folded menu)
+            }
+            let Some(chosen) = img["chosen"].as_f64() else {
+                problems.push(format!("sizing {}: no file chosen for {}", s["path"], img));
+                continue;
+            };
+            let ratio = chosen / drawn;
+            let too_big = ratio > 2.0 && chosen > img["narrowest"].as_f64().unwrap_or(0.0);
+            let too_small = ratio < 0.8 && chosen < img["widest"].as_f64().unwrap_or(0.0);
+            if too_big || too_small {
+                problems.push(format!(
+                    "sizing {} at {}px ×{dpr}: {} ({}) drawn {drawn:.0} px wide, file {chosen} px ({ratio:.2}×), sizes=\"{}\"",
+                    s["path"], s["width"], img["where"], img["src"], img["sizes"]
+                ));
+            }
+        }
     }
 
     // The lightbox opens the photo with its caption, moves on, closes, gives focus back.

@@ -673,3 +673,136 @@ fn people_have_faces_their_portrait_or_their_surname() {
         vec![card_class]
     );
 }
+
+#[test]
+fn an_exhibition_is_a_preface_hall_then_numbered_halls_along_a_route() {
+    let site = sample();
+    site.write_bytes(
+        "content/exhibitions/yunzhan/medal.jpg",
+        &gradient_jpeg(900, 600),
+    );
+    site.write(
+        "content/exhibitions/yunzhan/index.md",
+        "---\ntitle: 长兴劳模云展馆\nhalls:\n  - title: 劳模风采\n    intro: 第一厅的导语。\n    exhibits:\n      - {profile: 单丽华}\n      - {profile: cao-gao}\n      - {story: laomo-lin}\n  - title: 奖章与证书\n    exhibits:\n      - {image: medal.jpg, caption: 一枚奖章, alt: 奖章}\n      - {profile: ding-weisong}\n---\n前言写在这里。\n",
+    );
+    let out = site.build();
+    assert!(out.status.success(), "{}", stderr(&out));
+
+    // The exhibition's own page is the 序厅: the preface and a map of the halls.
+    let lobby = site.html("/exhibitions/yunzhan/");
+    assert_eq!(texts(&lobby, ".exhibition-header .kicker"), vec!["序厅"]);
+    assert_eq!(
+        texts(&lobby, ".hall-map .hall-number"),
+        vec!["第一展厅", "第二展厅"]
+    );
+    assert_eq!(
+        texts(&lobby, ".hall-map strong"),
+        vec!["劳模风采", "奖章与证书"]
+    );
+    // The draft 曹高 is no exhibit: two in the first hall, not three.
+    assert_eq!(texts(&lobby, ".hall-map-count"), vec!["2件展品", "2件展品"]);
+    assert_eq!(
+        attrs(&lobby, ".hall-map li a", "href"),
+        vec![
+            "/sub/exhibitions/yunzhan/hall-1/",
+            "/sub/exhibitions/yunzhan/hall-2/"
+        ]
+    );
+
+    // A hall: full-width panels numbered hall-exhibit, and the way on.
+    let first = site.html("/exhibitions/yunzhan/hall-1/");
+    assert_eq!(texts(&first, "h1"), vec!["劳模风采"]);
+    assert_eq!(
+        texts(&first, ".panel .exhibit-number"),
+        vec!["展品 1-1", "展品 1-2"]
+    );
+    assert_eq!(
+        texts(&first, ".panel h2"),
+        vec!["单丽华", "劳模林里种下新绿"]
+    );
+    assert_eq!(
+        texts(&first, ".hall-steps [aria-current=page]"),
+        vec!["第一展厅 劳模风采"]
+    );
+    assert_eq!(
+        attrs(&first, ".route a", "href"),
+        vec![
+            "/sub/exhibitions/yunzhan/",
+            "/sub/exhibitions/yunzhan/hall-2/"
+        ]
+    );
+    assert_eq!(
+        texts(&first, ".route [rel=next] .route-title"),
+        vec!["第二展厅 奖章与证书"]
+    );
+    let title = texts(&first, "title");
+    assert!(
+        title[0].starts_with("第一展厅 劳模风采 - 长兴劳模云展馆"),
+        "{title:?}"
+    );
+
+    // The last hall leads back to the 序厅; its photo is a panel with its caption.
+    let last = site.html("/exhibitions/yunzhan/hall-2/");
+    assert_eq!(
+        texts(&last, ".panel-figure figcaption"),
+        vec!["展品 2-1 一枚奖章"]
+    );
+    assert_eq!(
+        texts(&last, ".route [rel=next] .route-dir"),
+        vec!["参观结束，回到序厅 →"]
+    );
+    assert_eq!(
+        attrs(&last, ".route [rel=prev]", "href"),
+        vec!["/sub/exhibitions/yunzhan/hall-1/"]
+    );
+    let sitemap = site.text("/sitemap.xml");
+    assert!(sitemap.contains("<loc>https://example.org/sub/exhibitions/yunzhan/hall-2/</loc>"));
+}
+
+#[test]
+fn the_initials_bar_covers_the_whole_hall_of_fame() {
+    let site = sample();
+    site.build_ok();
+    // paginate: 2 → 单丽华 and 安然 on page 1, 丁卫松 and 欧阳明 on page 2.
+    let page1 = site.html("/profiles/");
+    assert_eq!(texts(&page1, ".initials a"), vec!["A", "D", "O", "S"]);
+    assert_eq!(
+        attrs(&page1, ".initials a", "href"),
+        vec![
+            "#initial-A",
+            "/sub/profiles/page/2/#initial-D",
+            "/sub/profiles/page/2/#initial-O",
+            "#initial-S"
+        ]
+    );
+    let page2 = site.html("/profiles/page/2/");
+    assert_eq!(
+        attrs(&page2, ".initials a", "href"),
+        vec![
+            "/sub/profiles/#initial-A",
+            "#initial-D",
+            "#initial-O",
+            "/sub/profiles/#initial-S"
+        ]
+    );
+    // Each anchor is there to land on.
+    assert_eq!(attrs(&page2, "#initial-D .card-title a", "href").len(), 1);
+}
+
+#[test]
+fn no_space_is_written_before_a_full_width_bracket() {
+    // A full-width （ carries its own space: a space before it shows as a double gap.
+    let site = sample();
+    site.write(
+        "content/stories/fenghui.md",
+        "---\ntitle: 峰会\ndate: 2019-05\ndate_note: 具体日期待查\nlocation: 长兴\n---\n正文。\n",
+    );
+    site.build_ok();
+    let story = site.html("/stories/fenghui/");
+    let meta = texts(&story, ".page-header .meta").join("");
+    assert!(meta.contains("2019年5月（具体日期待查）"), "{meta:?}");
+    let regions = site.html("/regions/");
+    let list = texts(&regions, "main li").join("|");
+    assert!(list.contains("（湖州市）"), "{list}");
+    assert!(!list.contains(" （") && !list.contains("\n（"), "{list}");
+}

@@ -118,11 +118,18 @@ enum Job {
     Hall(usize),
     Listing(Kind, usize),
     Page(PageId),
+    /// Hall `n` (from 1) of an exhibition, on a page of its own.
+    ExhibitionHall(PageId, usize),
     Section(String),
     TaxonomyIndex(usize),
     Term(usize, usize, usize),
     NotFound,
     Search,
+}
+
+/// Where hall `number` of the exhibition at `exhibition` is: `/exhibitions/x/hall-2/`.
+pub fn hall_path(exhibition: &str, number: usize) -> String {
+    format!("{exhibition}hall-{number}/")
 }
 
 /// Everything rendering needs, owned, so that `laomo serve` can keep one per build
@@ -134,6 +141,9 @@ pub struct Renderer {
     tera: Tera,
     theme: Theme,
     global: Context,
+    /// Each pinyin initial in the hall of fame, A to Z, with the page (from 1) of its first
+    /// person in hall order.
+    hall_initials: Vec<(char, usize)>,
     /// Site path → the job that renders it, built on first use.
     by_path: std::sync::OnceLock<std::collections::HashMap<String, Job>>,
 }
@@ -198,7 +208,16 @@ impl Renderer {
         global.insert("site", &sv);
         global.insert("t", &theme.strings);
         let cards = view::card_slots(&site);
+        let mut hall_initials: Vec<(char, usize)> = Vec::new();
+        for (k, &i) in site.hall_of_fame.iter().enumerate() {
+            let letter = site.pages[i].reading.initial();
+            if !hall_initials.iter().any(|&(l, _)| l == letter) {
+                hall_initials.push((letter, k / c.paginate.max(1) + 1));
+            }
+        }
+        hall_initials.sort();
         Renderer {
+            hall_initials,
             site,
             photos,
             cards,
@@ -225,6 +244,11 @@ impl Renderer {
             jobs.extend((1..=n).map(|k| Job::Listing(kind, k)));
         }
         jobs.extend(s.pages.ids().map(Job::Page));
+        for &i in &s.exhibitions {
+            if let Details::Exhibition(e) = &s.pages[i].details {
+                jobs.extend((1..=e.halls.len()).map(|n| Job::ExhibitionHall(i, n)));
+            }
+        }
         let kind_sections: Vec<&str> = Kind::all_sections().iter().map(|k| k.section()).collect();
         let mut sections: Vec<&String> = s
             .intros
@@ -268,6 +292,7 @@ impl Renderer {
             Job::Hall(_) => format!("/{}/", Kind::Profile.section()),
             Job::Listing(kind, _) => format!("/{}/", kind.section()),
             Job::Page(i) => s.pages[*i].path.clone(),
+            Job::ExhibitionHall(i, n) => hall_path(&s.pages[*i].path, *n),
             Job::Section(section) => format!("/{section}/"),
             Job::TaxonomyIndex(ti) => s.taxonomies[*ti].path.clone(),
             Job::Term(ti, xi, _) => s.taxonomies[*ti].terms[*xi].path.clone(),
@@ -378,7 +403,7 @@ impl Renderer {
             description: c.description.clone(),
             image: None,
         };
-        if let Job::Page(id) = job {
+        if let Job::Page(id) | Job::ExhibitionHall(id, _) = job {
             // From the page itself: its card may never be built (serve renders one page).
             let page = self.site.page(*id);
             let top_honor = page
@@ -386,7 +411,14 @@ impl Renderer {
                 .and_then(|p| p.honors.first())
                 .and_then(|h| c.honors.get(h.honor));
             share.kind = "article";
-            share.title = Some(page.title.clone());
+            share.title = Some(match (job, &page.details) {
+                (Job::ExhibitionHall(_, n), Details::Exhibition(e)) => format!(
+                    "{} · {}",
+                    page.title,
+                    e.halls.get(n - 1).map_or("", |h| h.title.as_str())
+                ),
+                _ => page.title.clone(),
+            });
             share.description = match top_honor {
                 Some(h) => format!("{} · {}", h.name, page.summary),
                 None => page.summary.clone(),
@@ -498,12 +530,19 @@ impl Renderer {
                         });
                     }
                 }
-                seen_initials.sort();
-                let initials: Vec<InitialLink> = seen_initials
+                // The A–Z bar covers the whole hall: each letter leads to the first person
+                // with that initial, on whichever page of the hall they are.
+                let initials: Vec<InitialLink> = self
+                    .hall_initials
                     .iter()
-                    .map(|c| InitialLink {
-                        letter: c.to_string(),
-                        anchor: format!("#initial-{c}"),
+                    .map(|&(letter, page)| InitialLink {
+                        letter: letter.to_string(),
+                        anchor: if page == *n {
+                            format!("#initial-{letter}")
+                        } else {
+                            format!("{}#initial-{letter}", c.url(&pager_path(&base, page)))
+                        },
+                        here: page == *n,
                     })
                     .collect();
                 ctx.insert("groups", &groups);
@@ -561,6 +600,20 @@ impl Renderer {
                 ctx.insert("page", &page_view(&self.views(), *i));
                 ctx.insert_value("content", Value::safe_string(&html));
                 self.render(template, &ctx, || p.source.to_string())
+            }
+            Job::ExhibitionHall(i, n) => {
+                let p = &s.pages[*i];
+                let page = page_view(&self.views(), *i);
+                ctx.insert("hall", &page.details.halls.get(n - 1));
+                ctx.insert("page", &page);
+                self.render("exhibition_hall.html", &ctx, || {
+                    t!(
+                        "render.what.hall_of_exhibition",
+                        number = n,
+                        page = p.source
+                    )
+                    .into_owned()
+                })
             }
             Job::Section(section) => {
                 self.intro(section, &mut ctx)?;
@@ -869,6 +922,8 @@ struct HallGroup<'a> {
 struct InitialLink {
     letter: String,
     anchor: String,
+    /// The letter's first person is on this page.
+    here: bool,
 }
 
 #[derive(Serialize)]

@@ -298,17 +298,39 @@ pub struct NavView {
 pub struct ExhibitView<'a> {
     /// `profile`, `story`, `image` or `video`.
     pub kind: &'static str,
+    /// Its place in the hall, from 1: exhibit 2 of hall 3 is labelled 3-2.
+    pub number: usize,
     pub card: Option<Value>,
     pub image: Option<ImageView>,
     pub video: Option<&'a Media>,
     pub caption: Option<&'a str>,
 }
 
+/// A stop on the route through an exhibition: the 序厅 (the exhibition's own page,
+/// number 0) or one of its halls.
+#[derive(Serialize, Clone)]
+pub struct RouteStop<'a> {
+    pub number: usize,
+    pub numeral: String,
+    pub title: &'a str,
+    pub url: String,
+}
+
+/// One hall of an exhibition, which has a page of its own (`hall-2/`).
 #[derive(Serialize)]
 pub struct HallView<'a> {
+    /// From 1, with its Chinese numeral for 第一展厅.
+    pub number: usize,
+    pub numeral: String,
     pub title: &'a str,
     pub intro: Option<&'a str>,
+    pub url: String,
+    /// The first picture among its exhibits, for the map of halls in the 序厅.
+    pub image: Option<ImageView>,
     pub exhibits: Vec<ExhibitView<'a>>,
+    /// The stops before and after it: the 序厅 comes before the first hall.
+    pub prev: Option<RouteStop<'a>>,
+    pub next: Option<RouteStop<'a>>,
 }
 
 #[derive(Serialize)]
@@ -336,6 +358,8 @@ pub struct Details<'a> {
     /// In place of a missing portrait.
     pub monogram: Option<Monogram>,
     pub gallery: Vec<ImageView>,
+    /// The body already shows the gallery with `{{ gallery() }}`: templates leave it out.
+    pub gallery_in_body: bool,
     pub tags: Vec<TermLink>,
     // Story
     pub end_date: Option<Date>,
@@ -399,6 +423,7 @@ pub fn page_view<'a>(v: &ViewCx<'a>, i: PageId) -> PageView<'a> {
         collections: cards(v, &l.collections),
         ..Default::default()
     };
+    d.gallery_in_body = p.shortcodes.iter().any(|c| c.name == "gallery");
     match &p.details {
         crate::model::Details::Profile(pr) => {
             d.name = Some(&pr.name);
@@ -471,62 +496,7 @@ pub fn page_view<'a>(v: &ViewCx<'a>, i: PageId) -> PageView<'a> {
         crate::model::Details::Exhibition(e) => {
             d.featured = e.featured;
             d.cover = e.cover.as_ref().map(|x| v.image(x));
-            d.halls = e
-                .halls
-                .iter()
-                .enumerate()
-                .map(|(hi, h)| HallView {
-                    title: &h.title,
-                    intro: h.intro.as_deref(),
-                    exhibits: h
-                        .exhibits
-                        .iter()
-                        .enumerate()
-                        .filter_map(|(xi, x)| {
-                            let target = l
-                                .exhibits
-                                .get(hi)
-                                .and_then(|v| v.get(xi))
-                                .copied()
-                                .flatten();
-                            Some(match x {
-                                Exhibit::Profile(_) => ExhibitView {
-                                    kind: "profile",
-                                    card: Some(card(v, target?)),
-                                    image: None,
-                                    video: None,
-                                    caption: None,
-                                },
-                                Exhibit::Story(_) => ExhibitView {
-                                    kind: "story",
-                                    card: Some(card(v, target?)),
-                                    image: None,
-                                    video: None,
-                                    caption: None,
-                                },
-                                Exhibit::Image(img) => ExhibitView {
-                                    kind: "image",
-                                    card: None,
-                                    image: Some(v.image(img)),
-                                    video: None,
-                                    caption: img.caption.as_deref(),
-                                },
-                                Exhibit::Video {
-                                    video,
-                                    poster,
-                                    caption,
-                                } => ExhibitView {
-                                    kind: "video",
-                                    card: None,
-                                    image: poster.as_ref().map(|x| v.image(x)),
-                                    video: Some(video),
-                                    caption: caption.as_deref(),
-                                },
-                            })
-                        })
-                        .collect(),
-                })
-                .collect();
+            d.halls = hall_views(v, i, e);
         }
         crate::model::Details::Collection(col) => {
             d.collection_kind = col.kind.as_deref();
@@ -632,4 +602,100 @@ pub fn paginator(
         first_item: (n - 1) * per_page,
         total_items,
     }
+}
+
+/// The halls of exhibition `i`, each with its exhibits and its place on the route.
+fn hall_views<'a>(v: &ViewCx<'a>, i: PageId, e: &'a Exhibition) -> Vec<HallView<'a>> {
+    let site = v.site;
+    let p = &site.pages[i];
+    let targets = &site.links[i].exhibits;
+    let target = |hi: usize, xi: usize| -> Option<PageId> {
+        targets.get(hi).and_then(|t| t.get(xi)).copied().flatten()
+    };
+    let stop = |number: usize| -> RouteStop<'a> {
+        if number == 0 {
+            RouteStop {
+                number,
+                numeral: "序".into(),
+                title: &p.title,
+                url: site.config.url(&p.path),
+            }
+        } else {
+            RouteStop {
+                number,
+                numeral: crate::util::cjk::numeral(number),
+                title: &e.halls[number - 1].title,
+                url: site.config.url(&super::hall_path(&p.path, number)),
+            }
+        }
+    };
+    e.halls
+        .iter()
+        .enumerate()
+        .map(|(hi, h)| {
+            let image = h.exhibits.iter().enumerate().find_map(|(xi, x)| match x {
+                Exhibit::Image(img) => Some(v.image(img)),
+                Exhibit::Video { poster, .. } => poster.as_ref().map(|x| v.image(x)),
+                Exhibit::Profile(_) | Exhibit::Story(_) => target(hi, xi)
+                    .and_then(|t| lead_image(&site.pages[t]))
+                    .map(|x| v.image(x)),
+            });
+            // Exhibits whose page is a draft are left out, and the rest numbered
+            // without a gap.
+            let exhibits = h
+                .exhibits
+                .iter()
+                .enumerate()
+                .filter_map(|(xi, x)| {
+                    let (kind, card) = match x {
+                        Exhibit::Profile(_) => ("profile", Some(card(v, target(hi, xi)?))),
+                        Exhibit::Story(_) => ("story", Some(card(v, target(hi, xi)?))),
+                        Exhibit::Image(_) => ("image", None),
+                        Exhibit::Video { .. } => ("video", None),
+                    };
+                    Some((kind, card, x))
+                })
+                .enumerate()
+                .map(|(n, (kind, card, x))| {
+                    let mut view = ExhibitView {
+                        kind,
+                        number: n + 1,
+                        card,
+                        image: None,
+                        video: None,
+                        caption: None,
+                    };
+                    match x {
+                        Exhibit::Image(img) => {
+                            view.image = Some(v.image(img));
+                            view.caption = img.caption.as_deref();
+                        }
+                        Exhibit::Video {
+                            video,
+                            poster,
+                            caption,
+                        } => {
+                            view.image = poster.as_ref().map(|x| v.image(x));
+                            view.video = Some(video);
+                            view.caption = caption.as_deref();
+                        }
+                        Exhibit::Profile(_) | Exhibit::Story(_) => {}
+                    }
+                    view
+                })
+                .collect();
+            let number = hi + 1;
+            HallView {
+                number,
+                numeral: crate::util::cjk::numeral(number),
+                title: &h.title,
+                intro: h.intro.as_deref(),
+                url: site.config.url(&super::hall_path(&p.path, number)),
+                image,
+                exhibits,
+                prev: Some(stop(number - 1)),
+                next: (number < e.halls.len()).then(|| stop(number + 1)),
+            }
+        })
+        .collect()
 }

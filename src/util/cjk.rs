@@ -27,9 +27,52 @@ pub fn is_cjk_prose(c: char) -> bool {
     is_cjk(c) || matches!(c, '“' | '”' | '‘' | '’' | '—' | '…' | '·')
 }
 
+/// A count in Chinese numerals, as halls and chapters are numbered (第一展厅, 第十二展厅);
+/// from 100 on, Arabic digits, which read as naturally there.
+pub fn numeral(n: usize) -> String {
+    const DIGITS: [&str; 10] = ["零", "一", "二", "三", "四", "五", "六", "七", "八", "九"];
+    match n {
+        0..=9 => DIGITS[n].to_string(),
+        10..=19 => format!("十{}", if n == 10 { "" } else { DIGITS[n - 10] }),
+        20..=99 => format!(
+            "{}十{}",
+            DIGITS[n / 10],
+            if n.is_multiple_of(10) {
+                ""
+            } else {
+                DIGITS[n % 10]
+            }
+        ),
+        _ => n.to_string(),
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn numerals_read_as_chinese_counts() {
+        let got: Vec<String> = [1, 9, 10, 11, 19, 20, 21, 40, 99, 100]
+            .into_iter()
+            .map(numeral)
+            .collect();
+        assert_eq!(
+            got,
+            [
+                "一",
+                "九",
+                "十",
+                "十一",
+                "十九",
+                "二十",
+                "二十一",
+                "四十",
+                "九十九",
+                "100"
+            ]
+        );
+    }
 
     #[test]
     fn each_question_gets_its_own_answer() {

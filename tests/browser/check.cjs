@@ -189,6 +189,86 @@ async function main() {
     await plain.close();
   }
 
+  // Keyboard: from the top of the hall of fame, how many Tab presses reach a person.
+  {
+    const context = await browser.newContext({ viewport: { width: 1280, height: 800 } });
+    const page = await context.newPage();
+    await page.goto(input.base + input.hall.replace(/^\//, ""), { waitUntil: "load" });
+    const steps = [];
+    let reached = null;
+    for (let i = 1; i <= 12 && reached === null; i++) {
+      await page.keyboard.press("Tab");
+      const focus = await page.evaluate(() => {
+        const a = document.activeElement;
+        return { text: (a.textContent || "").trim().slice(0, 20), inCard: !!a.closest("#hall-list .card") };
+      });
+      steps.push(focus.text);
+      if (focus.inCard) reached = { presses: i, text: focus.text };
+      // A skip link to the list is followed, as a keyboard user would.
+      else if (focus.text === "跳到名录") {
+        await page.keyboard.press("Enter");
+        steps.push("(Enter)");
+      }
+    }
+    const first = await page.locator("#hall-list .card .card-title a").first().textContent();
+    report.keyboard = { reached, steps, first };
+    await context.close();
+  }
+
+  // Images sized right: at each width and pixel density, the file the browser chose for
+  // each photo against the width it is drawn at.
+  report.sizing = [];
+  for (const vp of [
+    { width: 390, height: 844, dpr: 3 },
+    { width: 768, height: 1024, dpr: 2 },
+    { width: 1280, height: 800, dpr: 1 },
+    { width: 1280, height: 800, dpr: 2 },
+  ]) {
+    for (const p of input.sizing || []) {
+      // A context per page: a browser may reuse a wider file it already holds.
+      const context = await browser.newContext({
+        viewport: { width: vp.width, height: vp.height },
+        deviceScaleFactor: vp.dpr,
+      });
+      const page = await context.newPage();
+      await page.goto(input.base + p.replace(/^\//, ""), { waitUntil: "load" });
+      // Every photo loads now, not only those scrolled to.
+      await page.evaluate(() => document.querySelectorAll("img[loading=lazy]").forEach((i) => (i.loading = "eager")));
+      await settle(page);
+      // Images not drawn (in a folded menu) never load when lazy: only drawn ones count.
+      await page
+        .waitForFunction(() => Array.from(document.images).every((i) => i.complete || i.getBoundingClientRect().width === 0), null, { timeout: 5000 })
+        .catch(() => {});
+      const images = await page.evaluate(() =>
+        Array.from(document.querySelectorAll("img[srcset]")).map((img) => {
+          const pic = img.closest("picture");
+          const sets = [img.getAttribute("srcset")];
+          if (pic) for (const s of pic.querySelectorAll("source")) sets.push(s.getAttribute("srcset"));
+          const candidates = [];
+          for (const set of sets) {
+            for (const part of (set || "").split(",")) {
+              const [url, w] = part.trim().split(/\s+/);
+              if (url && w) candidates.push({ url: new URL(url, location.href).href, w: parseInt(w, 10) });
+            }
+          }
+          const chosen = candidates.find((c) => c.url === img.currentSrc);
+          const r = img.getBoundingClientRect();
+          return {
+            src: img.currentSrc.replace(location.origin, ""),
+            sizes: img.getAttribute("sizes"),
+            where: (img.closest("[class]") || img).className,
+            drawn: r.width,
+            chosen: chosen ? chosen.w : null,
+            widest: Math.max(...candidates.map((c) => c.w)),
+            narrowest: Math.min(...candidates.map((c) => c.w)),
+          };
+        }),
+      );
+      report.sizing.push({ path: p, width: vp.width, dpr: vp.dpr, images });
+      await context.close();
+    }
+  }
+
   // The lightbox: open, next, caption, close with Escape, focus back on the thumbnail.
   {
     const context = await browser.newContext({ viewport: { width: 390, height: 844 }, hasTouch: true });
