@@ -22,6 +22,7 @@ pub mod load;
 pub mod model;
 pub mod pinyin;
 pub mod render;
+pub mod roster;
 pub mod scaffold;
 pub mod search;
 pub mod serve;

@@ -85,11 +85,49 @@ enum Command {
         #[arg(long)]
         root: Option<PathBuf>,
     },
+    /// Import an association's roster spreadsheet (.xlsx, .xls, .ods, .csv) as profiles.
+    Import {
+        /// What to import: roster (名录).
+        what: Table,
+        /// The spreadsheet, e.g. 名录.xlsx.
+        file: PathBuf,
+        /// A mapping file naming what each column holds.
+        #[arg(long)]
+        map: Option<PathBuf>,
+        /// Show what would be created and changed, and write nothing.
+        #[arg(long)]
+        dry_run: bool,
+        /// Leave out private columns instead of keeping them under private:.
+        #[arg(long)]
+        drop_private: bool,
+        /// Import the good rows and list the bad ones.
+        #[arg(long)]
+        skip_bad: bool,
+        /// The site folder (with site.yaml) [default: this folder or the nearest above it with one].
+        #[arg(long)]
+        root: Option<PathBuf>,
+    },
+    /// Export the published roster as a spreadsheet (.xlsx or .csv).
+    Export {
+        /// What to export: roster (名录).
+        what: Table,
+        /// The file to write: 名录.xlsx or 名录.csv.
+        out: PathBuf,
+        /// The site folder (with site.yaml) [default: this folder or the nearest above it with one].
+        #[arg(long)]
+        root: Option<PathBuf>,
+    },
     /// Create a new site with a small sample in DIR.
     Init {
         /// The folder to create (must not exist or be empty).
         dir: PathBuf,
     },
+}
+
+/// What `import` and `export` read or write.
+#[derive(Clone, Copy, ValueEnum)]
+enum Table {
+    Roster,
 }
 
 #[derive(Clone, Copy, ValueEnum)]
@@ -198,6 +236,19 @@ fn localized(cmd: clap::Command) -> clap::Command {
         ("serve", &["root", "port", "bind", "open", "drafts"]),
         ("new", &["kind", "name", "slug", "root"]),
         ("init", &["dir"]),
+        (
+            "import",
+            &[
+                "what",
+                "file",
+                "map",
+                "dry_run",
+                "drop_private",
+                "skip_bad",
+                "root",
+            ],
+        ),
+        ("export", &["what", "out", "root"]),
     ] {
         cmd = cmd.mut_subcommand(name, |c| {
             let c = c.about(t!(format!("cli.{name}.about")).to_string());
@@ -358,6 +409,58 @@ fn run(command: Command) -> Result<ExitCode, ExitCode> {
                     eprintln!("{d}");
                     ExitCode::FAILURE
                 }
+            }
+        }
+        Command::Import {
+            what: Table::Roster,
+            file,
+            map,
+            dry_run,
+            drop_private,
+            skip_bad,
+            root,
+        } => {
+            let root = site_root(root)?;
+            let report = laomo::roster::import(
+                &root,
+                &laomo::roster::ImportOptions {
+                    file,
+                    map,
+                    dry_run,
+                    drop_private,
+                    skip_bad,
+                },
+            );
+            print_diagnostics(&report.diags);
+            for line in &report.lines {
+                println!("{line}");
+            }
+            if report.ok {
+                ExitCode::SUCCESS
+            } else {
+                ExitCode::FAILURE
+            }
+        }
+        Command::Export {
+            what: Table::Roster,
+            out,
+            root,
+        } => {
+            let root = site_root(root)?;
+            let mut diags = Diagnostics::new();
+            let mut stages = laomo::build::Stages::new();
+            let exported =
+                laomo::build::prepare(&root, false, None, None, true, &mut diags, &mut stages)
+                    .and_then(|(renderer, _)| {
+                        laomo::roster::export::export(renderer.site(), &out, &mut diags)
+                    });
+            print_diagnostics(&diags);
+            match exported {
+                Some(n) => {
+                    println!("{}", t!("roster.exported", count = n, file = out.display()));
+                    ExitCode::SUCCESS
+                }
+                None => ExitCode::FAILURE,
             }
         }
         Command::Init { dir } => match scaffold::init(&dir) {

@@ -71,6 +71,10 @@ pub fn new_page(
     slug: Option<&str>,
 ) -> Result<PathBuf, Diagnostic> {
     let name = name.trim();
+    let default_slug = match kind {
+        NewKind::Profile => pinyin::read_name(name).name_slug(),
+        _ => pinyin::file_slug(name),
+    };
     let slug = match slug {
         Some(s) => {
             let s = s.trim();
@@ -85,10 +89,7 @@ pub fn new_page(
             }
             s.to_string()
         }
-        None => match kind {
-            NewKind::Profile => pinyin::read_name(name).name_slug(),
-            _ => pinyin::file_slug(name),
-        },
+        None => default_slug.clone(),
     };
     if slug.is_empty() {
         return Err(Diagnostic::error(t!("scaffold.no_slug", name = name))
@@ -136,7 +137,20 @@ pub fn new_page(
                 error = e
             ))
         })?;
-    f.write_all(skeleton(kind, name).as_bytes()).map_err(|e| {
+    let mut text = skeleton(kind, name);
+    if slug != default_slug {
+        // A profile's address comes from its name, not its file: a second 王伟 in
+        // wang-wei-2.md needs `slug:` to be at wang-wei-2.
+        let at = text
+            .find("draft: true")
+            .and_then(|i| text[i..].find('\n').map(|j| i + j + 1))
+            .unwrap_or(4);
+        text.insert_str(
+            at,
+            &format!("slug: {slug}                 # 网址（与同名的页面区分）\n"),
+        );
+    }
+    f.write_all(text.as_bytes()).map_err(|e| {
         Diagnostic::error(t!(
             "scaffold.cannot_write",
             path = file.display(),

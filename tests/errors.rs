@@ -826,7 +826,10 @@ fn new_pages_start_as_drafts_and_a_namesake_gets_its_own_slug() {
     );
     let second = site.run(&["new", "profile", "王伟", "--slug", "wang-wei-2"]);
     assert!(second.status.success(), "{}", stderr(&second));
-    assert!(site.root().join("content/profiles/wang-wei-2.md").exists());
+    let second_text =
+        std::fs::read_to_string(site.root().join("content/profiles/wang-wei-2.md")).expect("read");
+    // Its address is its own, not the first 王伟's: the file says so.
+    assert!(second_text.contains("\nslug: wang-wei-2 "), "{second_text}");
     let bad = site.run(&["new", "profile", "王伟", "--slug", "王伟"]);
     assert_eq!(bad.status.code(), Some(1));
     assert!(

@@ -19,7 +19,7 @@ const LAYERS: &[&[&str]] = &[
     &["search"],
     &["write"],
     &["build"],
-    &["serve", "scaffold"],
+    &["serve", "scaffold", "roster"],
 ];
 
 fn layer_of(module: &str) -> Option<usize> {

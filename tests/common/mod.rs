@@ -40,10 +40,12 @@ impl Site {
     }
 
     pub fn run(&self, args: &[&str]) -> Output {
+        // From inside the site, as an editor runs it: relative files are the site's.
         laomo()
             .args(args)
             .arg("--root")
             .arg(self.root())
+            .current_dir(self.root())
             .output()
             .expect("run laomo")
     }
