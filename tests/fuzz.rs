@@ -264,3 +264,62 @@ fn the_crash_corpus_stays_fixed() {
     }
     assert!(n >= 1, "the corpus is empty");
 }
+
+/// A roster table from the pieces: rows of cells with commas, quotes, years, honors.
+fn roster_text() -> impl Strategy<Value = String> {
+    let cell = prop::sample::select(vec![
+        "姓名",
+        "丁卫松",
+        "工作单位",
+        "荣誉",
+        "2015年省劳模；",
+        "2015.4",
+        "42123",
+        "年份",
+        "地区",
+        "长兴县",
+        "",
+        "\"",
+        ",",
+        "\n",
+        "；",
+        "（2020年）",
+        "手机",
+        "13800138000",
+        "9999年",
+        "０",
+        "\u{3000}",
+        "A",
+    ]);
+    prop::collection::vec(cell, 0..40).prop_map(|cells| cells.join(","))
+}
+
+proptest! {
+    // A roster in any shape, as CSV or as bytes named .xlsx, is read, matched to columns
+    // and turned into people or diagnostics, never a panic.
+    #[test]
+    fn rosters_never_panic(text in roster_text(), junk in prop::collection::vec(any::<u8>(), 0..300)) {
+        use laomo::roster::{columns, person, table};
+        let dir = site_dir();
+        let mut diags = Diagnostics::new();
+        let config = Config::load(dir.path(), &mut diags).expect("site.yaml");
+        for (name, bytes) in [("r.csv", text.as_bytes()), ("r.xlsx", &junk[..]), ("r.ods", text.as_bytes())] {
+            let path = dir.path().join(name);
+            std::fs::write(&path, bytes).expect("write");
+            match table::read(&path, name) {
+                Ok(t) => {
+                    if let Ok(layout) = person::layout(&t, &columns::Mapping::default()) {
+                        let (people, _) = person::people(&t, &layout, &config, false, &mut diags);
+                        let _ = people.len();
+                    }
+                }
+                Err(d) => print([d]),
+            }
+        }
+        for piece in person::split_list(&text) {
+            let _ = person::split_year(&piece);
+            let _ = person::year_of(&table::Cell { text: piece, date: None });
+        }
+        print(diags.iter().cloned().collect::<Vec<_>>());
+    }
+}
