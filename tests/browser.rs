@@ -94,6 +94,10 @@ fn list(v: &Value) -> Vec<String> {
 }
 
 #[test]
+#[cfg_attr(
+    laomo_no_browser,
+    ignore = "needs Chromium, Node and playwright-core + axe-core: apt install chromium; npm install playwright-core axe-core in target/ci-tools (.ci/run does both)"
+)]
 fn every_page_kind_works_in_chromium() {
     let Some(browser) = chromium() else {
         return tool_missing("Chromium", "apt install chromium");

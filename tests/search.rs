@@ -50,6 +50,10 @@ fn first_result(html: &str) -> Option<String> {
 }
 
 #[test]
+#[cfg_attr(
+    laomo_no_browser,
+    ignore = "needs Chromium, Node and playwright-core + axe-core: apt install chromium; npm install playwright-core axe-core in target/ci-tools (.ci/run does both)"
+)]
 fn chinese_pinyin_and_initials_find_the_right_pages() {
     let Some(browser) = chromium() else {
         return tool_missing("Chromium", "apt install chromium");
@@ -83,6 +87,10 @@ fn chinese_pinyin_and_initials_find_the_right_pages() {
 /// The index (Rust) and the search page (search.js) cut and hash words the same way:
 /// both are checked against the same vectors, so neither can drift alone.
 #[test]
+#[cfg_attr(
+    laomo_no_node,
+    ignore = "needs Node to run search.js: apt install nodejs (.ci/run does)"
+)]
 fn index_and_script_agree_on_tokens_and_shards() {
     let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/search");
     let vectors: serde_json::Value =
