@@ -30,6 +30,11 @@ pub struct BuildReport {
     pub elapsed: Duration,
     /// Whether a new site was put in place.
     pub written: bool,
+    /// Nothing changed since the last build: the output was proven current and left
+    /// as it was (see [`crate::manifest`]).
+    pub up_to_date: bool,
+    /// The last build's warnings, shown again when nothing was rebuilt.
+    pub replayed: Vec<String>,
 }
 
 impl BuildReport {
@@ -137,6 +142,8 @@ pub fn build(opts: &BuildOptions) -> BuildReport {
         output: output.clone(),
         elapsed: Duration::ZERO,
         written: false,
+        up_to_date: false,
+        replayed: Vec::new(),
     };
     let finish = |mut report: BuildReport, diags: Diagnostics| {
         report.diagnostics = diags;
@@ -173,6 +180,27 @@ pub fn build(opts: &BuildOptions) -> BuildReport {
         None
     };
     let mut stages = Stages::new();
+    // Fingerprints of every input, taken before anything is read: a file saved during
+    // the build then differs from what is recorded, and the next build runs.
+    let options = format!("drafts={} base_url={:?}", opts.drafts, opts.base_url);
+    let mut fingerprint = None;
+    if opts.write
+        && let Some(site_root) = &site_root
+    {
+        let previous = crate::manifest::read(&site_root.root, &output);
+        let inputs = crate::manifest::inputs(&site_root.root, previous.as_ref());
+        if let Some(previous) = previous
+            && crate::manifest::is_current(&previous, &inputs, &options, &output)
+        {
+            report.pages = previous.pages;
+            report.files = previous.output_files;
+            report.up_to_date = true;
+            report.replayed = previous.warnings;
+            return finish(report, diags);
+        }
+        fingerprint = Some(inputs);
+    }
+    stages.done("fingerprint");
     let Some((renderer, site_root)) = prepare(
         &opts.root,
         opts.drafts,
@@ -222,7 +250,25 @@ pub fn build(opts: &BuildOptions) -> BuildReport {
     let result = staging.prune(&keep).and_then(|_| staging.swap_in());
     stages.done("swap");
     match result {
-        Ok(()) => report.written = true,
+        Ok(()) => {
+            report.written = true;
+            if let Some(inputs) = fingerprint {
+                let warnings = diags
+                    .iter()
+                    .filter(|d| !d.is_error())
+                    .map(ToString::to_string)
+                    .collect();
+                // Without a manifest the next build simply runs in full.
+                let _ = crate::manifest::record(
+                    &opts.root,
+                    &output,
+                    inputs,
+                    &options,
+                    report.pages,
+                    warnings,
+                );
+            }
+        }
         Err(e) => diags.push(Diagnostic::error(t!(
             "build.cannot_swap",
             path = output.display(),
@@ -240,6 +286,22 @@ pub enum Published {
     Bytes(&'static [u8]),
     Text(String),
     File(PathBuf),
+    /// The QR code of this address, drawn when the file is written or asked for.
+    Qr(String),
+}
+
+impl Published {
+    /// The bytes of a generated file (not of a copied one).
+    pub fn generated(&self) -> Option<std::borrow::Cow<'_, [u8]>> {
+        match self {
+            Published::Bytes(b) => Some(std::borrow::Cow::Borrowed(b)),
+            Published::Text(t) => Some(std::borrow::Cow::Borrowed(t.as_bytes())),
+            Published::Qr(url) => {
+                crate::share::qr_svg(url).map(|s| std::borrow::Cow::Owned(s.into_bytes()))
+            }
+            Published::File(_) => None,
+        }
+    }
 }
 
 /// Every published file that is not a rendered page, by site path; later sources
@@ -301,6 +363,22 @@ pub fn published_files(
     for (src, dest) in own {
         files.insert(dest, Published::File(src));
     }
+    // QR codes of the pages people are sent to from paper, and of each exhibition hall.
+    for p in site.pages.iter() {
+        if !crate::share::has_qr(p.kind) {
+            continue;
+        }
+        let mut paths = vec![p.path.clone()];
+        if let crate::model::Details::Exhibition(e) = &p.details {
+            paths.extend((1..=e.halls.len()).map(|n| render::hall_path(&p.path, n)));
+        }
+        for path in paths {
+            files.insert(
+                crate::share::qr_path(&path),
+                Published::Qr(site.config.permalink(&path)),
+            );
+        }
+    }
     files.insert("/atom.xml".into(), Published::Text(feeds::atom(site)));
     files.insert("/robots.txt".into(), Published::Text(feeds::robots(site)));
     let mut all: Vec<String> = rendered.to_vec();
@@ -342,9 +420,11 @@ fn write_extras(
     use rayon::prelude::*;
     let list: Vec<(&String, &Published)> = files.iter().collect();
     list.par_iter().try_for_each(|(dest, from)| match from {
-        Published::Bytes(b) => staging.emit(dest, b),
-        Published::Text(t) => staging.emit(dest, t.as_bytes()),
         Published::File(src) => staging.copy(src, dest),
+        generated => match generated.generated() {
+            Some(bytes) => staging.emit(dest, &bytes),
+            None => Ok(()),
+        },
     })?;
     paths.extend(files.into_keys());
     Ok(())

@@ -287,8 +287,22 @@ fn run(command: Command) -> Result<ExitCode, ExitCode> {
                 write: true,
             });
             print_diagnostics(&report.diagnostics);
+            for warning in &report.replayed {
+                eprintln!("{warning}");
+            }
             let d = &report.diagnostics;
-            if report.ok() && report.written {
+            if report.up_to_date {
+                println!(
+                    "{}",
+                    t!(
+                        "cli.up_to_date",
+                        output = report.output.display(),
+                        files = report.files,
+                        ms = report.elapsed.as_millis()
+                    )
+                );
+                ExitCode::SUCCESS
+            } else if report.ok() && report.written {
                 let (pages, files, output, ms, warnings) = (
                     report.pages,
                     report.files,

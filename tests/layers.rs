@@ -15,9 +15,10 @@ const LAYERS: &[&[&str]] = &[
     &["load"],
     &["link"],
     &["imageproc"],
+    &["share"],
     &["render"],
     &["search"],
-    &["write"],
+    &["write", "manifest"],
     &["build"],
     &["serve", "scaffold", "roster"],
 ];

@@ -202,3 +202,81 @@ fn a_full_disk_keeps_the_site_and_the_next_build_works() {
     site.build_ok();
     assert!(site.public().join("stories/long/index.html").is_file());
 }
+
+#[test]
+fn a_build_with_nothing_changed_does_no_work_and_any_change_rebuilds() {
+    let site = small_site();
+    // A warning (a story naming a draft), to be shown again by the build that skips.
+    site.write(
+        "content/profiles/cao.md",
+        &profile("曹高", "[{title: 全国劳模}]", "长兴县", "draft: true\n"),
+    );
+    site.write(
+        "content/stories/caogao.md",
+        "---\ntitle: 走访曹高\ndate: 2024-05\npeople: [cao-gao]\n---\n走访。\n",
+    );
+    let first = site.build_ok();
+    let warning = stderr(&first);
+    assert!(warning.contains("warning:"), "{warning}");
+    let page = site.public().join("stories/laomo-lin/index.html");
+    let written = std::fs::metadata(&page)
+        .and_then(|m| m.modified())
+        .expect("mtime");
+    let before = files_under(&site.public());
+    // What proves the output current is kept out of it: the output is published, and
+    // the list of inputs names drafts.
+    for (path, bytes) in &before {
+        assert!(
+            !String::from_utf8_lossy(bytes).contains("content/profiles/cao.md"),
+            "{path} lists the site's files"
+        );
+    }
+
+    // Nothing changed: said so, the warning shown again, not one file written.
+    let again = site.build_ok();
+    let said = String::from_utf8_lossy(&again.stdout).to_string();
+    assert!(
+        said.contains("is up to date: nothing changed since the last build"),
+        "{said}"
+    );
+    assert_eq!(stderr(&again), warning);
+    assert_eq!(files_under(&site.public()), before);
+    assert_eq!(
+        std::fs::metadata(&page)
+            .and_then(|m| m.modified())
+            .expect("mtime"),
+        written
+    );
+
+    // Saved again without a change (a newer time, the same bytes): still current.
+    let story = site.root().join("content/stories/laomo-lin.md");
+    let text = std::fs::read_to_string(&story).expect("read");
+    std::thread::sleep(Duration::from_millis(20));
+    std::fs::write(&story, &text).expect("touch");
+    let said = String::from_utf8_lossy(&site.build_ok().stdout).to_string();
+    assert!(said.contains("is up to date"), "{said}");
+
+    // A real edit is built.
+    std::fs::write(
+        &story,
+        text.replace("劳模们来到劳模林", "劳模们又一次来到劳模林"),
+    )
+    .expect("edit");
+    let said = String::from_utf8_lossy(&site.build_ok().stdout).to_string();
+    assert!(said.contains("built "), "{said}");
+    assert!(
+        site.text("/stories/laomo-lin/index.html")
+            .contains("劳模们又一次来到劳模林")
+    );
+
+    // A file lost from the output is noticed and written again.
+    std::fs::remove_file(&page).expect("rm");
+    let said = String::from_utf8_lossy(&site.build_ok().stdout).to_string();
+    assert!(said.contains("built "), "{said}");
+    assert!(page.is_file());
+
+    // Other options are another output: --drafts builds.
+    let out = site.run(&["build", "--drafts"]);
+    assert!(String::from_utf8_lossy(&out.stdout).contains("built "));
+    assert!(site.public().join("profiles/cao-gao/index.html").is_file());
+}

@@ -124,7 +124,8 @@ fn photos_are_resized_upright_and_stripped() {
         "{files:?}"
     );
     for f in &files {
-        if f == "index.html" {
+        // The page and its QR code are not photos.
+        if f == "index.html" || f == "qr.svg" {
             continue;
         }
         let bytes = std::fs::read(site.public().join("stories/s").join(f)).expect("read");
@@ -430,6 +431,7 @@ fn a_bundle_publishes_only_its_attachments_and_processed_photos() {
         .iter()
         .filter(|f| {
             !(f.ends_with(".html")
+                || *f == "qr.svg"
                 || f.ends_with(".pdf")
                 || *f == "clip.mp4"
                 || *f == "diagram.svg")

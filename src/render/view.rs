@@ -325,6 +325,8 @@ pub struct HallView<'a> {
     pub title: &'a str,
     pub intro: Option<&'a str>,
     pub url: String,
+    /// Its QR code, for the label at the entrance of a physical hall.
+    pub qr: String,
     /// The first picture among its exhibits, for the map of halls in the 序厅.
     pub image: Option<ImageView>,
     pub exhibits: Vec<ExhibitView<'a>>,
@@ -407,6 +409,8 @@ pub struct PageView<'a> {
     pub date: Option<Date>,
     pub draft: bool,
     pub extra: &'a serde_json::Value,
+    /// Its QR code (`qr.svg` beside the page), on profiles, stories and exhibitions.
+    pub qr: Option<String>,
     #[serde(flatten)]
     pub details: Details<'a>,
 }
@@ -545,6 +549,7 @@ pub fn page_view<'a>(v: &ViewCx<'a>, i: PageId) -> PageView<'a> {
         date: p.date,
         draft: p.draft,
         extra: &p.extra,
+        qr: crate::share::has_qr(p.kind).then(|| c.url(&crate::share::qr_path(&p.path))),
         details: d,
     }
 }
@@ -691,6 +696,9 @@ fn hall_views<'a>(v: &ViewCx<'a>, i: PageId, e: &'a Exhibition) -> Vec<HallView<
                 title: &h.title,
                 intro: h.intro.as_deref(),
                 url: site.config.url(&super::hall_path(&p.path, number)),
+                qr: site
+                    .config
+                    .url(&crate::share::qr_path(&super::hall_path(&p.path, number))),
                 image,
                 exhibits,
                 prev: Some(stop(number - 1)),

@@ -204,16 +204,14 @@ pub(super) async fn page(State(state): State<Arc<ServeState>>, req: Request) -> 
                 Err(_) => not_found(&state).await,
             }
         }
-        Some(Published::Bytes(b)) => (
-            [(header::CONTENT_TYPE, mime_for(&path).to_string())],
-            b.to_vec(),
-        )
-            .into_response(),
-        Some(Published::Text(t)) => (
-            [(header::CONTENT_TYPE, mime_for(&path).to_string())],
-            t.clone(),
-        )
-            .into_response(),
+        Some(generated) => match generated.generated() {
+            Some(bytes) => (
+                [(header::CONTENT_TYPE, mime_for(&path).to_string())],
+                bytes.into_owned(),
+            )
+                .into_response(),
+            None => not_found(&state).await,
+        },
         None => not_found(&state).await,
     }
 }

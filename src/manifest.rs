@@ -1,0 +1,176 @@
+//! Proof that an output is current, so `laomo build` after `laomo build` (a deploy
+//! that runs on every push, say) does no loading, rendering or writing.
+//!
+//! After a successful build, a manifest in `.laomo-cache/builds/` (one per output
+//! folder; never in the output, which is published and must not list drafts' file
+//! names) records every input file
+//! (site.yaml, content/, static/, themes/, templates/: path, size, modification time
+//! and a blake3 hash of the content), the laomo binary, the build's options, the
+//! output's file count and size, and the warnings shown. The next build compares:
+//! a file whose size and time are unchanged keeps its recorded hash (as make and cargo
+//! trust times); any other is hashed again, so a touched but unchanged file does not
+//! force a rebuild. One difference anywhere, or an output that lost or gained a file,
+//! and the build runs as usual.
+
+use rayon::prelude::*;
+use serde::{Deserialize, Serialize};
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+
+/// Where the manifest of the build of `root` into `output` is kept.
+pub fn location(root: &Path, output: &Path) -> PathBuf {
+    let output = std::path::absolute(output).unwrap_or_else(|_| output.to_path_buf());
+    let key = blake3::hash(output.to_string_lossy().as_bytes()).to_hex();
+    root.join(".laomo-cache")
+        .join("builds")
+        .join(format!("{}.json", &key[..16]))
+}
+
+/// The folders and files of a site that a build reads.
+const INPUTS: &[&str] = &["site.yaml", "content", "static", "themes", "templates"];
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Input {
+    pub size: u64,
+    /// Modification time in nanoseconds since the epoch.
+    pub mtime: i128,
+    pub hash: String,
+}
+
+#[derive(Debug, Serialize, Deserialize)]
+pub struct Manifest {
+    /// The laomo that built it: version, and the binary's size and time.
+    pub laomo: String,
+    /// `--drafts`, `--base-url`: anything else that changes the output.
+    pub options: String,
+    pub inputs: BTreeMap<String, Input>,
+    pub output_files: usize,
+    pub output_bytes: u64,
+    pub pages: usize,
+    /// The warnings of the build, as shown, to show again when nothing changed.
+    pub warnings: Vec<String>,
+}
+
+/// This laomo: its version and the binary itself (a rebuilt laomo may render
+/// differently under the same version number).
+pub fn laomo_identity() -> String {
+    let exe = std::env::current_exe()
+        .ok()
+        .and_then(|p| std::fs::metadata(p).ok())
+        .map(|m| format!("{} {}", m.len(), mtime(&m)))
+        .unwrap_or_default();
+    format!("{} {exe}", env!("CARGO_PKG_VERSION"))
+}
+
+fn mtime(m: &std::fs::Metadata) -> i128 {
+    m.modified()
+        .ok()
+        .and_then(|t| t.duration_since(std::time::UNIX_EPOCH).ok())
+        .map_or(0, |d| d.as_nanos() as i128)
+}
+
+/// Every input file with its fingerprint; hashes of files unchanged since `previous`
+/// are taken from it.
+pub fn inputs(root: &Path, previous: Option<&Manifest>) -> BTreeMap<String, Input> {
+    let mut files: Vec<(String, PathBuf, std::fs::Metadata)> = Vec::new();
+    for top in INPUTS {
+        for e in walkdir::WalkDir::new(root.join(top))
+            .follow_links(true)
+            .into_iter()
+            .flatten()
+        {
+            if !e.file_type().is_file() {
+                continue;
+            }
+            let Ok(meta) = e.metadata() else { continue };
+            let rel = e
+                .path()
+                .strip_prefix(root)
+                .unwrap_or(e.path())
+                .to_string_lossy()
+                .replace('\\', "/");
+            files.push((rel, e.path().to_path_buf(), meta));
+        }
+    }
+    files
+        .into_par_iter()
+        .map(|(rel, path, meta)| {
+            let (size, mtime) = (meta.len(), mtime(&meta));
+            let known = previous
+                .and_then(|m| m.inputs.get(&rel))
+                .filter(|i| i.size == size && i.mtime == mtime)
+                .map(|i| i.hash.clone());
+            let hash = known.unwrap_or_else(|| match std::fs::read(&path) {
+                Ok(bytes) => blake3::hash(&bytes).to_hex().to_string(),
+                Err(_) => String::new(),
+            });
+            (rel, Input { size, mtime, hash })
+        })
+        .collect()
+}
+
+/// Files and bytes in the output.
+fn output_size(output: &Path) -> (usize, u64) {
+    let mut n = 0;
+    let mut bytes = 0;
+    for e in walkdir::WalkDir::new(output).into_iter().flatten() {
+        if e.file_type().is_file() {
+            n += 1;
+            bytes += e.metadata().map_or(0, |m| m.len());
+        }
+    }
+    (n, bytes)
+}
+
+pub fn read(root: &Path, output: &Path) -> Option<Manifest> {
+    let text = std::fs::read_to_string(location(root, output)).ok()?;
+    serde_json::from_str(&text).ok()
+}
+
+/// Whether `output` is what a build of `inputs` with `options` would write.
+pub fn is_current(
+    previous: &Manifest,
+    inputs: &BTreeMap<String, Input>,
+    options: &str,
+    output: &Path,
+) -> bool {
+    // Compare hashes, not times: a file saved again unchanged is still current.
+    let same_inputs = previous.inputs.len() == inputs.len()
+        && previous
+            .inputs
+            .iter()
+            .zip(inputs)
+            .all(|((a, x), (b, y))| a == b && x.hash == y.hash);
+    same_inputs
+        && previous.laomo == laomo_identity()
+        && previous.options == options
+        && output_size(output) == (previous.output_files, previous.output_bytes)
+}
+
+/// Records a finished build.
+pub fn record(
+    root: &Path,
+    output: &Path,
+    inputs: BTreeMap<String, Input>,
+    options: &str,
+    pages: usize,
+    warnings: Vec<String>,
+) -> std::io::Result<()> {
+    let (output_files, output_bytes) = output_size(output);
+    let manifest = Manifest {
+        laomo: laomo_identity(),
+        options: options.to_string(),
+        inputs,
+        output_files,
+        output_bytes,
+        pages,
+        warnings,
+    };
+    let path = location(root, output);
+    if let Some(dir) = path.parent() {
+        std::fs::create_dir_all(dir)?;
+    }
+    let tmp = path.with_extension("tmp");
+    std::fs::write(&tmp, serde_json::to_vec(&manifest).unwrap_or_default())?;
+    std::fs::rename(&tmp, path)
+}
