@@ -2,8 +2,10 @@
 //! with the release binary and prints wall time and peak memory of each build.
 //!
 //! Sizes come from LAOMO_BENCH_SIZES (default "1000,10000"). Each size is built cold
-//! (no previous output and no staging folder), then twice more; "warm" is the third
-//! build, the steady state of an editor rebuilding (the writer reuses the old tree).
+//! (no previous output and no staging folder); then one story is edited before each of
+//! two more builds, and "edit" is the second, the steady state of a deploy after one
+//! change (the writer reuses the old tree); "same" is one more build with nothing
+//! changed, which laomo proves current and skips (src/manifest.rs).
 
 mod support;
 
@@ -17,8 +19,15 @@ fn main() {
     let sizes = std::env::var("LAOMO_BENCH_SIZES").unwrap_or_else(|_| "1000,10000".into());
     let root = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("target/bench-sites");
     println!(
-        "{:>7} {:>9} {:>10} {:>13} {:>10} {:>13}",
-        "N", "MB in", "cold s", "cold peak MiB", "warm s", "warm peak MiB"
+        "{:>7} {:>9} {:>10} {:>13} {:>10} {:>13} {:>10} {:>13}",
+        "N",
+        "MB in",
+        "cold s",
+        "cold peak MiB",
+        "edit s",
+        "edit peak MiB",
+        "same s",
+        "same peak MiB"
     );
     for n in sizes
         .split(',')
@@ -39,13 +48,32 @@ fn main() {
         );
         let (cold, cold_peak) = support::measure::build(&bin, &site);
         // The second build creates the staging copy; from the third on, builds reuse it.
+        edit_one_story(&site, 1);
         support::measure::build(&bin, &site);
-        let (warm, warm_peak) = support::measure::build(&bin, &site);
+        edit_one_story(&site, 2);
+        let (edit, edit_peak) = support::measure::build(&bin, &site);
+        let (same, same_peak) = support::measure::build(&bin, &site);
         println!(
-            "{n:>7} {:>9.1} {cold:>10.3} {cold_peak:>13.1} {warm:>10.3} {warm_peak:>13.1}",
+            "{n:>7} {:>9.1} {cold:>10.3} {cold_peak:>13.1} {edit:>10.3} {edit_peak:>13.1} {same:>10.3} {same_peak:>13.1}",
             md as f64 / 1e6
         );
     }
+}
+
+/// Appends a sentence to the first story, as an editor's fix would.
+fn edit_one_story(site: &Path, n: usize) {
+    let dir = site.join("content/stories");
+    let mut stories: Vec<PathBuf> = std::fs::read_dir(&dir)
+        .expect("stories")
+        .flatten()
+        .map(|e| e.path())
+        .filter(|p| p.extension().is_some_and(|x| x == "md"))
+        .collect();
+    stories.sort();
+    let story = stories.first().expect("a story");
+    let mut text = std::fs::read_to_string(story).expect("read story");
+    text.push_str(&format!("\n第{n}次修改补充的一句话。\n"));
+    std::fs::write(story, text).expect("edit story");
 }
 
 fn walk_size(dir: &Path) -> u64 {

@@ -20,6 +20,8 @@ pub struct BuildOptions {
     pub base_url: Option<String>,
     /// false for `laomo check`: everything but writing.
     pub write: bool,
+    /// Build even when the last build's output is proven current.
+    pub force: bool,
 }
 
 pub struct BuildReport {
@@ -190,6 +192,7 @@ pub fn build(opts: &BuildOptions) -> BuildReport {
         let previous = crate::manifest::read(&site_root.root, &output);
         let inputs = crate::manifest::inputs(&site_root.root, previous.as_ref());
         if let Some(previous) = previous
+            && !opts.force
             && crate::manifest::is_current(&previous, &inputs, &options, &output)
         {
             report.pages = previous.pages;
@@ -265,6 +268,7 @@ pub fn build(opts: &BuildOptions) -> BuildReport {
                     inputs,
                     &options,
                     report.pages,
+                    report.files,
                     warnings,
                 );
             }

@@ -44,6 +44,9 @@ enum Command {
         /// Override base_url from site.yaml, e.g. for a preview host.
         #[arg(long)]
         base_url: Option<String>,
+        /// Build even when nothing changed since the last build.
+        #[arg(long)]
+        force: bool,
     },
     /// Check the whole site and list every problem, writing nothing.
     Check {
@@ -231,7 +234,10 @@ fn localized(cmd: clap::Command) -> clap::Command {
             .disable_help_subcommand(true);
     }
     for (name, args) in [
-        ("build", &["root", "output", "drafts", "base_url"][..]),
+        (
+            "build",
+            &["root", "output", "drafts", "base_url", "force"][..],
+        ),
         ("check", &["root", "drafts"]),
         ("serve", &["root", "port", "bind", "open", "drafts"]),
         ("new", &["kind", "name", "slug", "root"]),
@@ -277,6 +283,7 @@ fn run(command: Command) -> Result<ExitCode, ExitCode> {
             output,
             drafts,
             base_url,
+            force,
         } => {
             let root = site_root(root)?;
             let report = build(&BuildOptions {
@@ -285,6 +292,7 @@ fn run(command: Command) -> Result<ExitCode, ExitCode> {
                 drafts,
                 base_url,
                 write: true,
+                force,
             });
             print_diagnostics(&report.diagnostics);
             for warning in &report.replayed {
@@ -356,6 +364,7 @@ fn run(command: Command) -> Result<ExitCode, ExitCode> {
                 drafts,
                 base_url: None,
                 write: false,
+                force: false,
             });
             print_diagnostics(&report.diagnostics);
             let d = &report.diagnostics;

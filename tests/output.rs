@@ -269,10 +269,16 @@ fn a_build_with_nothing_changed_does_no_work_and_any_change_rebuilds() {
             .contains("劳模们又一次来到劳模林")
     );
 
-    // A file lost from the output is noticed and written again.
-    std::fs::remove_file(&page).expect("rm");
+    // An output replaced or emptied is noticed and built again.
+    std::fs::remove_dir_all(site.public()).expect("rm");
+    std::fs::create_dir(site.public()).expect("mkdir");
     let said = String::from_utf8_lossy(&site.build_ok().stdout).to_string();
     assert!(said.contains("built "), "{said}");
+    assert!(page.is_file());
+    // A file deleted by hand deep inside is not looked for; --force builds regardless.
+    std::fs::remove_file(&page).expect("rm");
+    let out = site.run(&["build", "--force"]);
+    assert!(String::from_utf8_lossy(&out.stdout).contains("built "));
     assert!(page.is_file());
 
     // Other options are another output: --drafts builds.

@@ -413,3 +413,26 @@ fn the_published_roster_exports_without_drafts_or_private_values() {
     assert_eq!(cells[0], "丁卫松");
     assert_eq!(cells[8], "https://example.org/sub/profiles/ding-weisong/");
 }
+
+#[test]
+fn an_honor_written_as_people_say_it_is_suggested_by_its_vocabulary_name() {
+    let site = site();
+    site.write(
+        "名录.csv",
+        "姓名,荣誉,地区\n丁卫松,省级劳模,长兴县\n单丽华,全国级劳动模范称号,安吉县\n欧阳明,长兴劳动模范,长兴县\n",
+    );
+    let out = site.run(&["import", "roster", "名录.csv"]);
+    assert_eq!(out.status.code(), Some(1));
+    let err = stderr(&out);
+    for (wrong, meant) in [
+        ("省级劳模", "浙江省劳动模范"),
+        ("全国级劳动模范称号", "全国劳动模范"),
+        ("长兴劳动模范", "长兴县劳动模范"),
+    ] {
+        assert!(
+            err.contains(&format!("the honor “{wrong}” is not in site.yaml's honors"))
+                && err.contains(&format!("did you mean “{meant}”?")),
+            "{wrong} → {meant}: {err}"
+        );
+    }
+}

@@ -100,3 +100,22 @@ fn qr_codes_read_back_as_the_pages_absolute_addresses() {
     // Plain pages and listings are not sent to from paper: no code there.
     assert!(!site.public().join("profiles/qr.svg").exists());
 }
+
+/// The mask is fixed rather than scored: codes of many addresses, short and long, all
+/// read back.
+#[test]
+fn every_kind_of_address_reads_back() {
+    for i in 0..100 {
+        let slug = "ab-cd".repeat(i % 23);
+        let url = format!(
+            "https://www.example.org.cn/sub{i}/profiles/{slug}-{i}/hall-{}/",
+            i % 7
+        );
+        let svg = laomo::share::qr_svg(&url).expect("fits in a QR code");
+        assert_eq!(read_qr(&svg), url);
+    }
+    assert!(
+        laomo::share::qr_svg(&"x".repeat(5000)).is_none(),
+        "too long for any QR code"
+    );
+}

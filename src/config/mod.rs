@@ -186,6 +186,55 @@ impl Config {
             .find(|h| h.name == t || h.id == t || h.aliases.iter().any(|a| a == t))
     }
 
+    /// The honor an unknown title most likely means, for "did you mean": titles are
+    /// compared as people write them (劳模 for 劳动模范, 省级 for 省, 称号 left out), then
+    /// by one containing the other (省劳动模范 in 浙江省劳动模范), then by edit distance.
+    pub fn nearest_honor(&self, title: &str) -> Option<&Honor> {
+        fn norm(s: &str) -> String {
+            let s: String = s.chars().filter(|c| !c.is_whitespace()).collect();
+            let s = s
+                .trim_start_matches("荣获")
+                .trim_start_matches("获得")
+                .trim_start_matches("授予");
+            s.replace("劳模", "劳动模范")
+                .replace("级", "")
+                .replace("荣誉称号", "")
+                .replace("称号", "")
+        }
+        let wrong = norm(title);
+        if wrong.is_empty() {
+            return None;
+        }
+        let names = |h: &'_ Honor| -> Vec<String> {
+            std::iter::once(&h.name)
+                .chain(&h.aliases)
+                .map(|n| norm(n))
+                .collect()
+        };
+        if let Some(h) = self.honors.iter().find(|h| names(h).contains(&wrong)) {
+            return Some(h);
+        }
+        let containing: Vec<&Honor> = self
+            .honors
+            .iter()
+            .filter(|h| {
+                names(h)
+                    .iter()
+                    .any(|n| n.contains(wrong.as_str()) || wrong.contains(n.as_str()))
+            })
+            .collect();
+        if let [one] = containing[..] {
+            return Some(one);
+        }
+        let all: Vec<(String, &Honor)> = self
+            .honors
+            .iter()
+            .flat_map(|h| names(h).into_iter().map(move |n| (n, h)))
+            .collect();
+        let best = crate::diagnostic::nearest(&wrong, all.iter().map(|(n, _)| n.as_str()))?;
+        all.iter().find(|(n, _)| n == best).map(|(_, h)| *h)
+    }
+
     /// The era a year falls in (`until` is inclusive).
     pub fn era_for_year(&self, year: i32) -> Option<&Era> {
         self.eras

@@ -4,7 +4,7 @@
 use super::columns::{Field, Mapping};
 use super::table::{Cell, Row, Table};
 use crate::config::Config;
-use crate::diagnostic::{Diagnostic, Diagnostics, nearest};
+use crate::diagnostic::{Diagnostic, Diagnostics};
 use rust_i18n::t;
 
 /// Where the header is and what each column holds.
@@ -241,11 +241,8 @@ fn person(
             for piece in split_list(&cell) {
                 let (title, own_year) = split_year(&piece);
                 let Some(honor) = config.honor(&title) else {
-                    let names = config.honors.iter().flat_map(|h| {
-                        std::iter::once(h.name.as_str()).chain(h.aliases.iter().map(String::as_str))
-                    });
-                    let hint = match nearest(&title, names) {
-                        Some(n) => t!("roster.unknown_honor.did_you_mean", name = n),
+                    let hint = match config.nearest_honor(&title) {
+                        Some(h) => t!("roster.unknown_honor.did_you_mean", name = h.name),
                         None => t!("roster.unknown_honor.hint"),
                     };
                     diags.push(

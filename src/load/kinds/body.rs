@@ -127,7 +127,7 @@ pub(super) fn resolve_inline_images(
             Ok(mut i) => {
                 i.origin = ImageOrigin {
                     page: cx.rel.clone(),
-                    field: "Markdown image".into(),
+                    field: t!("body.markdown_image").into_owned(),
                     position: Some(position),
                     source_line: cx.lines.shared(position.line),
                 };

@@ -33,18 +33,8 @@ pub(super) fn profile(cx: &mut FileCx, _stem: &str) -> Option<Built> {
     for h in &fm.honors.value {
         let title = h.value.title.value.trim();
         let Some(honor) = cx.config.honor(title) else {
-            let names = cx.config.honors.iter().flat_map(|h| {
-                std::iter::once(h.name.as_str()).chain(h.aliases.iter().map(String::as_str))
-            });
-            let hint = match nearest(title, names) {
-                Some(n) => {
-                    let canonical = cx
-                        .config
-                        .honor(n)
-                        .map(|h| h.name.clone())
-                        .unwrap_or_else(|| n.to_string());
-                    t!("profile.unknown_honor.did_you_mean", name = canonical)
-                }
+            let hint = match cx.config.nearest_honor(title) {
+                Some(h) => t!("profile.unknown_honor.did_you_mean", name = h.name),
                 None => t!("profile.unknown_honor.hint"),
             };
             let d = cx
