@@ -312,3 +312,135 @@ fn other_host_names_are_refused_and_private_lines_never_streamed() {
         "{stream}"
     );
 }
+
+/// A raw form POST, with an Origin header when given.
+fn post(port: u16, path: &str, origin: Option<&str>, body: &str) -> (u16, String, Vec<u8>) {
+    let origin = origin.map_or(String::new(), |o| format!("Origin: {o}\r\n"));
+    let extra = format!(
+        "{origin}Content-Type: application/x-www-form-urlencoded\r\nContent-Length: {}\r\n",
+        body.len()
+    );
+    let mut s = TcpStream::connect(("127.0.0.1", port)).expect("connect");
+    s.set_read_timeout(Some(Duration::from_secs(30)))
+        .expect("timeout");
+    write!(
+        s,
+        "POST {path} HTTP/1.1\r\nHost: 127.0.0.1:{port}\r\nConnection: close\r\n{extra}\r\n{body}"
+    )
+    .expect("write");
+    let mut buf = Vec::new();
+    let _ = s.read_to_end(&mut buf);
+    let split = buf
+        .windows(4)
+        .position(|w| w == b"\r\n\r\n")
+        .map(|i| i + 4)
+        .unwrap_or(buf.len());
+    let head = String::from_utf8_lossy(&buf[..split]).to_string();
+    let status = head
+        .split_whitespace()
+        .nth(1)
+        .and_then(|c| c.parse().ok())
+        .unwrap_or(0);
+    (status, head, buf[split..].to_vec())
+}
+
+fn form(pairs: &[(&str, &str)]) -> String {
+    pairs
+        .iter()
+        .map(|(k, v)| {
+            let enc: String = v
+                .bytes()
+                .map(|b| {
+                    if b.is_ascii_alphanumeric() {
+                        (b as char).to_string()
+                    } else {
+                        format!("%{b:02X}")
+                    }
+                })
+                .collect();
+            format!("{k}={enc}")
+        })
+        .collect::<Vec<_>>()
+        .join("&")
+}
+
+#[test]
+fn a_new_profile_form_writes_the_file_laomo_new_would() {
+    let site = sample();
+    let server = start(&site);
+    let port = server.port;
+    // The form offers the site's own honors and regions.
+    let page = body(port, "/__laomo/new/profile");
+    assert!(
+        page.contains("<option value=\"浙江省劳动模范\">浙江省劳动模范</option>"),
+        "{page}"
+    );
+    assert!(
+        page.contains("<option value=\"安吉县\">安吉县</option>"),
+        "{page}"
+    );
+
+    let origin = format!("http://127.0.0.1:{port}");
+    let good = form(&[
+        ("name", "王 伟"),
+        ("honor", "浙江省劳动模范"),
+        ("year", "2019年"),
+        ("honor", ""),
+        ("year", ""),
+        ("region", "安吉县"),
+        ("organization", "安吉茶场"),
+        ("body", "王伟种了三十年茶。"),
+    ]);
+    let file = site.root().join("content/profiles/wang-wei.md");
+
+    // Posted from another site's page: refused, nothing written.
+    let (status, _, _) = post(
+        port,
+        "/__laomo/new/profile",
+        Some("http://evil.example"),
+        &good,
+    );
+    assert_eq!(status, 403);
+    let (status, _, _) = post(port, "/__laomo/new/profile", None, &good);
+    assert_eq!(status, 403);
+    assert!(!file.exists());
+
+    // A mistake: the form comes back with what was typed and what to fix.
+    let bad = form(&[
+        ("name", "王伟"),
+        ("honor", ""),
+        ("year", ""),
+        ("region", "安吉县"),
+    ]);
+    let (status, _, html) = post(port, "/__laomo/new/profile", Some(&origin), &bad);
+    let html = String::from_utf8_lossy(&html).to_string();
+    assert_eq!(status, 400, "{html}");
+    assert!(html.contains("请至少选一项荣誉。"), "{html}");
+    assert!(
+        html.contains("name=\"name\" required value=\"王伟\""),
+        "{html}"
+    );
+    assert!(!file.exists());
+
+    // Saved: the same file `laomo new` and an import write, and the page is there.
+    let (status, head, _) = post(port, "/__laomo/new/profile", Some(&origin), &good);
+    assert_eq!(status, 303, "{head}");
+    assert!(head.contains("location: /profiles/wang-wei/"), "{head}");
+    assert_eq!(
+        std::fs::read_to_string(&file).expect("written"),
+        "---\nname: 王伟\nhonors:\n  - {title: 浙江省劳动模范, year: 2019}\nregion: 安吉县\norganization: 安吉茶场\n---\n\n王伟种了三十年茶。\n"
+    );
+    let (status, _, html) = get(port, "/profiles/wang-wei/", "");
+    assert_eq!(status, 200);
+    assert!(String::from_utf8_lossy(&html).contains("王伟种了三十年茶。"));
+
+    // A second 王伟 gets the next address.
+    let (status, head, _) = post(port, "/__laomo/new/profile", Some(&origin), &good);
+    assert_eq!(status, 303, "{head}");
+    assert!(head.contains("location: /profiles/wang-wei-2/"), "{head}");
+    assert!(
+        std::fs::read_to_string(site.root().join("content/profiles/wang-wei-2.md"))
+            .expect("second")
+            .contains("\nslug: wang-wei-2\n")
+    );
+}

@@ -7,6 +7,7 @@
 //! paths and symlinks lead nowhere. The reload script is added to served pages only;
 //! `laomo build` never writes it.
 
+mod forms;
 mod http;
 mod state;
 mod watch;
@@ -73,9 +74,18 @@ pub fn serve(opts: ServeOptions) -> Result<(), String> {
         .build()
         .map_err(|e| e.to_string())?;
     runtime.block_on(async move {
-        let app = Router::new()
+        let mut app = Router::new()
             .route("/__laomo/events", get(http::events))
-            .route("/__laomo/reload.js", get(http::reload_js))
+            .route("/__laomo/reload.js", get(http::reload_js));
+        // Editing writes the editor's files: offered only when the preview listens on
+        // this computer alone.
+        if local_only(&opts.bind) {
+            app = app.route(
+                forms::NEW_PROFILE,
+                get(forms::new_profile_form).post(forms::save_new_profile),
+            );
+        }
+        let app = app
             .fallback(http::page)
             .layer(axum::middleware::from_fn_with_state(
                 Arc::new(opts.bind.clone()),
@@ -88,6 +98,17 @@ pub fn serve(opts: ServeOptions) -> Result<(), String> {
         let listener =
             tokio::net::TcpListener::from_std(std_listener).map_err(|e| e.to_string())?;
         println!("{}", t!("serve.serving", url = base_url));
+        if local_only(&opts.bind) {
+            // A reader of the first line may have gone already: never fail on this one.
+            let _ = writeln!(
+                std::io::stdout(),
+                "{}",
+                t!(
+                    "serve.form",
+                    url = format!("{}{}", base_url.trim_end_matches('/'), forms::NEW_PROFILE)
+                )
+            );
+        }
         use std::io::Write;
         let _ = std::io::stdout().flush();
         if opts.open {
@@ -121,6 +142,15 @@ fn shutdown_signal() -> Result<impl std::future::Future<Output = ()>, String> {
     Ok(async {
         let _ = tokio::signal::ctrl_c().await;
     })
+}
+
+/// Whether `--bind` leaves the preview reachable from this computer only.
+fn local_only(bind: &str) -> bool {
+    bind == "localhost"
+        || bind
+            .trim_matches(['[', ']'])
+            .parse::<std::net::IpAddr>()
+            .is_ok_and(|ip| ip.is_loopback())
 }
 
 fn open_browser(url: &str) {
