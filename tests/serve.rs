@@ -444,3 +444,53 @@ fn a_new_profile_form_writes_the_file_laomo_new_would() {
             .contains("\nslug: wang-wei-2\n")
     );
 }
+
+#[test]
+fn a_profile_edited_in_the_form_keeps_what_the_form_does_not_show() {
+    let site = sample();
+    site.write(
+        "content/profiles/shan.md",
+        "---\n# 内部说明：照片待补\nname: 单丽华\nhonors:\n  - {title: 省劳模, year: 2018}\nregion: 安吉县\norganization: 安吉茶场\ntags: [茶叶]\n---\n\n原来的事迹。\n",
+    );
+    let server = start(&site);
+    let port = server.port;
+    let page = body(port, "/__laomo/edit/profile/shan-lihua");
+    // The alias in the file shows as the vocabulary's name, with its year.
+    assert!(page.contains("value=\"单丽华\""), "{page}");
+    assert!(
+        page.contains("<option value=\"浙江省劳动模范\" selected>"),
+        "{page}"
+    );
+    assert!(
+        page.contains("name=\"year\" inputmode=\"numeric\" size=\"6\" value=\"2018\""),
+        "{page}"
+    );
+    assert!(page.contains(">原来的事迹。</textarea>"), "{page}");
+    assert_eq!(get(port, "/__laomo/edit/profile/nobody", "").0, 404);
+
+    let origin = format!("http://127.0.0.1:{port}");
+    let changed = form(&[
+        ("name", "单丽华"),
+        ("honor", "全国劳动模范"),
+        ("year", "2020"),
+        ("honor", "浙江省劳动模范"),
+        ("year", "2018"),
+        ("region", "安吉县"),
+        ("organization", "安吉茶场二分场"),
+        ("body", "新的事迹。\r\n第二段。"),
+    ]);
+    let (status, head, _) = post(
+        port,
+        "/__laomo/edit/profile/shan-lihua",
+        Some(&origin),
+        &changed,
+    );
+    assert_eq!(status, 303, "{head}");
+    assert!(head.contains("location: /profiles/shan-lihua/"), "{head}");
+    assert_eq!(
+        std::fs::read_to_string(site.root().join("content/profiles/shan.md")).expect("read"),
+        "---\n# 内部说明：照片待补\nname: 单丽华\nhonors:\n  - {title: 全国劳动模范, year: 2020}\n  - {title: 浙江省劳动模范, year: 2018}\nregion: 安吉县\norganization: 安吉茶场二分场\ntags: [茶叶]\n---\n\n新的事迹。\n第二段。\n"
+    );
+    let (_, _, html) = get(port, "/profiles/shan-lihua/", "");
+    assert!(String::from_utf8_lossy(&html).contains("新的事迹。"));
+}

@@ -295,7 +295,7 @@ pub fn new_profile_text(
 }
 
 /// Replaces (or adds) top-level keys of a front matter, leaving every other line, its
-/// comments and the body as they were.
+/// comments and the body as they were. An empty block removes the key.
 pub fn set_keys(text: &str, blocks: &[(&str, String)]) -> Option<String> {
     let split = crate::load::source::split_front_matter(text).ok()?;
     let yaml = split.front_matter?;
@@ -319,6 +319,7 @@ pub fn set_keys(text: &str, blocks: &[(&str, String)]) -> Option<String> {
                 }
                 lines.splice(i..end, new);
             }
+            None if new.is_empty() => {}
             None => lines.extend(new),
         }
     }

@@ -16,6 +16,8 @@ use rust_i18n::t;
 use std::sync::Arc;
 
 pub(super) const NEW_PROFILE: &str = "/__laomo/new/profile";
+/// `/__laomo/edit/profile/SLUG`.
+pub(super) const EDIT_PROFILE: &str = "/__laomo/edit/profile/{slug}";
 
 fn escape(s: &str) -> String {
     s.replace('&', "&amp;")
@@ -83,7 +85,20 @@ impl Typed {
     }
 }
 
-fn page(choices: &Choices, typed: &Typed, errors: &[String]) -> String {
+/// Where a form is sent and what it says about itself.
+struct FormKind<'a> {
+    action: &'a str,
+    heading: &'a str,
+    intro: &'a str,
+}
+
+const NEW: FormKind<'static> = FormKind {
+    action: NEW_PROFILE,
+    heading: "新建劳模页面",
+    intro: "保存后，laomo 在 <code>content/profiles/</code> 里写一个文件，和 <code>laomo new profile</code> 写的一样，以后也可以直接改这个文件。这个表单只在本机的预览里有，不会发布到网站上。",
+};
+
+fn page(choices: &Choices, typed: &Typed, errors: &[String], kind: &FormKind) -> String {
     let option = |value: &str, label: &str, chosen: bool| {
         format!(
             "<option value=\"{}\"{}>{}</option>",
@@ -95,11 +110,15 @@ fn page(choices: &Choices, typed: &Typed, errors: &[String]) -> String {
     let honors_typed = typed.all("honor");
     let years_typed = typed.all("year");
     let mut honor_rows = String::new();
-    for i in 0..3 {
+    for i in 0..honors_typed.len().max(2) + 1 {
         let chosen = honors_typed.get(i).copied().unwrap_or("");
         let mut options = option("", "（不填）", chosen.is_empty());
         for h in &choices.honors {
             options.push_str(&option(h, h, h == chosen));
+        }
+        // A title the file holds that is not in the vocabulary stays visible.
+        if !chosen.is_empty() && !choices.honors.iter().any(|h| h == chosen) {
+            options.push_str(&option(chosen, chosen, true));
         }
         honor_rows.push_str(&format!(
             "<div class=\"row\"><label>称号 <select name=\"honor\">{options}</select></label> <label>年份 <input name=\"year\" inputmode=\"numeric\" size=\"6\" value=\"{}\"></label></div>\n",
@@ -116,11 +135,24 @@ fn page(choices: &Choices, typed: &Typed, errors: &[String]) -> String {
         for r in &choices.regions {
             options.push_str(&option(r, r, r == typed.get("region")));
         }
+        let typed_region = typed.get("region");
+        if !typed_region.is_empty() && !choices.regions.iter().any(|r| r == typed_region) {
+            options.push_str(&option(typed_region, typed_region, true));
+        }
         format!("<select name=\"region\" required>{options}</select>")
     };
     let mut associations = option("", "（无）", typed.get("association").is_empty());
     for (slug, title) in &choices.associations {
         associations.push_str(&option(slug, title, slug == typed.get("association")));
+    }
+    let typed_association = typed.get("association");
+    if !typed_association.is_empty()
+        && !choices
+            .associations
+            .iter()
+            .any(|(s, _)| s == typed_association)
+    {
+        associations.push_str(&option(typed_association, typed_association, true));
     }
     let errors = if errors.is_empty() {
         String::new()
@@ -140,10 +172,10 @@ fn page(choices: &Choices, typed: &Typed, errors: &[String]) -> String {
         )
     };
     format!(
-        "<!DOCTYPE html>\n<html lang=\"zh-CN\"><head><meta charset=\"utf-8\"><meta name=\"viewport\" content=\"width=device-width, initial-scale=1\"><title>新建劳模页面 - laomo 预览</title>\
+        "<!DOCTYPE html>\n<html lang=\"zh-CN\"><head><meta charset=\"utf-8\"><meta name=\"viewport\" content=\"width=device-width, initial-scale=1\"><title>{heading} - laomo 预览</title>\
 <style>body{{font:16px/1.7 system-ui,\"PingFang SC\",\"Microsoft YaHei\",\"Noto Sans CJK SC\",sans-serif;margin:0;background:#f7f3ec;color:#1d1f22}}main{{max-width:40rem;margin:0 auto;padding:1rem}}form{{display:grid;gap:.9rem}}label{{display:grid;gap:.2rem}}.row{{display:flex;gap:.75rem;flex-wrap:wrap}}.row label{{flex:1 1 10rem}}input,select,textarea{{font:inherit;padding:.45rem .6rem;border:1px solid #b9ad9a;border-radius:.4rem;background:#fff;color:inherit}}fieldset{{border:1px solid #ddd4c6;border-radius:.5rem;display:grid;gap:.5rem}}.check{{display:flex;gap:.5rem;align-items:center}}button{{font:inherit;padding:.6rem 1.2rem;border:0;border-radius:.4rem;background:#a81f1a;color:#fff;justify-self:start}}.errors{{background:#fde8e6;border:1px solid #a81f1a;border-radius:.5rem;padding:.25rem 1rem}}</style></head>\
-<body><main><h1>新建劳模页面</h1><p>保存后，laomo 在 <code>content/profiles/</code> 里写一个文件，和 <code>laomo new profile</code> 写的一样，以后也可以直接改这个文件。这个表单只在本机的预览里有，不会发布到网站上。</p>{errors}\
-<form method=\"post\" action=\"{NEW_PROFILE}\">\
+<body><main><h1>{heading}</h1><p>{intro}</p>{errors}\
+<form method=\"post\" action=\"{action}\">\
 <label>姓名（必填） <input name=\"name\" required value=\"{name}\"></label>\
 <fieldset><legend>荣誉（至少一项，称号来自 site.yaml）</legend>{honor_rows}</fieldset>\
 <label>地区（必填） {region}</label>\
@@ -162,6 +194,9 @@ fn page(choices: &Choices, typed: &Typed, errors: &[String]) -> String {
         } else {
             " checked"
         },
+        heading = kind.heading,
+        intro = kind.intro,
+        action = escape(kind.action),
     )
 }
 
@@ -177,43 +212,17 @@ pub(super) async fn new_profile_form(State(state): State<Arc<ServeState>>) -> Re
         )
             .into_response();
     };
-    Html(page(&choices(&state, &config), &Typed::default(), &[])).into_response()
+    Html(page(
+        &choices(&state, &config),
+        &Typed::default(),
+        &[],
+        &NEW,
+    ))
+    .into_response()
 }
 
-/// A form sent from a page of this preview: another site's page could otherwise make
-/// the editor's browser post to it.
-fn same_origin(headers: &HeaderMap) -> bool {
-    let origin = headers
-        .get(header::ORIGIN)
-        .and_then(|o| o.to_str().ok())
-        .unwrap_or("");
-    let host = headers
-        .get(header::HOST)
-        .and_then(|h| h.to_str().ok())
-        .unwrap_or("");
-    !host.is_empty() && origin == format!("http://{host}")
-}
-
-pub(super) async fn save_new_profile(
-    State(state): State<Arc<ServeState>>,
-    headers: HeaderMap,
-    axum::Form(fields): axum::Form<Vec<(String, String)>>,
-) -> Response {
-    if !same_origin(&headers) {
-        return (
-            StatusCode::FORBIDDEN,
-            format!("{}\n", t!("serve.forbidden")),
-        )
-            .into_response();
-    }
-    let Some(config) = load_config(&state) else {
-        return (
-            StatusCode::INTERNAL_SERVER_ERROR,
-            t!("serve.form_no_config").into_owned(),
-        )
-            .into_response();
-    };
-    let typed = Typed { fields };
+/// The person a form describes, or what to fix.
+fn person_of(config: &Config, typed: &Typed) -> Result<Person, Vec<String>> {
     let mut errors = Vec::new();
     let name: String = typed.get("name").split_whitespace().collect();
     if name.is_empty() {
@@ -257,13 +266,8 @@ pub(super) async fn save_new_profile(
     if region.is_empty() {
         errors.push("请选择地区。".to_string());
     }
-    let choices = choices(&state, &config);
     if !errors.is_empty() {
-        return (
-            StatusCode::BAD_REQUEST,
-            Html(page(&choices, &typed, &errors)),
-        )
-            .into_response();
+        return Err(errors);
     }
     let optional = |key: &str| {
         let v = typed.get(key).trim();
@@ -275,6 +279,55 @@ pub(super) async fn save_new_profile(
     person.occupation = optional("occupation");
     person.industry = optional("industry");
     person.story = optional("body");
+    Ok(person)
+}
+
+/// A form sent from a page of this preview: another site's page could otherwise make
+/// the editor's browser post to it.
+fn same_origin(headers: &HeaderMap) -> bool {
+    let origin = headers
+        .get(header::ORIGIN)
+        .and_then(|o| o.to_str().ok())
+        .unwrap_or("");
+    let host = headers
+        .get(header::HOST)
+        .and_then(|h| h.to_str().ok())
+        .unwrap_or("");
+    !host.is_empty() && origin == format!("http://{host}")
+}
+
+pub(super) async fn save_new_profile(
+    State(state): State<Arc<ServeState>>,
+    headers: HeaderMap,
+    axum::Form(fields): axum::Form<Vec<(String, String)>>,
+) -> Response {
+    if !same_origin(&headers) {
+        return (
+            StatusCode::FORBIDDEN,
+            format!("{}\n", t!("serve.forbidden")),
+        )
+            .into_response();
+    }
+    let Some(config) = load_config(&state) else {
+        return (
+            StatusCode::INTERNAL_SERVER_ERROR,
+            t!("serve.form_no_config").into_owned(),
+        )
+            .into_response();
+    };
+    let typed = Typed { fields };
+    let choices = choices(&state, &config);
+    let person = match person_of(&config, &typed) {
+        Ok(p) => p,
+        Err(errors) => {
+            return (
+                StatusCode::BAD_REQUEST,
+                Html(page(&choices, &typed, &errors, &NEW)),
+            )
+                .into_response();
+        }
+    };
+    let name = person.name.clone();
     let draft = !typed.get("draft").is_empty();
 
     // The address: the name's pinyin, or the next free one for a namesake.
@@ -330,7 +383,7 @@ pub(super) async fn save_new_profile(
             vec![t!("scaffold.cannot_write", path = file.display(), error = e).into_owned()];
         return (
             StatusCode::INTERNAL_SERVER_ERROR,
-            Html(page(&choices, &typed, &errors)),
+            Html(page(&choices, &typed, &errors, &NEW)),
         )
             .into_response();
     }
@@ -348,6 +401,224 @@ pub(super) async fn save_new_profile(
     (
         StatusCode::SEE_OTHER,
         [(header::LOCATION, format!("/profiles/{slug}/"))],
+    )
+        .into_response()
+}
+
+/// The file of the profile at `slug` in the current build.
+fn profile_file(state: &ServeState, slug: &str) -> Option<std::path::PathBuf> {
+    let g = state.current.read().ok()?.clone()?;
+    let site = g.renderer.site();
+    site.pages
+        .iter()
+        .find(|p| p.slug == slug && matches!(p.details, Details::Profile(_)))
+        .map(|p| state.root.join(&p.source))
+}
+
+/// What a profile's file says, as the form's fields.
+fn typed_from_file(text: &str, config: &Config) -> Typed {
+    let mut fields: Vec<(String, String)> = Vec::new();
+    let Ok(split) = crate::load::source::split_front_matter(text) else {
+        return Typed::default();
+    };
+    let fm: serde_json::Map<String, serde_json::Value> = split
+        .front_matter
+        .and_then(|y| serde_saphyr::from_str::<serde_json::Value>(y).ok())
+        .and_then(|v| v.as_object().cloned())
+        .unwrap_or_default();
+    let text_of = |v: &serde_json::Value| match v {
+        serde_json::Value::String(s) => s.clone(),
+        serde_json::Value::Null => String::new(),
+        other => other.to_string(),
+    };
+    for key in [
+        "name",
+        "region",
+        "association",
+        "organization",
+        "occupation",
+        "industry",
+    ] {
+        if let Some(v) = fm.get(key) {
+            fields.push((key.to_string(), text_of(v)));
+        }
+    }
+    for h in fm
+        .get("honors")
+        .and_then(|v| v.as_array())
+        .into_iter()
+        .flatten()
+    {
+        let (title, year) = match h {
+            serde_json::Value::Object(m) => (
+                m.get("title").map(text_of).unwrap_or_default(),
+                m.get("year").map(text_of).unwrap_or_default(),
+            ),
+            other => (text_of(other), String::new()),
+        };
+        // An alias (省劳模) is shown as the vocabulary's name it stands for.
+        let title = config.honor(&title).map_or(title, |h| h.name.clone());
+        fields.push(("honor".into(), title));
+        fields.push(("year".into(), year));
+    }
+    if fm.get("draft").and_then(|d| d.as_bool()) == Some(true) {
+        fields.push(("draft".into(), "1".into()));
+    }
+    fields.push(("body".into(), split.body.trim().to_string()));
+    Typed { fields }
+}
+
+fn edit_kind(action: &str) -> FormKind<'_> {
+    FormKind {
+        action,
+        heading: "修改劳模页面",
+        intro: "保存后只改信息区里这些项和正文，文件里的其他内容（照片、标签、说明文字）保持原样。这个表单只在本机的预览里有，不会发布到网站上。",
+    }
+}
+
+pub(super) async fn edit_profile_form(
+    State(state): State<Arc<ServeState>>,
+    axum::extract::Path(slug): axum::extract::Path<String>,
+) -> Response {
+    let (Some(config), Some(file)) = (load_config(&state), profile_file(&state, &slug)) else {
+        return (
+            StatusCode::NOT_FOUND,
+            t!("serve.form_no_profile", slug = slug).into_owned(),
+        )
+            .into_response();
+    };
+    let Ok(text) = std::fs::read_to_string(&file) else {
+        return (
+            StatusCode::NOT_FOUND,
+            t!("serve.form_no_profile", slug = slug).into_owned(),
+        )
+            .into_response();
+    };
+    let action = format!("/__laomo/edit/profile/{slug}");
+    Html(page(
+        &choices(&state, &config),
+        &typed_from_file(&text, &config),
+        &[],
+        &edit_kind(&action),
+    ))
+    .into_response()
+}
+
+pub(super) async fn save_profile(
+    State(state): State<Arc<ServeState>>,
+    axum::extract::Path(slug): axum::extract::Path<String>,
+    headers: HeaderMap,
+    axum::Form(fields): axum::Form<Vec<(String, String)>>,
+) -> Response {
+    if !same_origin(&headers) {
+        return (
+            StatusCode::FORBIDDEN,
+            format!("{}\n", t!("serve.forbidden")),
+        )
+            .into_response();
+    }
+    let (Some(config), Some(file)) = (load_config(&state), profile_file(&state, &slug)) else {
+        return (
+            StatusCode::NOT_FOUND,
+            t!("serve.form_no_profile", slug = slug).into_owned(),
+        )
+            .into_response();
+    };
+    let typed = Typed { fields };
+    let action = format!("/__laomo/edit/profile/{slug}");
+    let person = match person_of(&config, &typed) {
+        Ok(p) => p,
+        Err(errors) => {
+            return (
+                StatusCode::BAD_REQUEST,
+                Html(page(
+                    &choices(&state, &config),
+                    &typed,
+                    &errors,
+                    &edit_kind(&action),
+                )),
+            )
+                .into_response();
+        }
+    };
+    let Ok(text) = std::fs::read_to_string(&file) else {
+        return (
+            StatusCode::NOT_FOUND,
+            t!("serve.form_no_profile", slug = slug).into_owned(),
+        )
+            .into_response();
+    };
+    // The keys the form holds, replaced in place; an emptied one removed.
+    let owned = [
+        "name",
+        "honors",
+        "region",
+        "association",
+        "organization",
+        "occupation",
+        "industry",
+    ];
+    let values = plan::values(&person, &owned);
+    let mut blocks: Vec<(&str, String)> = owned
+        .iter()
+        .map(|k| {
+            (
+                *k,
+                values
+                    .get(k)
+                    .map_or(String::new(), |v| plan::yaml_block(k, v)),
+            )
+        })
+        .collect();
+    let draft = !typed.get("draft").is_empty();
+    blocks.push((
+        "draft",
+        if draft {
+            "draft: true\n".into()
+        } else {
+            String::new()
+        },
+    ));
+    let Some(mut new) = plan::set_keys(&text, &blocks) else {
+        return (
+            StatusCode::BAD_REQUEST,
+            t!("serve.form_no_profile", slug = slug).into_owned(),
+        )
+            .into_response();
+    };
+    // The body after the front matter, as typed (browsers send CRLF).
+    if let Ok(split) = crate::load::source::split_front_matter(&new) {
+        let start = new.len() - split.body.len();
+        let body = typed.get("body").replace("\r\n", "\n");
+        new = format!("{}\n{}\n", &new[..start], body.trim_end());
+    }
+    let tmp = file.with_extension("laomo-tmp");
+    if let Err(e) = std::fs::write(&tmp, &new).and_then(|()| std::fs::rename(&tmp, &file)) {
+        let errors =
+            vec![t!("scaffold.cannot_write", path = file.display(), error = e).into_owned()];
+        return (
+            StatusCode::INTERNAL_SERVER_ERROR,
+            Html(page(
+                &choices(&state, &config),
+                &typed,
+                &errors,
+                &edit_kind(&action),
+            )),
+        )
+            .into_response();
+    }
+    // The watcher will hear of the change too, but the page must be current now.
+    state.cache.forget(&file);
+    let rebuilt = state.clone();
+    let _ = tokio::task::spawn_blocking(move || rebuilt.rebuild(true)).await;
+    // The address may have changed with the name: the new page is where the file says.
+    let slug_now = crate::pinyin::read_name(&person.name).name_slug();
+    let target = profile_file(&state, &slug)
+        .map(|_| slug.clone())
+        .unwrap_or(slug_now);
+    (
+        StatusCode::SEE_OTHER,
+        [(header::LOCATION, format!("/profiles/{target}/"))],
     )
         .into_response()
 }

@@ -80,10 +80,15 @@ pub fn serve(opts: ServeOptions) -> Result<(), String> {
         // Editing writes the editor's files: offered only when the preview listens on
         // this computer alone.
         if local_only(&opts.bind) {
-            app = app.route(
-                forms::NEW_PROFILE,
-                get(forms::new_profile_form).post(forms::save_new_profile),
-            );
+            app = app
+                .route(
+                    forms::NEW_PROFILE,
+                    get(forms::new_profile_form).post(forms::save_new_profile),
+                )
+                .route(
+                    forms::EDIT_PROFILE,
+                    get(forms::edit_profile_form).post(forms::save_profile),
+                );
         }
         let app = app
             .fallback(http::page)
