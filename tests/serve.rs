@@ -454,6 +454,13 @@ fn a_profile_edited_in_the_form_keeps_what_the_form_does_not_show() {
     );
     let server = start(&site);
     let port = server.port;
+    // The preview's script offers the form on profile pages.
+    let script = body(port, "/__laomo/reload.js");
+    assert!(
+        script.contains("var m = true && location.pathname.match(/^\\/profiles\\/"),
+        "{script}"
+    );
+    assert!(script.contains("\"Edit this page\""), "{script}");
     let page = body(port, "/__laomo/edit/profile/shan-lihua");
     // The alias in the file shows as the vocabulary's name, with its year.
     assert!(page.contains("value=\"单丽华\""), "{page}");

@@ -37,6 +37,15 @@ pub(super) const RELOAD_SCRIPT: &str = r#"(function () {
     overlay.appendChild(h);
     overlay.appendChild(pre);
   }
+  // On a profile, a way into its form (offered only on this computer).
+  var m = __EDITING__ && location.pathname.match(/^\/profiles\/([a-z0-9-]+)\/$/);
+  if (m) {
+    var edit = document.createElement("a");
+    edit.href = "/__laomo/edit/profile/" + m[1];
+    edit.textContent = __EDIT_LABEL__;
+    edit.style.cssText = "position:fixed;right:1rem;bottom:1rem;z-index:2147483646;background:#a81f1a;color:#fff;padding:.5rem 1rem;border-radius:999px;font:15px/1.4 sans-serif;text-decoration:none;box-shadow:0 2px 6px rgba(0,0,0,.3)";
+    document.body.appendChild(edit);
+  }
   var source = new EventSource("/__laomo/events");
   source.addEventListener("reload", function () { location.reload(); });
   source.addEventListener("error", function (e) { if (e.data) show(JSON.parse(e.data)); });
@@ -325,20 +334,25 @@ pub(super) fn host_is_local(host: &str) -> bool {
         || name.parse::<std::net::Ipv4Addr>().is_ok()
 }
 
-pub(super) async fn reload_js() -> impl IntoResponse {
+pub(super) async fn reload_js(State(state): State<Arc<ServeState>>) -> impl IntoResponse {
     (
         [
             (header::CONTENT_TYPE, "text/javascript; charset=utf-8"),
             (header::CACHE_CONTROL, "no-store"),
         ],
-        reload_script(),
+        reload_script(state.editing),
     )
 }
 
-/// The reload script, with the overlay's heading in the language of the messages.
-pub(super) fn reload_script() -> String {
+/// The reload script, with the overlay's heading in the language of the messages and
+/// the edit link when the forms are offered.
+pub(super) fn reload_script(editing: bool) -> String {
     let heading = serde_json::to_string(&t!("serve.overlay.heading")).unwrap_or_default();
-    RELOAD_SCRIPT.replace("__HEADING__", &heading)
+    let edit = serde_json::to_string(&t!("serve.edit_page")).unwrap_or_default();
+    RELOAD_SCRIPT
+        .replace("__HEADING__", &heading)
+        .replace("__EDITING__", if editing { "true" } else { "false" })
+        .replace("__EDIT_LABEL__", &edit)
 }
 
 #[cfg(test)]

@@ -57,6 +57,7 @@ pub fn serve(opts: ServeOptions) -> Result<(), String> {
     let (sender, _) = broadcast::channel(16);
     let state = Arc::new(ServeState {
         root,
+        editing: local_only(&opts.bind),
         base_url: base_url.clone(),
         drafts: opts.drafts,
         current: RwLock::new(None),
@@ -73,13 +74,14 @@ pub fn serve(opts: ServeOptions) -> Result<(), String> {
         .enable_all()
         .build()
         .map_err(|e| e.to_string())?;
+    let editing = state.editing;
     runtime.block_on(async move {
         let mut app = Router::new()
             .route("/__laomo/events", get(http::events))
             .route("/__laomo/reload.js", get(http::reload_js));
         // Editing writes the editor's files: offered only when the preview listens on
         // this computer alone.
-        if local_only(&opts.bind) {
+        if state.editing {
             app = app
                 .route(
                     forms::NEW_PROFILE,
@@ -103,7 +105,7 @@ pub fn serve(opts: ServeOptions) -> Result<(), String> {
         let listener =
             tokio::net::TcpListener::from_std(std_listener).map_err(|e| e.to_string())?;
         println!("{}", t!("serve.serving", url = base_url));
-        if local_only(&opts.bind) {
+        if editing {
             // A reader of the first line may have gone already: never fail on this one.
             let _ = writeln!(
                 std::io::stdout(),

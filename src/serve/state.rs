@@ -30,6 +30,8 @@ pub(super) enum Message {
 
 pub(super) struct ServeState {
     pub(super) root: PathBuf,
+    /// The editing forms are offered (the preview listens on this computer only).
+    pub(super) editing: bool,
     pub(super) base_url: String,
     pub(super) drafts: bool,
     pub(super) current: RwLock<Option<Arc<Generation>>>,
