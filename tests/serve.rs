@@ -501,3 +501,51 @@ fn a_profile_edited_in_the_form_keeps_what_the_form_does_not_show() {
     let (_, _, html) = get(port, "/profiles/shan-lihua/", "");
     assert!(String::from_utf8_lossy(&html).contains("新的事迹。"));
 }
+
+#[test]
+fn a_new_story_form_names_people_as_editors_do() {
+    let site = sample();
+    let server = start(&site);
+    let port = server.port;
+    let page = body(port, "/__laomo/new/story");
+    assert!(page.contains("<option value=\"丁卫松\">"), "{page}");
+    let origin = format!("http://127.0.0.1:{port}");
+    let bad = form(&[
+        ("title", "宣讲"),
+        ("date", "去年"),
+        ("people", "丁卫松、王五"),
+    ]);
+    let (status, _, html) = post(port, "/__laomo/new/story", Some(&origin), &bad);
+    let html = String::from_utf8_lossy(&html).to_string();
+    assert_eq!(status, 400);
+    assert!(html.contains("本站没有名叫“王五”的劳模页面。"), "{html}");
+    assert!(html.contains("“去年”不是日期"), "{html}");
+
+    let good = form(&[
+        ("title", "劳模宣讲进校园"),
+        ("date", "2024年3月"),
+        ("people", "丁卫松"),
+        ("category", "宣讲"),
+        ("body", "劳模走进长兴的中小学。"),
+    ]);
+    let (status, head, _) = post(port, "/__laomo/new/story", Some(&origin), &good);
+    assert_eq!(status, 303, "{head}");
+    let location = head
+        .lines()
+        .find_map(|l| l.strip_prefix("location: "))
+        .expect("location")
+        .trim()
+        .to_string();
+    let slug = location
+        .trim_start_matches("/stories/")
+        .trim_end_matches('/')
+        .to_string();
+    assert_eq!(
+        std::fs::read_to_string(site.root().join(format!("content/stories/{slug}.md")))
+            .expect("written"),
+        "---\ntitle: 劳模宣讲进校园\ndate: 2024-03\ncategory: 宣讲\npeople: [ding-weisong]\n---\n\n劳模走进长兴的中小学。\n"
+    );
+    let (status, _, html) = get(port, &location, "");
+    assert_eq!(status, 200);
+    assert!(String::from_utf8_lossy(&html).contains("劳模走进长兴的中小学。"));
+}

@@ -622,3 +622,239 @@ pub(super) async fn save_profile(
     )
         .into_response()
 }
+
+/// `/__laomo/new/story`.
+pub(super) const NEW_STORY: &str = "/__laomo/new/story";
+
+/// The story form: title, date, the people in it by name, category, place, body.
+fn story_page(state: &ServeState, typed: &Typed, errors: &[String]) -> String {
+    let site = state.current.read().ok().and_then(|g| g.clone());
+    let mut names: Vec<String> = Vec::new();
+    let mut categories: Vec<String> = Vec::new();
+    let mut associations: Vec<(String, String)> = Vec::new();
+    if let Some(g) = &site {
+        let s = g.renderer.site();
+        names = s
+            .hall_of_fame
+            .iter()
+            .map(|&i| s.pages[i].title.clone())
+            .collect();
+        if let Some(t) = s.taxonomy(crate::model::TaxonomyKind::Categories) {
+            categories = t.terms.iter().map(|x| x.name.clone()).collect();
+        }
+        associations = s
+            .associations
+            .iter()
+            .map(|&i| (s.pages[i].slug.clone(), s.pages[i].title.clone()))
+            .collect();
+    }
+    let list = |id: &str, items: &[String]| {
+        format!(
+            "<datalist id=\"{id}\">{}</datalist>",
+            items
+                .iter()
+                .map(|x| format!("<option value=\"{}\">", escape(x)))
+                .collect::<String>()
+        )
+    };
+    let mut association_options = format!(
+        "<option value=\"\"{}>（无）</option>",
+        if typed.get("association").is_empty() {
+            " selected"
+        } else {
+            ""
+        }
+    );
+    for (slug, title) in &associations {
+        association_options.push_str(&format!(
+            "<option value=\"{}\"{}>{}</option>",
+            escape(slug),
+            if slug == typed.get("association") {
+                " selected"
+            } else {
+                ""
+            },
+            escape(title)
+        ));
+    }
+    let errors = if errors.is_empty() {
+        String::new()
+    } else {
+        format!(
+            "<div class=\"errors\" role=\"alert\"><p>没有保存，请改正：</p><ul>{}</ul></div>",
+            errors
+                .iter()
+                .map(|e| format!("<li>{}</li>", escape(e)))
+                .collect::<String>()
+        )
+    };
+    let input = |key: &str, label: &str, extra: &str| {
+        format!(
+            "<label>{label} <input name=\"{key}\"{extra} value=\"{}\"></label>",
+            escape(typed.get(key))
+        )
+    };
+    format!(
+        "<!DOCTYPE html>\n<html lang=\"zh-CN\"><head><meta charset=\"utf-8\"><meta name=\"viewport\" content=\"width=device-width, initial-scale=1\"><title>新建事迹页面 - laomo 预览</title><style>{STYLE}</style></head>\
+<body><main><h1>新建事迹页面</h1><p>保存后，laomo 在 <code>content/stories/</code> 里写一个文件，和 <code>laomo new story</code> 写的一样。这个表单只在本机的预览里有，不会发布到网站上。</p>{errors}\
+<form method=\"post\" action=\"{NEW_STORY}\">{title}{date}{people}{names}{category}{categories}{location}\
+<label>所属协会 <select name=\"association\">{association_options}</select></label>\
+<label>正文 <textarea name=\"body\" rows=\"10\">{body}</textarea></label>\
+<label class=\"check\"><input type=\"checkbox\" name=\"draft\" value=\"1\"{draft}> 存为草稿（草稿不发布，写完后再去掉）</label>\
+<button type=\"submit\">保存</button></form></main></body></html>\n",
+        title = input("title", "标题（必填）", " required"),
+        date = input(
+            "date",
+            "日期（必填，如 2024-03 或 2024-03-12）",
+            " required"
+        ),
+        people = input(
+            "people",
+            "涉及的劳模（姓名，用顿号隔开）",
+            " list=\"laomo-names\""
+        ),
+        names = list("laomo-names", &names),
+        category = input(
+            "category",
+            "类别（如 宣讲、进校园、志愿服务）",
+            " list=\"laomo-categories\""
+        ),
+        categories = list("laomo-categories", &categories),
+        location = input("location", "地点", ""),
+        body = escape(typed.get("body")),
+        draft = if typed.get("draft").is_empty() {
+            ""
+        } else {
+            " checked"
+        },
+    )
+}
+
+const STYLE: &str = "body{font:16px/1.7 system-ui,\"PingFang SC\",\"Microsoft YaHei\",\"Noto Sans CJK SC\",sans-serif;margin:0;background:#f7f3ec;color:#1d1f22}main{max-width:40rem;margin:0 auto;padding:1rem}form{display:grid;gap:.9rem}label{display:grid;gap:.2rem}input,select,textarea{font:inherit;padding:.45rem .6rem;border:1px solid #b9ad9a;border-radius:.4rem;background:#fff;color:inherit}.check{display:flex;gap:.5rem;align-items:center}button{font:inherit;padding:.6rem 1.2rem;border:0;border-radius:.4rem;background:#a81f1a;color:#fff;justify-self:start}.errors{background:#fde8e6;border:1px solid #a81f1a;border-radius:.5rem;padding:.25rem 1rem}";
+
+pub(super) async fn new_story_form(State(state): State<Arc<ServeState>>) -> Response {
+    Html(story_page(&state, &Typed::default(), &[])).into_response()
+}
+
+pub(super) async fn save_new_story(
+    State(state): State<Arc<ServeState>>,
+    headers: HeaderMap,
+    axum::Form(fields): axum::Form<Vec<(String, String)>>,
+) -> Response {
+    if !same_origin(&headers) {
+        return (
+            StatusCode::FORBIDDEN,
+            format!("{}\n", t!("serve.forbidden")),
+        )
+            .into_response();
+    }
+    let typed = Typed { fields };
+    let mut errors = Vec::new();
+    let title = typed.get("title").trim().to_string();
+    if title.is_empty() {
+        errors.push("请填写标题。".to_string());
+    }
+    let date_text = typed.get("date").trim();
+    let date = match crate::model::date::Date::parse(date_text) {
+        Ok(_) => date_text.to_string(),
+        Err(_) => match crate::model::date::Date::suggest(date_text) {
+            // 2018年5月 is what people type: taken as the date it means.
+            Some(d) => d,
+            None => {
+                errors.push(format!(
+                    "“{date_text}”不是日期，请写 2024、2024-03 或 2024-03-12。"
+                ));
+                String::new()
+            }
+        },
+    };
+    // People by name, as editors think of them; each must be a profile of the site.
+    let site = state.current.read().ok().and_then(|g| g.clone());
+    let mut people: Vec<String> = Vec::new();
+    for name in crate::roster::person::split_list(typed.get("people")) {
+        let slug = site.as_ref().and_then(|g| {
+            let s = g.renderer.site();
+            s.pages
+                .iter()
+                .find(|p| {
+                    matches!(p.details, Details::Profile(_)) && (p.title == name || p.slug == name)
+                })
+                .map(|p| p.slug.clone())
+        });
+        match slug {
+            Some(s) => people.push(s),
+            None => errors.push(format!("本站没有名叫“{name}”的劳模页面。")),
+        }
+    }
+    if !errors.is_empty() {
+        return (
+            StatusCode::BAD_REQUEST,
+            Html(story_page(&state, &typed, &errors)),
+        )
+            .into_response();
+    }
+    let mut text = String::from("---\n");
+    if !typed.get("draft").is_empty() {
+        text.push_str("draft: true\n");
+    }
+    text.push_str(&format!("title: {}\ndate: {date}\n", plan::scalar(&title)));
+    for key in ["association", "category", "location"] {
+        let v = typed.get(key).trim();
+        if !v.is_empty() {
+            text.push_str(&format!("{key}: {}\n", plan::scalar(v)));
+        }
+    }
+    if !people.is_empty() {
+        text.push_str(&format!("people: [{}]\n", people.join(", ")));
+    }
+    text.push_str("---\n\n");
+    let body = typed.get("body").replace("\r\n", "\n");
+    if !body.trim().is_empty() {
+        text.push_str(body.trim_end());
+        text.push('\n');
+    }
+    let dir = state.root.join("content").join("stories");
+    let base = crate::pinyin::file_slug(&title);
+    let taken =
+        |s: &str| dir.join(format!("{s}.md")).exists() || dir.join(s).join("index.md").exists();
+    let slug = if taken(&base) {
+        (2..)
+            .map(|n| format!("{base}-{n}"))
+            .find(|s| !taken(s))
+            .unwrap_or_default()
+    } else {
+        base
+    };
+    let file = dir.join(format!("{slug}.md"));
+    let written = std::fs::create_dir_all(&dir).and_then(|()| {
+        use std::io::Write;
+        std::fs::File::options()
+            .write(true)
+            .create_new(true)
+            .open(&file)?
+            .write_all(text.as_bytes())
+    });
+    if let Err(e) = written {
+        let errors =
+            vec![t!("scaffold.cannot_write", path = file.display(), error = e).into_owned()];
+        return (
+            StatusCode::INTERNAL_SERVER_ERROR,
+            Html(story_page(&state, &typed, &errors)),
+        )
+            .into_response();
+    }
+    let rebuilt = state.clone();
+    let _ = tokio::task::spawn_blocking(move || rebuilt.rebuild(true)).await;
+    if !typed.get("draft").is_empty() && !state.drafts {
+        return Html(format!(
+            "<!DOCTYPE html>\n<html lang=\"zh-CN\"><head><meta charset=\"utf-8\"><title>已保存草稿</title></head><body><main><h1>已保存草稿</h1><p>已写入 <code>content/stories/{}.md</code>。草稿不在预览中显示；要预览草稿，请用 <code>laomo serve --drafts</code>。</p></main></body></html>\n",
+            escape(&slug)
+        ))
+        .into_response();
+    }
+    (
+        StatusCode::SEE_OTHER,
+        [(header::LOCATION, format!("/stories/{slug}/"))],
+    )
+        .into_response()
+}

@@ -90,6 +90,10 @@ pub fn serve(opts: ServeOptions) -> Result<(), String> {
                 .route(
                     forms::EDIT_PROFILE,
                     get(forms::edit_profile_form).post(forms::save_profile),
+                )
+                .route(
+                    forms::NEW_STORY,
+                    get(forms::new_story_form).post(forms::save_new_story),
                 );
         }
         let app = app
