@@ -197,7 +197,5 @@ pub fn record(
     if let Some(dir) = path.parent() {
         std::fs::create_dir_all(dir)?;
     }
-    let tmp = path.with_extension("tmp");
-    std::fs::write(&tmp, serde_json::to_vec(&manifest).unwrap_or_default())?;
-    std::fs::rename(&tmp, path)
+    crate::util::fs::replace_whole(&path, &serde_json::to_vec(&manifest).unwrap_or_default())
 }

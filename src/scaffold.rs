@@ -96,47 +96,19 @@ pub fn new_page(
             .hint(t!("scaffold.no_slug.hint")));
     }
     let dir = root.join("content").join(kind.section());
-    let taken = |slug: &str| {
-        dir.join(format!("{slug}.md")).exists() || dir.join(slug).join("index.md").exists()
-    };
     let file = dir.join(format!("{slug}.md"));
-    if taken(&slug) {
+    if slug_on_disk(&dir, &slug) {
         let bundle = dir.join(&slug).join("index.md");
         let existing = if file.exists() { file } else { bundle };
-        // Two people may share a name: offer the next free slug for the second.
-        let free = (2..)
-            .map(|n| format!("{slug}-{n}"))
-            .find(|s| !taken(s))
-            .unwrap_or_default();
         return Err(
             Diagnostic::error(t!("scaffold.exists", path = existing.display())).hint(t!(
                 "scaffold.exists.hint",
                 kind = kind.command(),
                 name = name,
-                free = free
+                free = free_slug(&slug, |s| slug_on_disk(&dir, s))
             )),
         );
     }
-    std::fs::create_dir_all(&dir).map_err(|e| {
-        Diagnostic::error(t!(
-            "scaffold.cannot_create",
-            path = dir.display(),
-            error = e
-        ))
-    })?;
-    // create_new: fails rather than overwrite if the file appeared meanwhile.
-    use std::io::Write;
-    let mut f = std::fs::File::options()
-        .write(true)
-        .create_new(true)
-        .open(&file)
-        .map_err(|e| {
-            Diagnostic::error(t!(
-                "scaffold.cannot_create",
-                path = file.display(),
-                error = e
-            ))
-        })?;
     let mut text = skeleton(kind, name);
     if slug != default_slug {
         // A profile's address comes from its name, not its file: a second 王伟 in
@@ -150,7 +122,7 @@ pub fn new_page(
             &format!("slug: {slug}                 # 网址（与同名的页面区分）\n"),
         );
     }
-    f.write_all(text.as_bytes()).map_err(|e| {
+    write_new_page(&file, &text).map_err(|e| {
         Diagnostic::error(t!(
             "scaffold.cannot_write",
             path = file.display(),
@@ -158,6 +130,38 @@ pub fn new_page(
         ))
     })?;
     Ok(file)
+}
+
+/// Whether a page `SLUG` exists in a section folder, as a file or as a bundle.
+pub fn slug_on_disk(section_dir: &Path, slug: &str) -> bool {
+    section_dir.join(format!("{slug}.md")).exists()
+        || section_dir.join(slug).join("index.md").exists()
+}
+
+/// `base` when it is free, else the first free of `base-2`, `base-3`…: two people may
+/// share a name, and the second must not take the first one's address.
+pub fn free_slug(base: &str, taken: impl Fn(&str) -> bool) -> String {
+    if !taken(base) {
+        return base.to_string();
+    }
+    (2..)
+        .map(|n| format!("{base}-{n}"))
+        .find(|s| !taken(s))
+        .unwrap_or_else(|| base.to_string())
+}
+
+/// Writes a new page file, creating its folder; never over an existing file, even one
+/// that appeared a moment ago (`create_new`), so an editor's work is never replaced.
+pub fn write_new_page(file: &Path, text: &str) -> std::io::Result<()> {
+    use std::io::Write;
+    if let Some(dir) = file.parent() {
+        std::fs::create_dir_all(dir)?;
+    }
+    std::fs::File::options()
+        .write(true)
+        .create_new(true)
+        .open(file)?
+        .write_all(text.as_bytes())
 }
 
 const SAMPLE_SITE: &str = "# 站点设置\ntitle: 某某县劳模风采馆\nbase_url: https://example.org/\nlanguage: zh-CN\ndescription: 弘扬劳模精神、劳动精神、工匠精神\nhonors:              # 荣誉词表，由高到低\n  - {id: national-model, name: 全国劳动模范, level: 全国, aliases: [全国劳模]}\n  - {id: province-model, name: 省劳动模范, level: 省级}\n  - {id: city-model, name: 市劳动模范, level: 市级}\n  - {id: county-model, name: 县劳动模范, level: 县级}\n  - {id: model-worker, name: 劳动模范, level: 其他}\neras:\n  - {name: 社会主义革命和建设时期, until: 1977}\n  - {name: 改革开放时期, until: 2011}\n  - {name: 新时代}\npaginate: 60\nsummary_chars: 120\nmenu:\n  - {name: 劳模风采, url: /profiles/}\n  - {name: 事迹, url: /stories/}\n  - {name: 协会, url: /associations/}\n";

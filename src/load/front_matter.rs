@@ -53,7 +53,9 @@ pub fn declares_draft(text: &str) -> bool {
         })
 }
 
-pub const PROFILE_KEYS: &[&str] = &[
+/// The keys that describe the person rather than the page, in the order `laomo new`,
+/// the roster import and the preview's form write them: what a 名录 row can fill.
+pub const PROFILE_PERSON_KEYS: [&str; 9] = [
     "name",
     "honors",
     "region",
@@ -61,18 +63,42 @@ pub const PROFILE_KEYS: &[&str] = &[
     "organization",
     "occupation",
     "industry",
-    "era",
     "tags",
-    "summary",
-    "portrait",
-    "portrait_alt",
-    "gallery",
-    "pinyin",
     "private",
-    "slug",
-    "draft",
-    "extra",
 ];
+pub const PROFILE_KEYS: [&str; 18] = concat_keys(
+    PROFILE_PERSON_KEYS,
+    [
+        "era",
+        "summary",
+        "portrait",
+        "portrait_alt",
+        "gallery",
+        "pinyin",
+        "slug",
+        "draft",
+        "extra",
+    ],
+);
+
+/// Two key lists as one, at compile time (a wrong total length does not compile).
+const fn concat_keys<const N: usize, const M: usize, const T: usize>(
+    a: [&'static str; N],
+    b: [&'static str; M],
+) -> [&'static str; T] {
+    assert!(N + M == T);
+    let mut out = [""; T];
+    let mut i = 0;
+    while i < N {
+        out[i] = a[i];
+        i += 1;
+    }
+    while i < T {
+        out[i] = b[i - N];
+        i += 1;
+    }
+    out
+}
 pub const STORY_KEYS: &[&str] = &[
     "title",
     "date",

@@ -254,34 +254,15 @@ fn write(root: &Path, plan: &plan::Plan, state_path: &Path) -> Result<(), Diagno
             error = e
         ))
     };
-    if let Some(first) = plan.new.first()
-        && let Some(dir) = first.file.parent()
-    {
-        std::fs::create_dir_all(dir).map_err(|e| err(dir, e))?;
-    }
     for n in &plan.new {
-        use std::io::Write;
-        let mut f = std::fs::File::options()
-            .write(true)
-            .create_new(true)
-            .open(&n.file)
-            .map_err(|e| err(&n.file, e))?;
-        f.write_all(n.text.as_bytes())
-            .map_err(|e| err(&n.file, e))?;
+        crate::scaffold::write_new_page(&n.file, &n.text).map_err(|e| err(&n.file, e))?;
     }
     for c in &plan.changed {
-        replace(&c.file, c.text.as_bytes()).map_err(|e| err(&c.file, e))?;
+        crate::util::fs::replace_whole(&c.file, c.text.as_bytes()).map_err(|e| err(&c.file, e))?;
     }
     if let Some(dir) = state_path.parent() {
         std::fs::create_dir_all(dir).map_err(|e| err(dir, e))?;
     }
     let state = serde_json::to_string_pretty(&plan.state).unwrap_or_default();
-    replace(state_path, state.as_bytes()).map_err(|e| err(state_path, e))
-}
-
-/// Replaces a file whole: written beside it, then renamed over it.
-fn replace(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
-    let tmp = path.with_extension("laomo-tmp");
-    std::fs::write(&tmp, bytes)?;
-    std::fs::rename(&tmp, path)
+    crate::util::fs::replace_whole(state_path, state.as_bytes()).map_err(|e| err(state_path, e))
 }

@@ -10,17 +10,7 @@ use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
 /// The front-matter keys a roster can fill, in the order `laomo new` writes them.
-pub const OWNED: &[&str] = &[
-    "name",
-    "honors",
-    "region",
-    "association",
-    "organization",
-    "occupation",
-    "industry",
-    "tags",
-    "private",
-];
+pub const OWNED: &[&str] = &crate::load::front_matter::PROFILE_PERSON_KEYS;
 
 /// A profile already in the site.
 #[derive(Debug, Clone)]
@@ -406,14 +396,7 @@ pub fn plan(
             None => {
                 let default_slug = crate::pinyin::read_name(&p.name).name_slug();
                 let base = p.slug.clone().unwrap_or_else(|| default_slug.clone());
-                let slug = if taken.contains(&base) {
-                    (2..)
-                        .map(|n| format!("{base}-{n}"))
-                        .find(|s| !taken.contains(s))
-                        .unwrap_or(base)
-                } else {
-                    base
-                };
+                let slug = crate::scaffold::free_slug(&base, |s| taken.iter().any(|t| t == s));
                 taken.push(slug.clone());
                 plan.state.insert(
                     slug.clone(),

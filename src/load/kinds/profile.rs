@@ -4,7 +4,7 @@
 use super::*;
 
 pub(super) fn profile(cx: &mut FileCx, _stem: &str) -> Option<Built> {
-    let fm: ProfileFm = parse(cx, PROFILE_KEYS)?;
+    let fm: ProfileFm = parse(cx, &PROFILE_KEYS)?;
     let name = cx.required_text(&fm.name, "name");
     let reading = match &fm.pinyin {
         Some(p) if !p.value.trim().is_empty() => pinyin::read_override(&p.value, &name),

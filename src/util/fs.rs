@@ -1,0 +1,16 @@
+//! Writing a file an editor or a later build relies on.
+
+use std::path::Path;
+
+/// Replaces a file whole: written beside it, then renamed over it, so a reader (or a
+/// build cut off midway) sees the old file or the new one, never half of either.
+pub fn replace_whole(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
+    // A hidden `.tmp` name: the build and the preview's watcher both pass it by.
+    let name = path.file_name().unwrap_or_default().to_string_lossy();
+    let tmp = path.with_file_name(format!(".{name}.laomo.tmp"));
+    if let Err(e) = std::fs::write(&tmp, bytes).and_then(|()| std::fs::rename(&tmp, path)) {
+        let _ = std::fs::remove_file(&tmp);
+        return Err(e);
+    }
+    Ok(())
+}
