@@ -1,0 +1,218 @@
+//! Editing in the preview, on this computer only: forms built from the site's own
+//! vocabulary (honors from site.yaml, regions, associations, the people in the hall)
+//! that write the same files `laomo new` and `laomo import roster` write. Hugo and Zola
+//! leave this to third-party content systems; an association's editor gets it here.
+//!
+//! `profile` and `story` hold one kind each; this module holds what every form shares:
+//! the page around it, the mistakes listed above it, the cross-site check, the answer
+//! after a draft is saved.
+
+mod profile;
+mod story;
+
+pub(super) use profile::{
+    EDIT_PROFILE, NEW_PROFILE, edit_profile_form, new_profile_form, save_new_profile, save_profile,
+};
+pub(super) use story::{NEW_STORY, new_story_form, save_new_story};
+
+use super::state::ServeState;
+use crate::config::Config;
+use crate::diagnostic::Diagnostics;
+use axum::http::{HeaderMap, StatusCode, header};
+use axum::response::{Html, IntoResponse, Response};
+use rust_i18n::t;
+use std::sync::Arc;
+
+fn escape(s: &str) -> String {
+    s.replace('&', "&amp;")
+        .replace('<', "&lt;")
+        .replace('>', "&gt;")
+        .replace('"', "&quot;")
+}
+
+/// The values typed, kept when the form comes back with a mistake.
+#[derive(Default)]
+struct Typed {
+    fields: Vec<(String, String)>,
+}
+
+impl Typed {
+    fn get(&self, key: &str) -> &str {
+        self.fields
+            .iter()
+            .find(|(k, _)| k == key)
+            .map_or("", |(_, v)| v.as_str())
+    }
+
+    fn all(&self, key: &str) -> Vec<&str> {
+        self.fields
+            .iter()
+            .filter(|(k, _)| k == key)
+            .map(|(_, v)| v.as_str())
+            .collect()
+    }
+
+    fn is_draft(&self) -> bool {
+        !self.get("draft").is_empty()
+    }
+
+    /// The body as typed, with the line ends browsers send (CRLF) made plain.
+    fn body(&self) -> String {
+        self.get("body").replace("\r\n", "\n")
+    }
+}
+
+fn load_config(state: &ServeState) -> Option<Config> {
+    Config::load(&state.root, &mut Diagnostics::new())
+}
+
+fn no_config() -> Response {
+    (
+        StatusCode::INTERNAL_SERVER_ERROR,
+        t!("serve.form_no_config").into_owned(),
+    )
+        .into_response()
+}
+
+/// A form sent from a page of this preview: another site's page could otherwise make
+/// the editor's browser post to it.
+fn same_origin(headers: &HeaderMap) -> bool {
+    let origin = headers
+        .get(header::ORIGIN)
+        .and_then(|o| o.to_str().ok())
+        .unwrap_or("");
+    let host = headers
+        .get(header::HOST)
+        .and_then(|h| h.to_str().ok())
+        .unwrap_or("");
+    !host.is_empty() && origin == format!("http://{host}")
+}
+
+/// The refusal of a post from another origin, or `None` when it may go on.
+fn refuse_cross_site(headers: &HeaderMap) -> Option<Response> {
+    (!same_origin(headers)).then(|| {
+        (
+            StatusCode::FORBIDDEN,
+            format!("{}\n", t!("serve.forbidden")),
+        )
+            .into_response()
+    })
+}
+
+/// The associations of the current build, as (slug, name).
+fn associations(state: &ServeState) -> Vec<(String, String)> {
+    state
+        .current
+        .read()
+        .ok()
+        .and_then(|g| g.clone())
+        .map(|g| {
+            let site = g.renderer.site();
+            site.associations
+                .iter()
+                .map(|&i| (site.pages[i].slug.clone(), site.pages[i].title.clone()))
+                .collect()
+        })
+        .unwrap_or_default()
+}
+
+/// `<option>`s for a choice among (value, label) pairs, after one for "none". A value
+/// the file holds that is not among them stays visible and chosen, so saving the form
+/// unchanged keeps it.
+fn options<'a>(
+    none: &str,
+    choices: impl IntoIterator<Item = (&'a str, &'a str)>,
+    chosen: &str,
+) -> String {
+    let option = |value: &str, label: &str, selected: bool| {
+        format!(
+            "<option value=\"{}\"{}>{}</option>",
+            escape(value),
+            if selected { " selected" } else { "" },
+            escape(label)
+        )
+    };
+    let mut html = option("", none, chosen.is_empty());
+    let mut found = false;
+    for (value, label) in choices {
+        found |= value == chosen;
+        html.push_str(&option(value, label, value == chosen));
+    }
+    if !chosen.is_empty() && !found {
+        html.push_str(&option(chosen, chosen, true));
+    }
+    html
+}
+
+/// A labelled one-line field holding what was typed.
+fn input(typed: &Typed, key: &str, label: &str, extra: &str) -> String {
+    format!(
+        "<label>{label} <input name=\"{key}\"{extra} value=\"{}\"></label>",
+        escape(typed.get(key))
+    )
+}
+
+/// The body field and the draft box, the same on every form.
+fn body_and_draft(typed: &Typed, label: &str, rows: u32) -> String {
+    format!(
+        "<label>{label} <textarea name=\"body\" rows=\"{rows}\">{}</textarea></label>\
+<label class=\"check\"><input type=\"checkbox\" name=\"draft\" value=\"1\"{}> 存为草稿（草稿不发布，写完后再去掉）</label>",
+        escape(typed.get("body")),
+        if typed.is_draft() { " checked" } else { "" }
+    )
+}
+
+const STYLE: &str = "body{font:16px/1.7 system-ui,\"PingFang SC\",\"Microsoft YaHei\",\"Noto Sans CJK SC\",sans-serif;margin:0;background:#f7f3ec;color:#1d1f22}main{max-width:40rem;margin:0 auto;padding:1rem}form{display:grid;gap:.9rem}label{display:grid;gap:.2rem}.row{display:flex;gap:.75rem;flex-wrap:wrap}.row label{flex:1 1 10rem}input,select,textarea{font:inherit;padding:.45rem .6rem;border:1px solid #b9ad9a;border-radius:.4rem;background:#fff;color:inherit}fieldset{border:1px solid #ddd4c6;border-radius:.5rem;display:grid;gap:.5rem}.check{display:flex;gap:.5rem;align-items:center}button{font:inherit;padding:.6rem 1.2rem;border:0;border-radius:.4rem;background:#a81f1a;color:#fff;justify-self:start}.errors{background:#fde8e6;border:1px solid #a81f1a;border-radius:.5rem;padding:.25rem 1rem}";
+
+/// A whole form page: heading, what saving does, the mistakes to fix, the fields.
+fn form_page(heading: &str, intro: &str, errors: &[String], action: &str, fields: &str) -> String {
+    let errors = if errors.is_empty() {
+        String::new()
+    } else {
+        format!(
+            "<div class=\"errors\" role=\"alert\"><p>没有保存，请改正：</p><ul>{}</ul></div>",
+            errors
+                .iter()
+                .map(|e| format!("<li>{}</li>", escape(e)))
+                .collect::<String>()
+        )
+    };
+    format!(
+        "<!DOCTYPE html>\n<html lang=\"zh-CN\"><head><meta charset=\"utf-8\"><meta name=\"viewport\" content=\"width=device-width, initial-scale=1\"><title>{heading} - laomo 预览</title><style>{STYLE}</style></head>\
+<body><main><h1>{heading}</h1><p>{intro}</p>{errors}\
+<form method=\"post\" action=\"{}\">{fields}<button type=\"submit\">保存</button></form></main></body></html>\n",
+        escape(action)
+    )
+}
+
+/// The form again, with what to fix above it.
+fn rejected(status: StatusCode, page: String) -> Response {
+    (status, Html(page)).into_response()
+}
+
+/// What to say after saving a draft: the preview does not show drafts unless asked.
+fn draft_saved(shown: &str, again: &str, again_label: &str) -> Response {
+    Html(format!(
+        "<!DOCTYPE html>\n<html lang=\"zh-CN\"><head><meta charset=\"utf-8\"><meta name=\"viewport\" content=\"width=device-width, initial-scale=1\"><title>已保存草稿 - laomo 预览</title><style>{STYLE}</style></head><body><main><h1>已保存草稿</h1><p>已写入 <code>{}</code>。草稿不在预览中显示；要预览草稿，请用 <code>laomo serve --drafts</code>。</p><p><a href=\"{}\">{}</a></p></main></body></html>\n",
+        escape(shown),
+        escape(again),
+        escape(again_label)
+    ))
+    .into_response()
+}
+
+/// Builds now, so the page is there when the browser follows the redirect (the watcher
+/// will hear of the change too, a moment later).
+async fn rebuild_now(state: &Arc<ServeState>) {
+    let rebuilt = state.clone();
+    let _ = tokio::task::spawn_blocking(move || rebuilt.rebuild(true)).await;
+}
+
+fn see_other(location: String) -> Response {
+    (StatusCode::SEE_OTHER, [(header::LOCATION, location)]).into_response()
+}
+
+/// The message for a file that could not be written, shown on the form.
+fn cannot_write(file: &std::path::Path, e: std::io::Error) -> Vec<String> {
+    vec![t!("scaffold.cannot_write", path = file.display(), error = e).into_owned()]
+}
