@@ -223,25 +223,7 @@ fn drafts_stay_out_and_private_fields_never_appear() {
 fn failed_build_keeps_the_previous_site_and_builds_are_reproducible() {
     let site = sample();
     site.build_ok();
-    let snapshot = |site: &Site| -> Vec<(String, Vec<u8>)> {
-        let mut v: Vec<(String, Vec<u8>)> = walkdir::WalkDir::new(site.public())
-            .into_iter()
-            .filter_map(Result::ok)
-            .filter(|e| e.file_type().is_file())
-            .map(|e| {
-                (
-                    e.path()
-                        .strip_prefix(site.public())
-                        .expect("prefix")
-                        .to_string_lossy()
-                        .to_string(),
-                    std::fs::read(e.path()).expect("read"),
-                )
-            })
-            .collect();
-        v.sort();
-        v
-    };
+    let snapshot = |site: &Site| files_under(&site.public());
     let first = snapshot(&site);
     site.build_ok();
     assert!(

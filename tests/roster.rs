@@ -114,33 +114,13 @@ fn an_xlsx_roster_becomes_profiles_and_private_columns_never_reach_the_site() {
     site.build_ok();
     let page = site.html("/profiles/ding-weisong/");
     assert_eq!(texts(&page, "h1"), vec!["丁卫松"]);
-    for (path, bytes) in files(&site.public()) {
+    for (path, bytes) in files_under(&site.public()) {
         let text = String::from_utf8_lossy(&bytes);
         assert!(
             !text.contains("13800138000") && !text.contains("13900139000"),
             "a private phone number in {path}"
         );
     }
-}
-
-fn files(dir: &std::path::Path) -> Vec<(String, Vec<u8>)> {
-    walk(dir)
-        .into_iter()
-        .map(|p| (p.display().to_string(), std::fs::read(&p).expect("read")))
-        .collect()
-}
-
-fn walk(dir: &std::path::Path) -> Vec<std::path::PathBuf> {
-    let mut out = Vec::new();
-    for e in std::fs::read_dir(dir).expect("dir").flatten() {
-        let p = e.path();
-        if p.is_dir() {
-            out.extend(walk(&p));
-        } else {
-            out.push(p);
-        }
-    }
-    out
 }
 
 #[test]
@@ -275,7 +255,7 @@ fn a_gbk_csv_reimported_updates_what_the_roster_owns_and_keeps_the_editors_work(
         "名录.csv",
         &csv("丁卫松,长兴电厂,2015年省劳模；2020年全国劳动模范,,长兴县,\n王伟,甲厂,长兴县劳动模范,2019,长兴县,\n王伟,丙厂,长兴县劳动模范,2020,长兴县,\n"),
     );
-    let before: Vec<(String, Vec<u8>)> = files(&site.root().join("content"));
+    let before: Vec<(String, Vec<u8>)> = files_under(&site.root().join("content"));
     let dry = site.run(&[
         "import",
         "roster",
@@ -285,7 +265,7 @@ fn a_gbk_csv_reimported_updates_what_the_roster_owns_and_keeps_the_editors_work(
     ]);
     assert!(dry.status.success(), "{}", stderr(&dry));
     assert_eq!(
-        files(&site.root().join("content")),
+        files_under(&site.root().join("content")),
         before,
         "--dry-run wrote"
     );

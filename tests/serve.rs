@@ -61,6 +61,11 @@ fn get_as(
         "GET {path} HTTP/1.1\r\nHost: {host}\r\nConnection: close\r\n{extra}\r\n"
     )
     .expect("write");
+    response(s)
+}
+
+/// Status, head and body of the response read from `s` until it closes or times out.
+fn response(mut s: TcpStream) -> (u16, String, Vec<u8>) {
     let mut buf = Vec::new();
     let _ = s.read_to_end(&mut buf);
     let split = buf
@@ -328,20 +333,7 @@ fn post(port: u16, path: &str, origin: Option<&str>, body: &str) -> (u16, String
         "POST {path} HTTP/1.1\r\nHost: 127.0.0.1:{port}\r\nConnection: close\r\n{extra}\r\n{body}"
     )
     .expect("write");
-    let mut buf = Vec::new();
-    let _ = s.read_to_end(&mut buf);
-    let split = buf
-        .windows(4)
-        .position(|w| w == b"\r\n\r\n")
-        .map(|i| i + 4)
-        .unwrap_or(buf.len());
-    let head = String::from_utf8_lossy(&buf[..split]).to_string();
-    let status = head
-        .split_whitespace()
-        .nth(1)
-        .and_then(|c| c.parse().ok())
-        .unwrap_or(0);
-    (status, head, buf[split..].to_vec())
+    response(s)
 }
 
 fn form(pairs: &[(&str, &str)]) -> String {

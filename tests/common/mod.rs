@@ -133,3 +133,22 @@ pub fn attrs(doc: &Html, css: &str, attr: &str) -> Vec<String> {
 pub fn profile(name: &str, honors: &str, region: &str, extra: &str) -> String {
     format!("---\nname: {name}\nhonors: {honors}\nregion: {region}\n{extra}---\n\n{name}的事迹。\n")
 }
+
+/// Every file under `dir`, as (path relative to `dir`, bytes), sorted: a snapshot two
+/// moments of a folder can be compared by.
+pub fn files_under(dir: &Path) -> Vec<(String, Vec<u8>)> {
+    let mut v: Vec<(String, Vec<u8>)> = walkdir::WalkDir::new(dir)
+        .into_iter()
+        .filter_map(Result::ok)
+        .filter(|e| e.file_type().is_file())
+        .map(|e| {
+            let rel = e.path().strip_prefix(dir).expect("prefix");
+            (
+                rel.to_string_lossy().to_string(),
+                std::fs::read(e.path()).expect("read"),
+            )
+        })
+        .collect();
+    v.sort();
+    v
+}
