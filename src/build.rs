@@ -116,7 +116,9 @@ pub fn prepare(
     stages.done("load");
     let site = link::link(config, loaded, drafts, diags);
     stages.done("link");
-    let tera = render::engine(&site, &theme, diags)?;
+    let share_cards = std::sync::Arc::new(share_cards(&site.config, root, diags));
+    stages.done("fonts");
+    let tera = render::engine(&site, &theme, &share_cards, diags)?;
     // Photos are checked even when pages have errors: a build lists every problem, as
     // `laomo check` does, and the photos it decoded are cached for the next build.
     let photos = crate::imageproc::process(&site, &site_root.root, diags);
@@ -124,9 +126,37 @@ pub fn prepare(
     if diags.has_errors() && stop_on_error {
         return None;
     }
-    let renderer = Renderer::new(site, photos, tera, theme);
+    let renderer = Renderer::new(site, photos, tera, theme, share_cards);
     stages.done("cards");
     Some((renderer, site_root))
+}
+
+/// The share cards of this build. Their fonts are looked for now: pages name their
+/// cards in their meta tags, so whether there will be cards must be known before any
+/// page is rendered. Without a Chinese font a site that asked for cards fails; one
+/// that did not is built without them, with a warning saying what to install.
+fn share_cards(config: &Config, root: &Path, diags: &mut Diagnostics) -> crate::share::card::Cards {
+    let wanted = config.share.cards;
+    let mut cards = crate::share::card::Cards::new(
+        wanted != Some(false),
+        config.share.fonts.clone(),
+        root.join(".laomo-cache").join("cards"),
+    );
+    if cards.enabled
+        && let Err(e) = cards.font_choice().map(|_| ())
+    {
+        let d = if wanted == Some(true) {
+            Diagnostic::error(e)
+        } else {
+            Diagnostic::warning(e)
+        };
+        diags.push(
+            d.in_file(crate::config::SITE_FILE)
+                .hint(t!("share.no_cjk_font.hint")),
+        );
+        cards.enabled = false;
+    }
+    cards
 }
 
 /// Builds the site; never panics on editor input, never touches the output on error.
@@ -233,7 +263,14 @@ pub fn build(opts: &BuildOptions) -> BuildReport {
     };
     let mut paths = renderer.render_all(&staging, &mut diags);
     stages.done("render");
-    if let Err(e) = write_extras(&renderer, &site_root, &staging, &mut paths, &mut stages) {
+    if let Err(e) = write_extras(
+        &renderer,
+        &site_root,
+        &staging,
+        &mut paths,
+        &mut stages,
+        &mut diags,
+    ) {
         diags.push(Diagnostic::write_failed(e));
     }
     stages.done("extras");
@@ -255,6 +292,7 @@ pub fn build(opts: &BuildOptions) -> BuildReport {
     match result {
         Ok(()) => {
             report.written = true;
+            renderer.share_cards().prune();
             if let Some(inputs) = fingerprint {
                 let warnings = diags
                     .iter()
@@ -292,19 +330,31 @@ pub enum Published {
     File(PathBuf),
     /// The QR code of this address, drawn when the file is written or asked for.
     Qr(String),
+    /// A page's share card, drawn (or taken from the cache) when written or asked for.
+    Card(crate::model::PageId, crate::share::card::Shape),
 }
 
 impl Published {
-    /// The bytes of a generated file (not of a copied one).
-    pub fn generated(&self) -> Option<std::borrow::Cow<'_, [u8]>> {
-        match self {
-            Published::Bytes(b) => Some(std::borrow::Cow::Borrowed(b)),
-            Published::Text(t) => Some(std::borrow::Cow::Borrowed(t.as_bytes())),
-            Published::Qr(url) => {
-                crate::share::qr_svg(url).map(|s| std::borrow::Cow::Owned(s.into_bytes()))
+    /// The bytes of a generated file (not of a copied one): `Ok(None)` for a copied
+    /// file, an error when a share card cannot be drawn. (A build copies a card from
+    /// the cache instead, see [`write_extras`].)
+    pub fn generated(
+        &self,
+        r: &Renderer,
+    ) -> Result<Option<std::borrow::Cow<'_, [u8]>>, Diagnostic> {
+        use std::borrow::Cow;
+        Ok(match self {
+            Published::Bytes(b) => Some(Cow::Borrowed(b)),
+            Published::Text(t) => Some(Cow::Borrowed(t.as_bytes())),
+            Published::Qr(url) => crate::share::qr_svg(url).map(|s| Cow::Owned(s.into_bytes())),
+            Published::Card(id, shape) => {
+                let file = r.share_card_file(*id, *shape)?;
+                Some(Cow::Owned(std::fs::read(&file).map_err(|e| {
+                    Diagnostic::error(t!("text.read", error = e))
+                })?))
             }
             Published::File(_) => None,
-        }
+        })
     }
 }
 
@@ -383,6 +433,20 @@ pub fn published_files(
             );
         }
     }
+    // Share cards of the pages people pass on: their picture in a chat or a feed.
+    for (id, p) in site.pages.iter_ids() {
+        if r.has_share_card(id) {
+            for shape in [
+                crate::share::card::Shape::Wide,
+                crate::share::card::Shape::Square,
+            ] {
+                files.insert(
+                    format!("{}{}", p.path, shape.file_name()),
+                    Published::Card(id, shape),
+                );
+            }
+        }
+    }
     files.insert("/atom.xml".into(), Published::Text(feeds::atom(site)));
     files.insert("/robots.txt".into(), Published::Text(feeds::robots(site)));
     let mut all: Vec<String> = rendered.to_vec();
@@ -405,6 +469,7 @@ fn write_extras(
     staging: &Staging,
     paths: &mut Vec<String>,
     stages: &mut Stages,
+    diags: &mut Diagnostics,
 ) -> std::io::Result<()> {
     let mut files = published_files(r, root, paths);
     files.insert(
@@ -423,13 +488,52 @@ fn write_extras(
     stages.done("filter");
     use rayon::prelude::*;
     let list: Vec<(&String, &Published)> = files.iter().collect();
-    list.par_iter().try_for_each(|(dest, from)| match from {
-        Published::File(src) => staging.copy(src, dest),
-        generated => match generated.generated() {
-            Some(bytes) => staging.emit(dest, &bytes),
-            None => Ok(()),
-        },
-    })?;
+    // A card that cannot be drawn stops the build, but once: the same missing font
+    // would otherwise be reported for every page.
+    let failed: std::sync::Mutex<Option<Diagnostic>> = std::sync::Mutex::new(None);
+    let card_failed = |d: Diagnostic| {
+        if let Ok(mut f) = failed.lock() {
+            f.get_or_insert(d);
+        }
+        std::io::Error::other("card")
+    };
+    list.par_iter()
+        .try_for_each(|(dest, from)| match from {
+            Published::File(src) => staging.copy(src, dest),
+            // Copied from the cache: a card the output already has is not written again.
+            Published::Card(id, shape) => {
+                // Another build of the same site may prune the cache meanwhile: a card
+                // gone between drawing and copying is drawn again, once.
+                let mut tries = 0;
+                loop {
+                    tries += 1;
+                    match r
+                        .share_card_file(*id, *shape)
+                        .map(|file| staging.copy(&file, dest))
+                    {
+                        Ok(Err(e)) if e.kind() == std::io::ErrorKind::NotFound && tries < 2 => {}
+                        Ok(copied) => break copied,
+                        Err(d) => break Err(card_failed(d)),
+                    }
+                }
+            }
+            generated => match generated.generated(r) {
+                Ok(Some(bytes)) => staging.emit(dest, &bytes),
+                Ok(None) => Ok(()),
+                Err(d) => Err(card_failed(d)),
+            },
+        })
+        .or_else(|e| {
+            // The card's own diagnostic says more than the placeholder error.
+            if failed.lock().map(|f| f.is_some()).unwrap_or(false) {
+                Ok(())
+            } else {
+                Err(e)
+            }
+        })?;
+    if let Some(d) = failed.into_inner().ok().flatten() {
+        diags.push(d);
+    }
     paths.extend(files.into_keys());
     Ok(())
 }

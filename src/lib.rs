@@ -22,6 +22,7 @@ pub mod load;
 pub mod manifest;
 pub mod model;
 pub mod pinyin;
+pub mod poster;
 pub mod render;
 pub mod roster;
 pub mod scaffold;

@@ -120,6 +120,17 @@ enum Command {
         #[arg(long)]
         root: Option<PathBuf>,
     },
+    /// Draw a page's poster (photo, name, honors, QR code) as a PNG.
+    Poster {
+        /// The page: its file, address, slug or title.
+        page: String,
+        /// The PNG to write [default: SLUG-poster.png in this folder].
+        #[arg(short = 'o', long = "output")]
+        poster_file: Option<PathBuf>,
+        /// The site folder (with site.yaml) [default: this folder or the nearest above it with one].
+        #[arg(long)]
+        root: Option<PathBuf>,
+    },
     /// Create a new site with a small sample in DIR.
     Init {
         /// The folder to create (must not exist or be empty).
@@ -255,6 +266,7 @@ fn localized(cmd: clap::Command) -> clap::Command {
             ],
         ),
         ("export", &["what", "out", "root"]),
+        ("poster", &["page", "poster_file", "root"]),
     ] {
         cmd = cmd.mut_subcommand(name, |c| {
             let c = c.about(t!(format!("cli.{name}.about")).to_string());
@@ -481,6 +493,32 @@ fn run(command: Command) -> Result<ExitCode, ExitCode> {
             match exported {
                 Some(n) => {
                     println!("{}", t!("roster.exported", count = n, file = out.display()));
+                    ExitCode::SUCCESS
+                }
+                None => ExitCode::FAILURE,
+            }
+        }
+        Command::Poster {
+            page,
+            poster_file,
+            root,
+        } => {
+            let root = site_root(root)?;
+            let mut diags = Diagnostics::new();
+            let drawn = laomo::poster::poster(&root, &page, poster_file.as_deref(), &mut diags);
+            print_diagnostics(&diags);
+            match drawn {
+                Some(p) => {
+                    println!(
+                        "{}",
+                        t!(
+                            "poster.written",
+                            page = p.page,
+                            file = p.file.display(),
+                            width = p.size.0,
+                            height = p.size.1
+                        )
+                    );
                     ExitCode::SUCCESS
                 }
                 None => ExitCode::FAILURE,

@@ -527,6 +527,11 @@ fn a_site_without_publisher_details_shows_no_empty_footer_lines() {
 #[test]
 fn every_page_says_its_address_and_how_to_show_it_when_shared() {
     let site = sample();
+    // Share cards off: the link shows the page's own photo (tests/share.rs has the cards).
+    site.write(
+        "site.yaml",
+        &format!("{SITE_YAML}share: {{cards: false}}\n"),
+    );
     site.write(
         "content/stories/plant/index.md",
         "---\ntitle: 劳模林里又添新绿\ndate: 2024-03-12\ncover: cover.jpg\nsummary: 二十位劳模在长兴县种下一片劳模林。\n---\n正文。\n",

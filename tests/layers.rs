@@ -20,7 +20,7 @@ const LAYERS: &[&[&str]] = &[
     &["search"],
     &["write", "manifest"],
     &["build"],
-    &["serve", "scaffold", "roster"],
+    &["serve", "scaffold", "roster", "poster"],
 ];
 
 fn layer_of(module: &str) -> Option<usize> {

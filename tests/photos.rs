@@ -124,8 +124,8 @@ fn photos_are_resized_upright_and_stripped() {
         "{files:?}"
     );
     for f in &files {
-        // The page and its QR code are not photos.
-        if f == "index.html" || f == "qr.svg" {
+        // The page, its QR code and its share cards are not photos.
+        if f == "index.html" || f == "qr.svg" || f.starts_with("card") {
             continue;
         }
         let bytes = std::fs::read(site.public().join("stories/s").join(f)).expect("read");
@@ -432,6 +432,8 @@ fn a_bundle_publishes_only_its_attachments_and_processed_photos() {
         .filter(|f| {
             !(f.ends_with(".html")
                 || *f == "qr.svg"
+                || *f == "card.png"
+                || *f == "card-square.png"
                 || f.ends_with(".pdf")
                 || *f == "clip.mp4"
                 || *f == "diagram.svg")

@@ -1,8 +1,10 @@
 //! Sharing: every profile, story, exhibition and exhibition hall has a QR code of its
-//! absolute address, read back here as a phone's scanner would.
+//! absolute address, read back here as a phone's scanner would; every shared page has
+//! share cards drawn with its name; a poster carries a QR code that opens the page.
 
 mod common;
 use common::*;
+use image::GenericImageView;
 
 /// Decodes the QR code in one of laomo's SVG files: the path's runs are drawn into a
 /// greyscale image (4 pixels a module) and read with rqrr.
@@ -117,5 +119,254 @@ fn every_kind_of_address_reads_back() {
     assert!(
         laomo::share::qr_svg(&"x".repeat(5000)).is_none(),
         "too long for any QR code"
+    );
+}
+
+/// A PNG's pixels as RGB.
+fn png(path: &std::path::Path) -> image::RgbImage {
+    image::open(path)
+        .unwrap_or_else(|e| panic!("{}: {e}", path.display()))
+        .to_rgb8()
+}
+
+/// How many pixels of `(x0, y0)..(x1, y1)` are dark, as text is drawn (#1d1f22), not
+/// the paper (#f7f3ec) or the red (#a81f1a).
+fn dark_pixels(img: &image::RgbImage, (x0, y0): (u32, u32), (x1, y1): (u32, u32)) -> usize {
+    let mut n = 0;
+    for y in y0..y1.min(img.height()) {
+        for x in x0..x1.min(img.width()) {
+            let p = img.get_pixel(x, y).0;
+            if p.iter().all(|&c| c < 90) {
+                n += 1;
+            }
+        }
+    }
+    n
+}
+
+fn sharing_site() -> Site {
+    let site = Site::new(&[
+        (
+            "content/profiles/ding.md",
+            &profile(
+                "丁卫松",
+                "[{title: 省劳模, year: 2015}]",
+                "长兴县",
+                "private: {phone: 13800138000}\n",
+            ),
+        ),
+        (
+            "content/profiles/cao.md",
+            &profile("曹高", "[{title: 全国劳模, year: 2020}]", "长兴县", ""),
+        ),
+        (
+            "content/stories/long.md",
+            "---\ntitle: 长兴县劳动模范协会组织全县各级劳动模范走进中小学校园开展劳模精神宣讲活动并与师生座谈交流\ndate: 2024-03\n---\n正文。\n",
+        ),
+        (
+            "content/stories/draft.md",
+            "---\ntitle: 还没写完\ndate: 2024-03\ndraft: true\n---\n正文。\n",
+        ),
+    ]);
+    site.write_bytes("content/stories/plant/cover.jpg", &gradient_jpeg(1200, 800));
+    site.write(
+        "content/stories/plant/index.md",
+        "---\ntitle: 劳模林里又添新绿\ndate: 2024-03-12\ncover: cover.jpg\n---\n正文。\n",
+    );
+    site
+}
+
+#[test]
+fn every_shared_page_has_a_card_with_its_name_drawn_and_says_so_in_its_meta_tags() {
+    let site = sharing_site();
+    site.build_ok();
+    let meta = |doc: &scraper::Html, prop: &str| {
+        attrs(doc, &format!("meta[property='{prop}']"), "content")
+    };
+    let page = site.html("/profiles/ding-weisong/");
+    assert_eq!(
+        meta(&page, "og:image"),
+        vec!["https://example.org/sub/profiles/ding-weisong/card.png"]
+    );
+    assert_eq!(meta(&page, "og:image:width"), vec!["1200"]);
+    assert_eq!(meta(&page, "og:image:height"), vec!["630"]);
+    assert_eq!(meta(&page, "og:image:type"), vec!["image/png"]);
+    assert_eq!(meta(&page, "og:image:alt"), vec!["丁卫松"]);
+    assert_eq!(
+        meta(&page, "og:url"),
+        vec!["https://example.org/sub/profiles/ding-weisong/"]
+    );
+    assert!(meta(&page, "og:description")[0].starts_with("浙江省劳动模范 · "));
+    assert_eq!(
+        attrs(&page, "meta[name=description]", "content"),
+        meta(&page, "og:description")
+    );
+    assert_eq!(
+        attrs(&page, "meta[name='twitter:card']", "content"),
+        vec!["summary_large_image"]
+    );
+    // WeChat takes the first picture of the page as the thumbnail: the square card,
+    // hidden and never fetched by a browser (lazy and not displayed).
+    assert_eq!(
+        attrs(&page, "body > img[hidden][loading=lazy]", "src"),
+        vec!["https://example.org/sub/profiles/ding-weisong/card-square.png"]
+    );
+
+    // The files are there at the sizes the tags say.
+    let wide = png(&site.public().join("profiles/ding-weisong/card.png"));
+    assert_eq!(wide.dimensions(), (1200, 630));
+    let square = png(&site.public().join("profiles/ding-weisong/card-square.png"));
+    assert_eq!(square.dimensions(), (500, 500));
+
+    // The name is drawn where the theme puts it (right of the monogram, under the
+    // site's name), and two people's cards differ there and only nearly there.
+    let name_box = ((430, 150), (1150, 320));
+    let other = png(&site.public().join("profiles/cao-gao/card.png"));
+    let drawn = dark_pixels(&wide, name_box.0, name_box.1);
+    assert!(drawn > 3000, "only {drawn} dark pixels where the name is");
+    assert_ne!(
+        wide.view(430, 150, 720, 170).to_image(),
+        other.view(430, 150, 720, 170).to_image()
+    );
+    assert_eq!(
+        wide.view(0, 560, 400, 70).to_image(),
+        other.view(0, 560, 400, 70).to_image(),
+        "the bottom left is the same paper on both"
+    );
+    // The square card has the name in its lower half.
+    assert!(dark_pixels(&square, (20, 300), (480, 370)) > 1000);
+
+    // A story with a cover gets a card too; a draft gets none.
+    assert!(site.public().join("stories/plant/card.png").is_file());
+    assert!(!site.public().join("stories/draft").exists());
+    // Listings have no card of their own.
+    let listing = site.html("/profiles/");
+    assert!(meta(&listing, "og:image").is_empty());
+}
+
+#[test]
+fn a_title_too_long_for_its_card_is_cut_never_drawn_past_the_edge() {
+    let site = sharing_site();
+    site.build_ok();
+    let card = png(&site.public().join("stories/long/card.png"));
+    // Two lines of title are drawn; nothing dark reaches the right margin.
+    assert!(dark_pixels(&card, (430, 150), (1150, 360)) > 3000);
+    assert_eq!(
+        dark_pixels(&card, (1160, 0), (1200, 630)),
+        0,
+        "text drawn into the right margin"
+    );
+    let square = png(&site.public().join("stories/long/card-square.png"));
+    assert_eq!(dark_pixels(&square, (0, 300), (22, 500)), 0);
+    assert_eq!(dark_pixels(&square, (478, 300), (500, 500)), 0);
+}
+
+#[test]
+fn cards_are_kept_and_not_drawn_again_when_nothing_they_show_changed() {
+    let site = sharing_site();
+    site.build_ok();
+    let cache = site.root().join(".laomo-cache/cards");
+    let cards = || -> Vec<String> { files_under(&cache).into_iter().map(|(f, _)| f).collect() };
+    let first = cards();
+    assert_eq!(first.len(), 8, "two cards for each of four published pages");
+    // A change to the body only: the same cards, from the cache.
+    site.write(
+        "content/stories/long.md",
+        "---\ntitle: 长兴县劳动模范协会组织全县各级劳动模范走进中小学校园开展劳模精神宣讲活动并与师生座谈交流\ndate: 2024-03\n---\n改过的正文。\n",
+    );
+    site.build_ok();
+    assert_eq!(cards(), first);
+    // A new name: new cards for that page, and the old ones are gone from the cache.
+    site.write(
+        "content/profiles/cao.md",
+        &profile("曹高峰", "[{title: 全国劳模, year: 2020}]", "长兴县", ""),
+    );
+    site.build_ok();
+    let now = cards();
+    assert_eq!(now.len(), 8);
+    assert_eq!(
+        now.iter().filter(|c| !first.contains(c)).count(),
+        2,
+        "two new cards, for 曹高峰: {now:?} after {first:?}"
+    );
+}
+
+#[test]
+fn without_a_chinese_font_a_site_that_asks_for_cards_gets_a_clear_error() {
+    let site = sharing_site();
+    site.write(
+        "site.yaml",
+        &format!("{SITE_YAML}share:\n  fonts: [fonts/]\n"),
+    );
+    site.write("fonts/readme.txt", "no fonts here");
+    let out = site.build();
+    let err = stderr(&out);
+    assert_eq!(out.status.code(), Some(1), "{err}");
+    assert!(
+        err.contains("no font with Chinese characters was found")
+            && err.contains("fonts-noto-cjk")
+            && err.contains("site.yaml"),
+        "{err}"
+    );
+    assert!(!site.public().exists(), "nothing published");
+
+    // Cards turned off: no card, and the cover photo is what the link shows.
+    site.write(
+        "site.yaml",
+        &format!("{SITE_YAML}share: {{cards: false}}\n"),
+    );
+    site.build_ok();
+    assert!(!site.public().join("stories/plant/card.png").exists());
+    let page = site.html("/stories/plant/");
+    let image = attrs(&page, "meta[property='og:image']", "content");
+    assert!(
+        image[0].starts_with("https://example.org/sub/stories/plant/cover-")
+            && image[0].ends_with(".jpg"),
+        "{image:?}"
+    );
+}
+
+#[test]
+fn a_poster_has_the_photo_name_and_a_qr_code_that_opens_the_page() {
+    let site = sharing_site();
+    let out = site.root().join("海报.png");
+    let run = site.run(&[
+        "poster",
+        "content/profiles/ding.md",
+        "-o",
+        out.to_str().expect("utf-8"),
+    ]);
+    assert!(run.status.success(), "{}", stderr(&run));
+    let img = png(&out);
+    assert_eq!(img.dimensions(), (1080, 1920));
+    // The QR code in the poster reads back as the page's address.
+    let grey = image::DynamicImage::ImageRgb8(img.clone()).to_luma8();
+    let mut prepared = rqrr::PreparedImage::prepare_from_greyscale(
+        grey.width() as usize,
+        grey.height() as usize,
+        |x, y| grey.get_pixel(x as u32, y as u32).0[0],
+    );
+    let grids = prepared.detect_grids();
+    assert_eq!(grids.len(), 1);
+    assert_eq!(
+        grids[0].decode().expect("decodes").1,
+        "https://example.org/sub/profiles/ding-weisong/"
+    );
+    // The name is drawn under the picture.
+    assert!(dark_pixels(&img, (100, 1040), (980, 1160)) > 5000);
+
+    // By title too, with the default file name; a draft or unknown page is an error.
+    let by_title = site.run(&["poster", "劳模林里又添新绿"]);
+    assert!(by_title.status.success(), "{}", stderr(&by_title));
+    assert_eq!(
+        png(&site.root().join("plant-poster.png")).dimensions(),
+        (1080, 1920)
+    );
+    let draft = site.run(&["poster", "还没写完"]);
+    assert_eq!(draft.status.code(), Some(1));
+    assert!(
+        stderr(&draft).contains("no published page 还没写完"),
+        "{}",
+        stderr(&draft)
     );
 }

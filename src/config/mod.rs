@@ -28,6 +28,7 @@ const SITE_KEYS: &[&str] = &[
     "images",
     "menu",
     "publisher",
+    "share",
     "extra",
 ];
 
@@ -62,7 +63,30 @@ struct SiteFile {
     #[serde(default)]
     publisher: Option<publisher::PublisherFile>,
     #[serde(default)]
+    share: Option<ShareFile>,
+    #[serde(default)]
     extra: Option<serde_json::Value>,
+}
+
+/// `share:` as written.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct ShareFile {
+    #[serde(default)]
+    cards: Option<bool>,
+    #[serde(default, deserialize_with = "crate::yaml::nullable")]
+    fonts: Vec<Sp<String>>,
+}
+
+/// How pages are shared: whether each gets a share card, and the fonts to draw them
+/// with (the computer's own when none are named).
+#[derive(Debug, Clone)]
+pub struct ShareSettings {
+    /// `None` when site.yaml does not say: cards are drawn when the computer has a
+    /// Chinese font, and a build without one warns instead of failing.
+    pub cards: Option<bool>,
+    /// Font files or folders, resolved against the site folder.
+    pub fonts: Vec<PathBuf>,
 }
 
 #[derive(Debug, Deserialize)]
@@ -174,6 +198,7 @@ pub struct Config {
     pub images: ImageSettings,
     pub menu: Vec<MenuItem>,
     pub publisher: Publisher,
+    pub share: ShareSettings,
     pub extra: serde_json::Value,
 }
 
@@ -488,6 +513,7 @@ impl Config {
             images: image_settings(raw.images, src, diags),
             menu: raw.menu,
             publisher: publisher::check(raw.publisher, root, src, diags),
+            share: share_settings(raw.share, root, src, diags),
             extra: raw.extra.unwrap_or(serde_json::Value::Null),
         }
     }
@@ -514,6 +540,38 @@ impl Config {
             .and_then(|rest| rest.find('/').map(|i| rest[i..].to_string()))
             .unwrap_or_else(|| "/".into());
         self.base_url = base;
+    }
+}
+
+/// Checks `share:`: a font path that does not exist is an error at its line.
+fn share_settings(
+    raw: Option<ShareFile>,
+    root: &Path,
+    src: &YamlSource,
+    diags: &mut Diagnostics,
+) -> ShareSettings {
+    let Some(raw) = raw else {
+        return ShareSettings {
+            cards: None,
+            fonts: Vec::new(),
+        };
+    };
+    let mut fonts = Vec::new();
+    for f in &raw.fonts {
+        let path = root.join(f.value.trim());
+        if path.exists() {
+            fonts.push(path);
+        } else {
+            diags.push(
+                src.error_at(f, t!("config.share_font", path = f.value))
+                    .hint(t!("config.share_font.hint")),
+            );
+        }
+    }
+    ShareSettings {
+        // Naming fonts asks for cards as clearly as `cards: true` does.
+        cards: raw.cards.or((!fonts.is_empty()).then_some(true)),
+        fonts,
     }
 }
 

@@ -4,6 +4,7 @@
 
 pub mod feeds;
 mod hall_filter;
+pub mod share_card;
 pub mod theme;
 pub mod view;
 
@@ -25,9 +26,28 @@ pub trait Sink: Sync {
 }
 
 /// Loads and checks all templates; template syntax errors are diagnostics with positions.
-pub fn engine(site: &Site, theme: &Theme, diags: &mut Diagnostics) -> Option<Tera> {
+pub fn engine(
+    site: &Site,
+    theme: &Theme,
+    share_cards: &std::sync::Arc<crate::share::card::Cards>,
+    diags: &mut Diagnostics,
+) -> Option<Tera> {
     let mut tera = Tera::new();
-    tera.autoescape_on(vec![".html", ".xml"]);
+    tera.autoescape_on(vec![".html", ".xml", ".svg"]);
+    // `fit(text, size, width, lines)` in the share templates: the text in lines no
+    // wider than `width` at `size` px, with "…" where it does not fit.
+    let cards = share_cards.clone();
+    tera.register_function(
+        "fit",
+        move |kw: Kwargs, _: &State| -> TeraResult<Vec<String>> {
+            let text: String = kw.get("text")?.unwrap_or_default();
+            let size: f64 = kw.must_get("size")?;
+            let width: f64 = kw.must_get("width")?;
+            let lines: usize = kw.get("lines")?.unwrap_or(1);
+            let fonts = cards.fonts().map_err(tera::Error::message)?;
+            Ok(fonts.fit(&text, size as f32, width as f32, lines))
+        },
+    );
     let base = site.config.base_path.clone();
     tera.register_function("url", move |kw: Kwargs, _: &State| -> TeraResult<String> {
         let path: String = kw.must_get("path")?;
@@ -102,6 +122,8 @@ struct Share {
     title: Option<String>,
     description: String,
     image: Option<ShareImage>,
+    /// The square card, absolute: the thumbnail WeChat takes from the page.
+    square: Option<String>,
 }
 
 #[derive(Serialize)]
@@ -138,6 +160,8 @@ pub struct Renderer {
     site: Site,
     photos: crate::imageproc::Photos,
     cards: crate::model::PerPage<std::sync::OnceLock<Value>>,
+    /// Fonts and cache of the share cards (see [`share_card`]).
+    share_cards: std::sync::Arc<crate::share::card::Cards>,
     tera: Tera,
     theme: Theme,
     global: Context,
@@ -161,6 +185,10 @@ impl Renderer {
         &self.theme
     }
 
+    pub fn share_cards(&self) -> &crate::share::card::Cards {
+        &self.share_cards
+    }
+
     fn views(&self) -> ViewCx<'_> {
         ViewCx {
             site: &self.site,
@@ -169,7 +197,13 @@ impl Renderer {
         }
     }
 
-    pub fn new(site: Site, photos: crate::imageproc::Photos, tera: Tera, theme: Theme) -> Renderer {
+    pub fn new(
+        site: Site,
+        photos: crate::imageproc::Photos,
+        tera: Tera,
+        theme: Theme,
+        share_cards: std::sync::Arc<crate::share::card::Cards>,
+    ) -> Renderer {
         let c = &site.config;
         let menu = c
             .menu
@@ -221,6 +255,7 @@ impl Renderer {
             site,
             photos,
             cards,
+            share_cards,
             tera,
             theme,
             global,
@@ -402,6 +437,7 @@ impl Renderer {
             title: None,
             description: c.description.clone(),
             image: None,
+            square: None,
         };
         if let Job::Page(id) | Job::ExhibitionHall(id, _) = job {
             // From the page itself: its card may never be built (serve renders one page).
@@ -423,6 +459,20 @@ impl Renderer {
                 Some(h) => format!("{} · {}", h.name, page.summary),
                 None => page.summary.clone(),
             };
+            if self.has_share_card(*id) {
+                // The page's own share card: its name, honor and photo, drawn to fit.
+                use crate::share::card::Shape;
+                let (width, height) = Shape::Wide.size();
+                share.image = Some(ShareImage {
+                    url: c.permalink(&format!("{}{}", page.path, Shape::Wide.file_name())),
+                    width: Some(width),
+                    height: Some(height),
+                    alt: page.title.clone(),
+                });
+                share.square =
+                    Some(c.permalink(&format!("{}{}", page.path, Shape::Square.file_name())));
+                return share;
+            }
             // Shared links need a JPEG or PNG: WeChat and Weibo do not show WebP.
             share.image = view::lead_image(page)
                 .map(|img| view::image_view(&self.site, &self.photos, img))

@@ -213,13 +213,18 @@ pub(super) async fn page(State(state): State<Arc<ServeState>>, req: Request) -> 
                 Err(_) => not_found(&state).await,
             }
         }
-        Some(generated) => match generated.generated() {
-            Some(bytes) => (
+        Some(generated) => match generated.generated(&generation.renderer) {
+            Ok(Some(bytes)) => (
                 [(header::CONTENT_TYPE, mime_for(&path).to_string())],
                 bytes.into_owned(),
             )
                 .into_response(),
-            None => not_found(&state).await,
+            Ok(None) => not_found(&state).await,
+            // A card that cannot be drawn: said in the terminal, a 404 in the browser.
+            Err(d) => {
+                eprintln!("{d}");
+                not_found(&state).await
+            }
         },
         None => not_found(&state).await,
     }

@@ -1,6 +1,8 @@
 //! How pages travel beyond the site: a QR code of each page's address, for a poster, a
 //! printed profile or the label beside an exhibit in a physical hall.
 
+pub mod card;
+
 use crate::model::Kind;
 
 /// Where a page's QR code is published: `/profiles/ding-weisong/qr.svg`.
@@ -21,6 +23,16 @@ pub fn has_qr(kind: Kind) -> bool {
 /// scoring was most of a 10,000-profile build's time (seen with perf), and any of the
 /// standard masks is read by every scanner; the test reads each code back.
 pub fn qr_svg(url: &str) -> Option<String> {
+    let (size, d) = qr_path_data(url)?;
+    Some(format!(
+        "<svg xmlns=\"http://www.w3.org/2000/svg\" viewBox=\"0 0 {size} {size}\" shape-rendering=\"crispEdges\"><title>{}</title><rect width=\"{size}\" height=\"{size}\" fill=\"#fff\"/><path fill=\"#000\" d=\"{d}\"/></svg>\n",
+        escape(url)
+    ))
+}
+
+/// The QR code of `url` as (modules across with the quiet zone, SVG path data in
+/// module units): what [`qr_svg`] draws, and what a poster template places itself.
+pub fn qr_path_data(url: &str) -> Option<(usize, String)> {
     use qrcode::canvas::{Canvas, MaskPattern};
     use std::fmt::Write;
     let ec = qrcode::EcLevel::M;
@@ -56,10 +68,7 @@ pub fn qr_svg(url: &str) -> Option<String> {
             }
         }
     }
-    Some(format!(
-        "<svg xmlns=\"http://www.w3.org/2000/svg\" viewBox=\"0 0 {size} {size}\" shape-rendering=\"crispEdges\"><title>{}</title><rect width=\"{size}\" height=\"{size}\" fill=\"#fff\"/><path fill=\"#000\" d=\"{d}\"/></svg>\n",
-        escape(url)
-    ))
+    Some((size, d))
 }
 
 fn escape(s: &str) -> String {
