@@ -370,3 +370,38 @@ fn a_poster_has_the_photo_name_and_a_qr_code_that_opens_the_page() {
         stderr(&draft)
     );
 }
+
+#[test]
+fn two_builds_of_one_site_at_once_share_the_card_cache_safely() {
+    let site = sharing_site();
+    // Two outputs for two addresses, built at the same moment: each draws cards the
+    // other does not use, and must neither lose its own nor trip over the other's.
+    for round in 0..3 {
+        let spawn = |name: &str, url: &str| {
+            laomo()
+                .args(["build", "--root"])
+                .arg(site.root())
+                .args(["--output"])
+                .arg(site.root().join(name))
+                .args(["--base-url", url])
+                .current_dir(site.root())
+                .output()
+        };
+        let (a, b) = std::thread::scope(|s| {
+            let a = s.spawn(|| spawn("out-a", &format!("https://a{round}.example.org/")));
+            let b = s.spawn(|| spawn("out-b", &format!("https://b{round}.example.org/x/")));
+            (a.join().expect("a"), b.join().expect("b"))
+        });
+        for out in [a, b] {
+            let out = out.expect("run laomo");
+            assert!(out.status.success(), "{}", stderr(&out));
+        }
+        for name in ["out-a", "out-b"] {
+            let card = png(&site
+                .root()
+                .join(name)
+                .join("profiles/ding-weisong/card.png"));
+            assert_eq!(card.dimensions(), (1200, 630), "{name}");
+        }
+    }
+}

@@ -361,8 +361,12 @@ impl Cards {
         if let Some(dir) = file.parent() {
             std::fs::create_dir_all(dir).map_err(|e| cannot_keep(dir, e))?;
         }
-        crate::util::fs::replace_whole(&file, &png).map_err(|e| cannot_keep(&file, e))?;
-        Ok(file)
+        match crate::util::fs::replace_whole(&file, &png) {
+            Ok(()) => Ok(file),
+            // Another build of the site kept the same card meanwhile: as good.
+            Err(_) if file.is_file() => Ok(file),
+            Err(e) => Err(cannot_keep(&file, e)),
+        }
     }
 
     /// Removes the cards no page of this build uses (old versions of edited pages),
