@@ -4,41 +4,7 @@ mod common;
 use common::*;
 use std::io::{Read, Write};
 use std::net::TcpStream;
-use std::process::{Child, Stdio};
 use std::time::{Duration, Instant};
-
-struct Server {
-    child: Child,
-    port: u16,
-}
-
-impl Drop for Server {
-    fn drop(&mut self) {
-        let _ = self.child.kill();
-        let _ = self.child.wait();
-    }
-}
-
-/// Starts `laomo serve --port 0` and reads the port it chose from its first line.
-fn start(site: &Site) -> Server {
-    let mut child = laomo()
-        .args(["serve", "--port", "0", "--root"])
-        .arg(site.root())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::null())
-        .spawn()
-        .expect("start serve");
-    let stdout = child.stdout.take().expect("stdout");
-    let mut line = String::new();
-    std::io::BufRead::read_line(&mut std::io::BufReader::new(stdout), &mut line).expect("read");
-    let port = line
-        .split("127.0.0.1:")
-        .nth(1)
-        .and_then(|r| r.split('/').next())
-        .and_then(|p| p.parse().ok())
-        .unwrap_or_else(|| panic!("no port in {line:?}"));
-    Server { child, port }
-}
 
 /// A raw HTTP/1.1 GET, so the path reaches the server exactly as written.
 fn get(port: u16, path: &str, extra: &str) -> (u16, String, Vec<u8>) {
@@ -119,7 +85,7 @@ fn sample() -> Site {
 #[test]
 fn serves_pages_files_and_a_404_with_the_right_headers() {
     let site = sample();
-    let server = start(&site);
+    let server = Server::start(&site);
     let p = server.port;
     let (status, head, html) = get(p, "/profiles/ding-weisong/", "");
     assert_eq!(status, 200);
@@ -165,7 +131,7 @@ fn serves_pages_files_and_a_404_with_the_right_headers() {
 #[test]
 fn nothing_outside_the_site_output_can_be_fetched() {
     let site = sample();
-    let server = start(&site);
+    let server = Server::start(&site);
     for path in [
         "/../site.yaml",
         "/%2e%2e/site.yaml",
@@ -194,7 +160,7 @@ fn nothing_outside_the_site_output_can_be_fetched() {
 #[test]
 fn edits_are_served_and_errors_show_an_overlay() {
     let site = sample();
-    let server = start(&site);
+    let server = Server::start(&site);
     let p = server.port;
     let first = body(p, "/about/");
     assert!(first.contains("<h1>关于</h1>"), "{first}");
@@ -248,7 +214,7 @@ fn edits_are_served_and_errors_show_an_overlay() {
 #[test]
 fn ctrl_c_stops_cleanly() {
     let site = sample();
-    let mut server = start(&site);
+    let mut server = Server::start(&site);
     let pid = server.child.id() as i32;
     // SAFETY: sending SIGINT to our own child process.
     unsafe { libc::kill(pid, libc::SIGINT) };
@@ -266,7 +232,7 @@ fn ctrl_c_stops_cleanly() {
 #[test]
 fn serve_has_the_search_index() {
     let site = sample();
-    let server = start(&site);
+    let server = Server::start(&site);
     let (status, _, meta) = get(server.port, "/search/meta.json", "");
     assert_eq!(status, 200);
     assert!(
@@ -282,7 +248,7 @@ fn serve_has_the_search_index() {
 #[test]
 fn other_host_names_are_refused_and_private_lines_never_streamed() {
     let site = sample();
-    let server = start(&site);
+    let server = Server::start(&site);
     let short = Duration::from_secs(10);
     // A page elsewhere whose name points at 127.0.0.1 (DNS rebinding) gets nothing.
     for path in ["/", "/__laomo/events", "/profiles/"] {
@@ -359,7 +325,7 @@ fn form(pairs: &[(&str, &str)]) -> String {
 #[test]
 fn a_new_profile_form_writes_the_file_laomo_new_would() {
     let site = sample();
-    let server = start(&site);
+    let server = Server::start(&site);
     let port = server.port;
     // The form offers the site's own honors and regions.
     let page = body(port, "/__laomo/new/profile");
@@ -444,7 +410,7 @@ fn a_profile_edited_in_the_form_keeps_what_the_form_does_not_show() {
         "content/profiles/shan.md",
         "---\n# 内部说明：照片待补\nname: 单丽华\nhonors:\n  - {title: 省劳模, year: 2018}\nregion: 安吉县\norganization: 安吉茶场\ntags: [茶叶]\n---\n\n原来的事迹。\n",
     );
-    let server = start(&site);
+    let server = Server::start(&site);
     let port = server.port;
     // The preview's script offers the form on profile pages.
     let script = body(port, "/__laomo/reload.js");
@@ -497,7 +463,7 @@ fn a_profile_edited_in_the_form_keeps_what_the_form_does_not_show() {
 #[test]
 fn a_new_story_form_names_people_as_editors_do() {
     let site = sample();
-    let server = start(&site);
+    let server = Server::start(&site);
     let port = server.port;
     let page = body(port, "/__laomo/new/story");
     assert!(page.contains("<option value=\"丁卫松\">"), "{page}");
@@ -540,4 +506,146 @@ fn a_new_story_form_names_people_as_editors_do() {
     let (status, _, html) = get(port, &location, "");
     assert_eq!(status, 200);
     assert!(String::from_utf8_lossy(&html).contains("劳模走进长兴的中小学。"));
+}
+
+/// A raw `multipart/form-data` POST from this preview: text fields, then one file.
+fn post_multipart(
+    port: u16,
+    path: &str,
+    fields: &[(&str, &str)],
+    file: (&str, &str, &[u8]),
+) -> (u16, String, Vec<u8>) {
+    let boundary = "----laomo-test-boundary";
+    let mut body: Vec<u8> = Vec::new();
+    for (k, v) in fields {
+        body.extend(
+            format!("--{boundary}\r\nContent-Disposition: form-data; name=\"{k}\"\r\n\r\n{v}\r\n")
+                .as_bytes(),
+        );
+    }
+    let (name, file_name, bytes) = file;
+    body.extend(
+        format!(
+            "--{boundary}\r\nContent-Disposition: form-data; name=\"{name}\"; filename=\"{file_name}\"\r\nContent-Type: application/octet-stream\r\n\r\n"
+        )
+        .as_bytes(),
+    );
+    body.extend(bytes);
+    body.extend(format!("\r\n--{boundary}--\r\n").as_bytes());
+    let mut s = TcpStream::connect(("127.0.0.1", port)).expect("connect");
+    s.set_read_timeout(Some(Duration::from_secs(30)))
+        .expect("timeout");
+    write!(
+        s,
+        "POST {path} HTTP/1.1\r\nHost: 127.0.0.1:{port}\r\nConnection: close\r\nOrigin: http://127.0.0.1:{port}\r\nContent-Type: multipart/form-data; boundary={boundary}\r\nContent-Length: {}\r\n\r\n",
+        body.len()
+    )
+    .expect("write");
+    s.write_all(&body).expect("body");
+    response(s)
+}
+
+#[test]
+fn a_photo_sent_with_the_profile_form_goes_into_the_pages_bundle() {
+    let site = sample();
+    let server = Server::start(&site);
+    let port = server.port;
+    let page = body(port, "/__laomo/new/profile");
+    assert!(
+        page.contains("enctype=\"multipart/form-data\"")
+            && page.contains("type=\"file\" name=\"portrait\""),
+        "{page}"
+    );
+    let fields = [
+        ("name", "钱塘"),
+        ("honor", "浙江省劳动模范"),
+        ("year", "2020"),
+        ("region", "安吉县"),
+        ("body", "钱塘的事迹。"),
+    ];
+    // Not a photo: the form comes back saying so, nothing written.
+    let (status, _, html) = post_multipart(
+        port,
+        "/__laomo/new/profile",
+        &fields,
+        ("portrait", "简历.docx", b"PK\x03\x04 not a photo"),
+    );
+    let html = String::from_utf8_lossy(&html).to_string();
+    assert_eq!(status, 400, "{html}");
+    assert!(
+        html.contains("“简历.docx”不是 JPEG、PNG 或 WebP 照片"),
+        "{html}"
+    );
+    assert!(html.contains("value=\"钱塘\""), "{html}");
+    assert!(!site.root().join("content/profiles/qian-tang").exists());
+
+    // A photo: the profile is a bundle with it, and the page shows it.
+    let jpeg = gradient_jpeg(600, 800);
+    let (status, head, _) = post_multipart(
+        port,
+        "/__laomo/new/profile",
+        &fields,
+        ("portrait", "IMG_0001.JPG", &jpeg),
+    );
+    assert_eq!(status, 303, "{head}");
+    assert!(head.contains("location: /profiles/qian-tang/"), "{head}");
+    let bundle = site.root().join("content/profiles/qian-tang");
+    assert_eq!(
+        std::fs::read(bundle.join("portrait.jpg")).expect("photo saved"),
+        jpeg
+    );
+    let text = std::fs::read_to_string(bundle.join("index.md")).expect("page saved");
+    assert!(text.contains("\nportrait: portrait.jpg\n"), "{text}");
+    let html = body(port, "/profiles/qian-tang/");
+    assert!(
+        html.contains("/profiles/qian-tang/portrait-"),
+        "the page shows the resized photo: {html}"
+    );
+
+    // An existing single-file profile sent with a photo becomes a bundle, its text kept.
+    site.write(
+        "content/profiles/shan.md",
+        "---\n# 内部说明\nname: 单丽华\nhonors:\n  - {title: 省劳模, year: 2018}\nregion: 安吉县\ntags: [茶叶]\n---\n\n原来的事迹。\n",
+    );
+    wait_for(
+        || get(port, "/profiles/shan-lihua/", "").0 == 200,
+        "the new profile",
+    );
+    let (status, head, _) = post_multipart(
+        port,
+        "/__laomo/edit/profile/shan-lihua",
+        &[
+            ("name", "单丽华"),
+            ("honor", "浙江省劳动模范"),
+            ("year", "2018"),
+            ("region", "安吉县"),
+            ("body", "原来的事迹。"),
+        ],
+        ("portrait", "photo.png", &png_bytes()),
+    );
+    assert_eq!(status, 303, "{head}");
+    assert!(!site.root().join("content/profiles/shan.md").exists());
+    let moved = std::fs::read_to_string(site.root().join("content/profiles/shan/index.md"))
+        .expect("moved into a bundle");
+    assert!(
+        moved.contains("# 内部说明")
+            && moved.contains("tags: [茶叶]")
+            && moved.contains("\nportrait: portrait.png\n"),
+        "{moved}"
+    );
+    assert!(
+        site.root()
+            .join("content/profiles/shan/portrait.png")
+            .is_file()
+    );
+}
+
+fn png_bytes() -> Vec<u8> {
+    let img = image::RgbImage::from_fn(300, 400, |x, y| {
+        image::Rgb([(x % 256) as u8, (y % 256) as u8, 90])
+    });
+    let mut out = std::io::Cursor::new(Vec::new());
+    img.write_to(&mut out, image::ImageFormat::Png)
+        .expect("png");
+    out.into_inner()
 }

@@ -14,6 +14,7 @@ mod watch;
 
 use crate::load::LoadCache;
 use axum::Router;
+use axum::extract::DefaultBodyLimit;
 use axum::routing::get;
 use rust_i18n::t;
 use std::io::Write as _;
@@ -83,13 +84,18 @@ pub fn serve(opts: ServeOptions) -> Result<(), String> {
         // this computer alone.
         if state.editing {
             app = app
+                // A phone's photo is larger than axum's 2 MB default for a request.
                 .route(
                     forms::NEW_PROFILE,
-                    get(forms::new_profile_form).post(forms::save_new_profile),
+                    get(forms::new_profile_form)
+                        .post(forms::save_new_profile)
+                        .layer(DefaultBodyLimit::max(forms::MAX_PHOTO_BYTES + 1024 * 1024)),
                 )
                 .route(
                     forms::EDIT_PROFILE,
-                    get(forms::edit_profile_form).post(forms::save_profile),
+                    get(forms::edit_profile_form)
+                        .post(forms::save_profile)
+                        .layer(DefaultBodyLimit::max(forms::MAX_PHOTO_BYTES + 1024 * 1024)),
                 )
                 .route(
                     forms::NEW_STORY,

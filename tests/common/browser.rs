@@ -43,8 +43,9 @@ pub fn example_site_on_loopback() -> (tempfile::TempDir, PathBuf, u16) {
     (dir, site, port)
 }
 
+/// Chromium's full path: Playwright wants a path, not a command name.
 pub fn chromium() -> Option<PathBuf> {
-    ["chromium", "chromium-browser", "google-chrome"]
+    let name = ["chromium", "chromium-browser", "google-chrome"]
         .iter()
         .map(PathBuf::from)
         .find(|c| {
@@ -52,7 +53,13 @@ pub fn chromium() -> Option<PathBuf> {
                 .arg("--version")
                 .output()
                 .is_ok_and(|o| o.status.success())
-        })
+        })?;
+    std::env::var_os("PATH")
+        .into_iter()
+        .flat_map(|p| std::env::split_paths(&p).collect::<Vec<_>>())
+        .map(|d| d.join(&name))
+        .find(|p| p.is_file())
+        .or(Some(name))
 }
 
 /// A tiny static file server for the built site (the test must not depend on serve's

@@ -32,7 +32,7 @@ fn escape(s: &str) -> String {
 
 /// The values typed, kept when the form comes back with a mistake.
 #[derive(Default)]
-struct Typed {
+pub(in crate::serve) struct Typed {
     fields: Vec<(String, String)>,
 }
 
@@ -59,6 +59,96 @@ impl Typed {
     /// The body as typed, with the line ends browsers send (CRLF) made plain.
     fn body(&self) -> String {
         self.get("body").replace("\r\n", "\n")
+    }
+}
+
+/// The largest photo a form takes: a phone's photo is 3–12 MB.
+pub(super) const MAX_PHOTO_BYTES: usize = 40 * 1024 * 1024;
+
+/// A photo sent with a form.
+pub(in crate::serve) struct Photo {
+    bytes: Vec<u8>,
+    /// `jpg`, `png` or `webp`, from the bytes, not from the name it was sent under.
+    ext: &'static str,
+}
+
+/// What a form sent: its fields and, from a form with a file field, the photo chosen
+/// (or what is wrong with it, shown on the form again).
+pub(in crate::serve) struct Sent {
+    typed: Typed,
+    photo: Option<Photo>,
+    photo_error: Option<String>,
+}
+
+impl<S: Send + Sync> axum::extract::FromRequest<S> for Sent {
+    type Rejection = Response;
+
+    /// Either encoding a browser sends: `multipart/form-data` when the form can carry a
+    /// photo, `application/x-www-form-urlencoded` otherwise.
+    async fn from_request(req: axum::extract::Request, state: &S) -> Result<Self, Response> {
+        let multipart = req
+            .headers()
+            .get(header::CONTENT_TYPE)
+            .and_then(|v| v.to_str().ok())
+            .is_some_and(|v| v.starts_with("multipart/form-data"));
+        if !multipart {
+            let axum::Form(fields) = axum::Form::<Vec<(String, String)>>::from_request(req, state)
+                .await
+                .map_err(IntoResponse::into_response)?;
+            return Ok(Sent {
+                typed: Typed { fields },
+                photo: None,
+                photo_error: None,
+            });
+        }
+        let mut form = axum::extract::Multipart::from_request(req, state)
+            .await
+            .map_err(IntoResponse::into_response)?;
+        let mut sent = Sent {
+            typed: Typed::default(),
+            photo: None,
+            photo_error: None,
+        };
+        while let Some(field) = form
+            .next_field()
+            .await
+            .map_err(IntoResponse::into_response)?
+        {
+            let name = field.name().unwrap_or("").to_string();
+            let file_name = field.file_name().map(str::to_string);
+            let bytes = field.bytes().await.map_err(IntoResponse::into_response)?;
+            match file_name {
+                Some(file) => {
+                    if bytes.is_empty() {
+                        continue; // no photo chosen
+                    }
+                    let ext = match image::guess_format(&bytes) {
+                        Ok(image::ImageFormat::Jpeg) => Some("jpg"),
+                        Ok(image::ImageFormat::Png) => Some("png"),
+                        Ok(image::ImageFormat::WebP) => Some("webp"),
+                        _ => None,
+                    };
+                    match ext {
+                        Some(ext) if name == "portrait" => {
+                            sent.photo = Some(Photo {
+                                bytes: bytes.to_vec(),
+                                ext,
+                            })
+                        }
+                        _ => {
+                            sent.photo_error = Some(format!(
+                                "“{file}”不是 JPEG、PNG 或 WebP 照片，没有保存。请换一张照片（手机拍的照片一般是 JPEG）。"
+                            ))
+                        }
+                    }
+                }
+                None => sent
+                    .typed
+                    .fields
+                    .push((name, String::from_utf8_lossy(&bytes).into_owned())),
+            }
+        }
+        Ok(sent)
     }
 }
 
@@ -166,6 +256,12 @@ const STYLE: &str = "body{font:16px/1.7 system-ui,\"PingFang SC\",\"Microsoft Ya
 
 /// A whole form page: heading, what saving does, the mistakes to fix, the fields.
 fn form_page(heading: &str, intro: &str, errors: &[String], action: &str, fields: &str) -> String {
+    // A form with a file field sends the photo along: only multipart can carry it.
+    let enctype = if fields.contains("type=\"file\"") {
+        " enctype=\"multipart/form-data\""
+    } else {
+        ""
+    };
     let errors = if errors.is_empty() {
         String::new()
     } else {
@@ -180,7 +276,7 @@ fn form_page(heading: &str, intro: &str, errors: &[String], action: &str, fields
     format!(
         "<!DOCTYPE html>\n<html lang=\"zh-CN\"><head><meta charset=\"utf-8\"><meta name=\"viewport\" content=\"width=device-width, initial-scale=1\"><title>{heading} - laomo 预览</title><style>{STYLE}</style></head>\
 <body><main><h1>{heading}</h1><p>{intro}</p>{errors}\
-<form method=\"post\" action=\"{}\">{fields}<button type=\"submit\">保存</button></form></main></body></html>\n",
+<form method=\"post\" action=\"{}\"{enctype}>{fields}<button type=\"submit\">保存</button></form></main></body></html>\n",
         escape(action)
     )
 }

@@ -3,8 +3,8 @@
 //! form-made profile look alike.
 
 use super::{
-    Typed, body_and_draft, cannot_write, draft_saved, escape, form_page, input, load_config,
-    no_config, options, rebuild_now, refuse_cross_site, rejected, see_other,
+    Photo, Sent, Typed, body_and_draft, cannot_write, draft_saved, escape, form_page, input,
+    load_config, no_config, options, rebuild_now, refuse_cross_site, rejected, see_other,
 };
 use crate::config::Config;
 use crate::model::Details;
@@ -15,6 +15,7 @@ use axum::extract::State;
 use axum::http::{HeaderMap, StatusCode};
 use axum::response::{Html, IntoResponse, Response};
 use rust_i18n::t;
+use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
 pub(in crate::serve) const NEW_PROFILE: &str = "/__laomo/new/profile";
@@ -113,7 +114,8 @@ fn page(choices: &Choices, typed: &Typed, errors: &[String], kind: &FormKind) ->
     let fields = format!(
         "{name}<fieldset><legend>荣誉（至少一项，称号来自 site.yaml）</legend>{honor_rows}</fieldset>\
 {region}<label>所属协会 <select name=\"association\">{associations}</select></label>\
-{organization}{occupation}{industry}{body}",
+{organization}{occupation}{industry}\
+<label>照片（JPEG、PNG 或 WebP，可以不选；选了就用它作这一位的照片） <input type=\"file\" name=\"portrait\" accept=\"image/jpeg,image/png,image/webp\"></label>{body}",
         name = input(typed, "name", "姓名（必填）", " required"),
         organization = input(typed, "organization", "工作单位", ""),
         occupation = input(typed, "occupation", "职业", ""),
@@ -197,10 +199,29 @@ fn person_of(config: &Config, typed: &Typed) -> Result<Person, Vec<String>> {
     Ok(person)
 }
 
+/// The person of a form, with a photo that could not be taken counted as a mistake.
+fn checked(config: &Config, sent: &Sent) -> Result<Person, Vec<String>> {
+    let person = person_of(config, &sent.typed);
+    let mut errors = match (&sent.photo_error, person) {
+        (None, Ok(person)) => return Ok(person),
+        (None, Err(errors)) => errors,
+        (Some(e), Ok(_)) => vec![e.clone()],
+        (Some(e), Err(mut errors)) => {
+            errors.push(e.clone());
+            errors
+        }
+    };
+    if sent.photo.is_some() {
+        // A browser never fills a file field in again: say so, or the photo is lost.
+        errors.push("照片没有保存：改正后请重新选择照片。".to_string());
+    }
+    Err(errors)
+}
+
 pub(in crate::serve) async fn save_new_profile(
     State(state): State<Arc<ServeState>>,
     headers: HeaderMap,
-    axum::Form(fields): axum::Form<Vec<(String, String)>>,
+    sent: Sent,
 ) -> Response {
     if let Some(refused) = refuse_cross_site(&headers) {
         return refused;
@@ -208,17 +229,17 @@ pub(in crate::serve) async fn save_new_profile(
     let Some(config) = load_config(&state) else {
         return no_config();
     };
-    let typed = Typed { fields };
     let choices = choices(&state, &config);
-    let person = match person_of(&config, &typed) {
+    let person = match checked(&config, &sent) {
         Ok(p) => p,
         Err(errors) => {
             return rejected(
                 StatusCode::BAD_REQUEST,
-                page(&choices, &typed, &errors, &NEW),
+                page(&choices, &sent.typed, &errors, &NEW),
             );
         }
     };
+    let typed = &sent.typed;
 
     // The address: the name's pinyin, or the next free one for a namesake.
     let dir = state.root.join("content").join("profiles");
@@ -249,22 +270,82 @@ pub(in crate::serve) async fn save_new_profile(
     if typed.is_draft() {
         text.insert_str(4, "draft: true\n");
     }
-    let file = dir.join(format!("{slug}.md"));
-    if let Err(e) = crate::scaffold::write_new_page(&file, &text) {
+    // With a photo the profile is a bundle, its folder holding both: the photo first,
+    // so the page never names a file that is not there yet.
+    let (file, written) = match &sent.photo {
+        None => {
+            let file = dir.join(format!("{slug}.md"));
+            let written = crate::scaffold::write_new_page(&file, &text);
+            (file, written)
+        }
+        Some(photo) => {
+            let bundle = dir.join(&slug);
+            let name = format!("portrait.{}", photo.ext);
+            let text = with_portrait(&text, &name);
+            let file = bundle.join("index.md");
+            let written = std::fs::create_dir_all(&bundle)
+                .and_then(|()| crate::util::fs::replace_whole(&bundle.join(&name), &photo.bytes))
+                .and_then(|()| crate::scaffold::write_new_page(&file, &text));
+            (file, written)
+        }
+    };
+    if let Err(e) = written {
         return rejected(
             StatusCode::INTERNAL_SERVER_ERROR,
-            page(&choices, &typed, &cannot_write(&file, e), &NEW),
+            page(&choices, typed, &cannot_write(&file, e), &NEW),
         );
     }
     rebuild_now(&state).await;
     if typed.is_draft() && !state.drafts {
         return draft_saved(
-            &format!("content/profiles/{slug}.md"),
+            &file
+                .strip_prefix(&state.root)
+                .unwrap_or(&file)
+                .to_string_lossy()
+                .replace('\\', "/"),
             NEW_PROFILE,
             "再新建一位",
         );
     }
     see_other(format!("/profiles/{slug}/"))
+}
+
+/// The text with `portrait:` naming `name`, a file beside it.
+fn with_portrait(text: &str, name: &str) -> String {
+    plan::set_keys(text, &[("portrait", format!("portrait: {name}\n"))])
+        .unwrap_or_else(|| text.to_string())
+}
+
+/// Saves a changed profile with a new photo. A bundle gets it in its folder. A single
+/// file becomes a bundle (`wang-wei.md` → `wang-wei/index.md`), unless it names other
+/// files beside it (a gallery, pictures in the body), which the move would lose: then
+/// the photo goes beside it as `wang-wei-portrait.jpg`. Returns the page's file now.
+fn save_with_photo(file: &Path, text: &str, photo: &Photo) -> std::io::Result<PathBuf> {
+    let dir = file.parent().unwrap_or(Path::new("."));
+    let bundle = file.file_name().is_some_and(|n| n == "index.md");
+    let stem = file
+        .file_stem()
+        .map(|s| s.to_string_lossy().into_owned())
+        .unwrap_or_default();
+    let refers_beside = text.contains("\ngallery:") || text.contains("](");
+    if bundle || refers_beside {
+        let name = if bundle {
+            format!("portrait.{}", photo.ext)
+        } else {
+            format!("{stem}-portrait.{}", photo.ext)
+        };
+        crate::util::fs::replace_whole(&dir.join(&name), &photo.bytes)?;
+        crate::util::fs::replace_whole(file, with_portrait(text, &name).as_bytes())?;
+        return Ok(file.to_path_buf());
+    }
+    let folder = dir.join(&stem);
+    let index = folder.join("index.md");
+    let name = format!("portrait.{}", photo.ext);
+    std::fs::create_dir_all(&folder)?;
+    crate::util::fs::replace_whole(&folder.join(&name), &photo.bytes)?;
+    crate::scaffold::write_new_page(&index, &with_portrait(text, &name))?;
+    std::fs::remove_file(file)?;
+    Ok(index)
 }
 
 /// The file of the profile at `slug` in the current build.
@@ -355,7 +436,7 @@ pub(in crate::serve) async fn save_profile(
     State(state): State<Arc<ServeState>>,
     axum::extract::Path(slug): axum::extract::Path<String>,
     headers: HeaderMap,
-    axum::Form(fields): axum::Form<Vec<(String, String)>>,
+    sent: Sent,
 ) -> Response {
     if let Some(refused) = refuse_cross_site(&headers) {
         return refused;
@@ -363,16 +444,16 @@ pub(in crate::serve) async fn save_profile(
     let (Some(config), Some(file)) = (load_config(&state), profile_file(&state, &slug)) else {
         return no_profile(&slug);
     };
-    let typed = Typed { fields };
+    let typed = &sent.typed;
     let action = format!("/__laomo/edit/profile/{slug}");
-    let person = match person_of(&config, &typed) {
+    let person = match checked(&config, &sent) {
         Ok(p) => p,
         Err(errors) => {
             return rejected(
                 StatusCode::BAD_REQUEST,
                 page(
                     &choices(&state, &config),
-                    &typed,
+                    typed,
                     &errors,
                     &edit_kind(&action),
                 ),
@@ -415,18 +496,26 @@ pub(in crate::serve) async fn save_profile(
         let start = new.len() - split.body.len();
         new = format!("{}\n{}\n", &new[..start], typed.body().trim_end());
     }
-    if let Err(e) = crate::util::fs::replace_whole(&file, new.as_bytes()) {
-        return rejected(
-            StatusCode::INTERNAL_SERVER_ERROR,
-            page(
-                &choices(&state, &config),
-                &typed,
-                &cannot_write(&file, e),
-                &edit_kind(&action),
-            ),
-        );
-    }
+    let saved = match &sent.photo {
+        None => crate::util::fs::replace_whole(&file, new.as_bytes()).map(|()| file.clone()),
+        Some(photo) => save_with_photo(&file, &new, photo),
+    };
+    let saved = match saved {
+        Ok(saved) => saved,
+        Err(e) => {
+            return rejected(
+                StatusCode::INTERNAL_SERVER_ERROR,
+                page(
+                    &choices(&state, &config),
+                    typed,
+                    &cannot_write(&file, e),
+                    &edit_kind(&action),
+                ),
+            );
+        }
+    };
     state.cache.forget(&file);
+    state.cache.forget(&saved);
     rebuild_now(&state).await;
     // The address may have changed with the name: the new page is where the file says.
     let slug_now = crate::pinyin::read_name(&person.name).name_slug();
