@@ -405,3 +405,37 @@ fn two_builds_of_one_site_at_once_share_the_card_cache_safely() {
         }
     }
 }
+
+#[test]
+fn an_associations_transparent_logo_is_drawn_on_its_card() {
+    let site = sharing_site();
+    // A blue disc on a transparent ground (the theme draws nothing blue): its photo
+    // files are PNG only.
+    let logo = image::RgbaImage::from_fn(600, 600, |x, y| {
+        let (dx, dy) = (x as i32 - 300, y as i32 - 300);
+        if dx * dx + dy * dy < 250 * 250 {
+            image::Rgba([20, 40, 220, 255])
+        } else {
+            image::Rgba([0, 0, 0, 0])
+        }
+    });
+    let mut bytes = std::io::Cursor::new(Vec::new());
+    logo.write_to(&mut bytes, image::ImageFormat::Png)
+        .expect("png");
+    site.write_bytes("content/associations/cx/logo.png", &bytes.into_inner());
+    site.write(
+        "content/associations/cx/index.md",
+        "---\nname: 长兴县劳动模范协会\nlogo: logo.png\n---\n协会简介。\n",
+    );
+    site.build_ok();
+    let card = png(&site.public().join("associations/cx/card.png"));
+    let blue = (0..440)
+        .step_by(4)
+        .flat_map(|x| (0..630).step_by(4).map(move |y| (x, y)))
+        .filter(|&(x, y)| {
+            let p = card.get_pixel(x, y).0;
+            p[2] > 150 && p[0] < 80 && p[1] < 100
+        })
+        .count();
+    assert!(blue > 1000, "the logo is not on the card: {blue} blue samples");
+}

@@ -144,8 +144,8 @@ impl Renderer {
         view
     }
 
-    /// The photo file a card draws: a JPEG of the whole photo at least 480 px wide,
-    /// enough for the 630 px height of a card.
+    /// The photo file a card draws: a JPEG (or, for a transparent one, PNG) of the
+    /// whole photo at least 480 px wide, enough for the 630 px height of a card.
     fn card_image(&self, img: &crate::model::Image) -> Option<CardImage> {
         use crate::imageproc::encode::Format;
         let processed = self.photos.get(img)?;
@@ -153,8 +153,11 @@ impl Renderer {
             .meta
             .variants
             .iter()
-            .filter(|v| v.crop == crate::model::Crop::Whole && v.format == Format::Jpeg)
+            .filter(|v| v.crop == crate::model::Crop::Whole && v.format != Format::Webp)
             .collect();
+        // JPEG where there is one; a transparent photo or logo has only PNG files.
+        let jpeg = whole.iter().any(|v| v.format == Format::Jpeg);
+        whole.retain(|v| !jpeg || v.format == Format::Jpeg);
         whole.sort_by_key(|v| v.width);
         let v = whole.iter().find(|v| v.width >= 480).or(whole.last())?;
         Some(CardImage {
