@@ -437,5 +437,8 @@ fn an_associations_transparent_logo_is_drawn_on_its_card() {
             p[2] > 150 && p[0] < 80 && p[1] < 100
         })
         .count();
-    assert!(blue > 1000, "the logo is not on the card: {blue} blue samples");
+    assert!(
+        blue > 1000,
+        "the logo is not on the card: {blue} blue samples"
+    );
 }

@@ -293,13 +293,35 @@ fn fit_measured(chars: &[char], advances: &[f32], width: f32, lines: usize) -> V
     out
 }
 
+/// Fonts found or read, by the font folders asked for, kept for the life of the
+/// process: `laomo serve` builds again on every save, and looking through the
+/// computer's fonts each time would add to every edit's wait. (A font installed while
+/// the preview runs is seen after it restarts.)
+type Memo<T> = Mutex<Vec<(Vec<PathBuf>, Arc<Result<T, String>>)>>;
+
+fn memo<T>(
+    memo: &Memo<T>,
+    dirs: &[PathBuf],
+    make: impl FnOnce() -> Result<T, String>,
+) -> Arc<Result<T, String>> {
+    let Ok(mut known) = memo.lock() else {
+        return Arc::new(make());
+    };
+    if let Some((_, found)) = known.iter().find(|(d, _)| d == dirs) {
+        return found.clone();
+    }
+    let found = Arc::new(make());
+    known.push((dirs.to_vec(), found.clone()));
+    found
+}
+
 /// The cards of a build: the fonts, found on first use, and where finished cards are
 /// kept so an unchanged card is never drawn twice.
 pub struct Cards {
     pub enabled: bool,
     font_dirs: Vec<PathBuf>,
-    choice: OnceLock<Result<FontChoice, String>>,
-    fonts: OnceLock<Result<Fonts, String>>,
+    choice: OnceLock<Arc<Result<FontChoice, String>>>,
+    fonts: OnceLock<Arc<Result<Fonts, String>>>,
     cache_dir: PathBuf,
     /// The cache entries this build used: the rest are removed after a full build.
     used: Mutex<HashSet<String>>,
@@ -323,16 +345,24 @@ impl Cards {
 
     /// The font family cards will be drawn with, looked for on first use.
     pub fn font_choice(&self) -> Result<&FontChoice, String> {
+        static FOUND: Memo<FontChoice> = Mutex::new(Vec::new());
         self.choice
-            .get_or_init(|| FontChoice::find(&self.font_dirs))
+            .get_or_init(|| {
+                memo(&FOUND, &self.font_dirs, || {
+                    FontChoice::find(&self.font_dirs)
+                })
+            })
+            .as_ref()
             .as_ref()
             .map_err(Clone::clone)
     }
 
     /// The fonts, read on first use: only a build that draws a card needs them.
     pub fn fonts(&self) -> Result<&Fonts, String> {
+        static READ: Memo<Fonts> = Mutex::new(Vec::new());
         self.fonts
-            .get_or_init(|| Fonts::load(self.font_choice()?))
+            .get_or_init(|| memo(&READ, &self.font_dirs, || Fonts::load(self.font_choice()?)))
+            .as_ref()
             .as_ref()
             .map_err(Clone::clone)
     }
