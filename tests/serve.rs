@@ -11,43 +11,6 @@ fn get(port: u16, path: &str, extra: &str) -> (u16, String, Vec<u8>) {
     get_as(port, "127.0.0.1", path, extra, Duration::from_secs(10))
 }
 
-/// A GET with the given Host header; reads until the server closes or `wait` passes
-/// (an event stream never closes).
-fn get_as(
-    port: u16,
-    host: &str,
-    path: &str,
-    extra: &str,
-    wait: Duration,
-) -> (u16, String, Vec<u8>) {
-    let mut s = TcpStream::connect(("127.0.0.1", port)).expect("connect");
-    s.set_read_timeout(Some(wait)).expect("timeout");
-    write!(
-        s,
-        "GET {path} HTTP/1.1\r\nHost: {host}\r\nConnection: close\r\n{extra}\r\n"
-    )
-    .expect("write");
-    response(s)
-}
-
-/// Status, head and body of the response read from `s` until it closes or times out.
-fn response(mut s: TcpStream) -> (u16, String, Vec<u8>) {
-    let mut buf = Vec::new();
-    let _ = s.read_to_end(&mut buf);
-    let split = buf
-        .windows(4)
-        .position(|w| w == b"\r\n\r\n")
-        .map(|i| i + 4)
-        .unwrap_or(buf.len());
-    let head = String::from_utf8_lossy(&buf[..split]).to_string();
-    let status = head
-        .split_whitespace()
-        .nth(1)
-        .and_then(|c| c.parse().ok())
-        .unwrap_or(0);
-    (status, head, buf[split..].to_vec())
-}
-
 fn body(port: u16, path: &str) -> String {
     String::from_utf8_lossy(&get(port, path, "").2).to_string()
 }

@@ -2,6 +2,8 @@
 //! (npm `vnu-jar`) and sets LAOMO_VNU_JAR and LAOMO_REQUIRE_TOOLS; a plain `cargo test`
 //! on a machine without Java or the jar says it skipped this check.
 
+mod common;
+
 use std::path::PathBuf;
 use std::process::Command;
 
@@ -64,6 +66,32 @@ fn example_site_html_is_valid() {
         .map(|e| e.path().to_path_buf())
         .collect();
     assert!(pages.len() > 50, "{} pages", pages.len());
+    // The preview's forms too, as `laomo serve` sends them, with a mistake shown.
+    let mut pages = pages;
+    let site = common::Site::new(&[(
+        "content/profiles/ding.md",
+        &common::profile("丁卫松", "[{title: 省劳模, year: 2015}]", "长兴县", ""),
+    )]);
+    let server = common::Server::start(&site);
+    let forms = out.path().join("forms");
+    std::fs::create_dir_all(&forms).expect("forms dir");
+    for (name, path) in [
+        ("new-profile", "/__laomo/new/profile"),
+        ("edit-profile", "/__laomo/edit/profile/ding-weisong"),
+        ("new-story", "/__laomo/new/story"),
+    ] {
+        let (status, _, html) = common::get_as(
+            server.port,
+            &format!("127.0.0.1:{}", server.port),
+            path,
+            "",
+            std::time::Duration::from_secs(10),
+        );
+        assert_eq!(status, 200, "{path}");
+        let file = forms.join(format!("{name}.html"));
+        std::fs::write(&file, html).expect("form page");
+        pages.push(file);
+    }
     let check = Command::new("java")
         .arg("-jar")
         .arg(&jar)

@@ -188,3 +188,42 @@ impl Drop for Server {
         let _ = self.child.wait();
     }
 }
+
+/// A GET with the given Host header; reads until the server closes or `wait` passes
+/// (an event stream never closes).
+pub fn get_as(
+    port: u16,
+    host: &str,
+    path: &str,
+    extra: &str,
+    wait: std::time::Duration,
+) -> (u16, String, Vec<u8>) {
+    use std::io::Write;
+    let mut s = std::net::TcpStream::connect(("127.0.0.1", port)).expect("connect");
+    s.set_read_timeout(Some(wait)).expect("timeout");
+    write!(
+        s,
+        "GET {path} HTTP/1.1\r\nHost: {host}\r\nConnection: close\r\n{extra}\r\n"
+    )
+    .expect("write");
+    response(s)
+}
+
+/// Status, head and body of the response read from `s` until it closes or times out.
+pub fn response(mut s: std::net::TcpStream) -> (u16, String, Vec<u8>) {
+    use std::io::Read;
+    let mut buf = Vec::new();
+    let _ = s.read_to_end(&mut buf);
+    let split = buf
+        .windows(4)
+        .position(|w| w == b"\r\n\r\n")
+        .map(|i| i + 4)
+        .unwrap_or(buf.len());
+    let head = String::from_utf8_lossy(&buf[..split]).to_string();
+    let status = head
+        .split_whitespace()
+        .nth(1)
+        .and_then(|c| c.parse().ok())
+        .unwrap_or(0);
+    (status, head, buf[split..].to_vec())
+}
