@@ -328,6 +328,9 @@ pub enum Published {
     Bytes(&'static [u8]),
     Text(String),
     File(PathBuf),
+    /// A file of laomo's own cache (a resized photo), put into the output as a second
+    /// name of the same file where it can be (see [`Staging::link_cached`]).
+    Cached(PathBuf),
     /// The QR code of this address, drawn when the file is written or asked for.
     Qr(String),
     /// A page's share card, drawn (or taken from the cache) when written or asked for.
@@ -353,7 +356,7 @@ impl Published {
                     Diagnostic::error(t!("text.read", error = e))
                 })?))
             }
-            Published::File(_) => None,
+            Published::File(_) | Published::Cached(_) => None,
         })
     }
 }
@@ -397,7 +400,7 @@ pub fn published_files(
             }
         }
     }
-    let mut own: Vec<(PathBuf, String)> = Vec::new();
+    let mut own: Vec<(PathBuf, String, bool)> = Vec::new();
     let assets = site
         .intros
         .values()
@@ -406,16 +409,26 @@ pub fn published_files(
     for asset in assets {
         match asset {
             // Photos are published only as the pipeline's resized, metadata-free files.
-            Asset::Photo { image, .. } => own.extend(photos.outputs(image)),
-            Asset::Media(m) => own.push((m.source.clone(), m.output.clone())),
+            Asset::Photo { image, .. } => own.extend(
+                photos
+                    .outputs(image)
+                    .into_iter()
+                    .map(|(cached, dest)| (cached, dest, true)),
+            ),
+            Asset::Media(m) => own.push((m.source.clone(), m.output.clone(), false)),
             Asset::Attachment { source, output } => {
-                own.push((source.to_path_buf(), output.to_string()))
+                own.push((source.to_path_buf(), output.to_string(), false))
             }
         }
     }
     own.sort();
-    for (src, dest) in own {
-        files.insert(dest, Published::File(src));
+    for (src, dest, cached) in own {
+        let from = if cached {
+            Published::Cached(src)
+        } else {
+            Published::File(src)
+        };
+        files.insert(dest, from);
     }
     // QR codes of the pages people are sent to from paper, and of each exhibition hall.
     for p in site.pages.iter() {
@@ -500,6 +513,7 @@ fn write_extras(
     list.par_iter()
         .try_for_each(|(dest, from)| match from {
             Published::File(src) => staging.copy(src, dest),
+            Published::Cached(src) => staging.link_cached(src, dest),
             // Copied from the cache: a card the output already has is not written again.
             Published::Card(id, shape) => {
                 // Another build of the same site may prune the cache meanwhile: a card
@@ -509,7 +523,7 @@ fn write_extras(
                     tries += 1;
                     match r
                         .share_card_file(*id, *shape)
-                        .map(|file| staging.copy(&file, dest))
+                        .map(|file| staging.link_cached(&file, dest))
                     {
                         Ok(Err(e)) if e.kind() == std::io::ErrorKind::NotFound && tries < 2 => {}
                         Ok(copied) => break copied,

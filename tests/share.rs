@@ -291,6 +291,44 @@ fn cards_are_kept_and_not_drawn_again_when_nothing_they_show_changed() {
     );
 }
 
+/// Cards and resized photos go into the site as second names of the cache's files (a
+/// cold build places tens of thousands): the site must never write through them.
+#[cfg(unix)]
+#[test]
+fn the_sites_cards_are_the_caches_files_and_a_new_card_never_changes_the_cache() {
+    use std::os::unix::fs::MetadataExt;
+    let site = sharing_site();
+    site.build_ok();
+    let cache = site.root().join(".laomo-cache/cards");
+    let card = site.public().join("profiles/cao-gao/card.png");
+    let inode = |p: &std::path::Path| std::fs::metadata(p).expect("file").ino();
+    let cached: Vec<u64> = walkdir::WalkDir::new(&cache)
+        .into_iter()
+        .filter_map(Result::ok)
+        .map(|e| inode(e.path()))
+        .collect();
+    assert!(cached.contains(&inode(&card)), "the card is a copy");
+    let before = files_under(&cache);
+    let old = std::fs::read(&card).expect("card");
+
+    // Another honor: the same address gets another card.
+    site.write(
+        "content/profiles/cao.md",
+        &profile("曹高", "[{title: 省劳模, year: 2012}]", "长兴县", ""),
+    );
+    site.build_ok();
+    let new = std::fs::read(&card).expect("card");
+    assert_ne!(new, old, "the card shows the new honor");
+    let after = files_under(&cache);
+    assert!(after.iter().any(|(_, bytes)| *bytes == new));
+    // Every card the cache kept has the bytes it had.
+    for (name, bytes) in &after {
+        if let Some((_, was)) = before.iter().find(|(n, _)| n == name) {
+            assert!(was == bytes, "{name} was written into");
+        }
+    }
+}
+
 #[test]
 fn without_a_chinese_font_a_site_that_asks_for_cards_gets_a_clear_error() {
     let site = sharing_site();

@@ -12,7 +12,7 @@ use std::path::PathBuf;
 use tera::Context;
 
 /// Bump when the drawing changes in a way the templates and data do not show.
-const CARD_VERSION: &str = "laomo-card-1";
+const CARD_VERSION: &str = "laomo-card-2";
 pub const POSTER_TEMPLATE: &str = "share/poster.svg";
 /// Portrait, for WeChat moments and notice boards.
 pub const POSTER_SIZE: (u32, u32) = (1080, 1920);
@@ -101,7 +101,7 @@ impl Renderer {
                 .to_string(),
             url: c.permalink(&p.path),
             monogram: p.title.chars().next().map(String::from).unwrap_or_default(),
-            image: super::view::lead_image(p).and_then(|img| self.card_image(img)),
+            image: super::view::lead_image(p).and_then(|img| self.card_image(img, (width, height))),
             width,
             height,
         };
@@ -144,9 +144,11 @@ impl Renderer {
         view
     }
 
-    /// The photo file a card draws: a JPEG (or, for a transparent one, PNG) of the
-    /// whole photo at least 480 px wide, enough for the 630 px height of a card.
-    fn card_image(&self, img: &crate::model::Image) -> Option<CardImage> {
+    /// The photo file a card of `size` draws: a JPEG (or, for a transparent one, PNG)
+    /// of the whole photo, the smallest at least 480 px wide and four fifths of the
+    /// card's shorter side high (a 630 px card's photo beside the text, a poster's
+    /// square one); drawn near its own size, it is neither blurred nor slow to scale.
+    fn card_image(&self, img: &crate::model::Image, (w, h): (u32, u32)) -> Option<CardImage> {
         use crate::imageproc::encode::Format;
         let processed = self.photos.get(img)?;
         let mut whole: Vec<_> = processed
@@ -159,7 +161,11 @@ impl Renderer {
         let jpeg = whole.iter().any(|v| v.format == Format::Jpeg);
         whole.retain(|v| !jpeg || v.format == Format::Jpeg);
         whole.sort_by_key(|v| v.width);
-        let v = whole.iter().find(|v| v.width >= 480).or(whole.last())?;
+        let high = w.min(h) * 4 / 5;
+        let v = whole
+            .iter()
+            .find(|v| v.width >= 480 && v.height >= high)
+            .or(whole.last())?;
         Some(CardImage {
             href: processed.dir.join(&v.file).to_string_lossy().into_owned(),
             width: v.width,

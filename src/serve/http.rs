@@ -205,7 +205,7 @@ pub(super) async fn page(State(state): State<Arc<ServeState>>, req: Request) -> 
         };
     }
     match generation.files.get(&path) {
-        Some(Published::File(src)) => {
+        Some(Published::File(src) | Published::Cached(src)) => {
             let mime = mime_for(&path);
             let service = tower_http::services::ServeFile::new_with_mime(src, &mime);
             match service.oneshot(req).await {

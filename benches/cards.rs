@@ -1,0 +1,82 @@
+//! `cargo bench --bench cards`: the cost of drawing one share card (1200×630) on one
+//! thread, split into the SVG read (with text shaping), the drawing and the PNG, for a
+//! card of text only (as the 10,000-profile benchmark site has) and for cards with a
+//! portrait or a landscape photo, each at the size of file the build gives the card.
+//! The whole build's card time is in `cargo bench --bench build`.
+
+use laomo::share::card::{FontChoice, Fonts};
+use std::path::{Path, PathBuf};
+use std::time::Instant;
+
+const RUNS: u32 = 100;
+
+fn card(photo: Option<&Path>) -> String {
+    let (image, x) = match photo {
+        Some(p) => (
+            format!(
+                r#"<image href="{}" x="0" y="0" width="440" height="630" preserveAspectRatio="xMidYMid slice"/>"#,
+                p.display()
+            ),
+            500,
+        ),
+        None => (
+            r##"<rect x="60" y="165" width="300" height="300" rx="28" fill="#a81f1a"/><text x="210" y="382" font-size="190" font-weight="700" fill="#ffffff" text-anchor="middle">卢</text>"##.to_string(),
+            430,
+        ),
+    };
+    format!(
+        r##"<svg xmlns="http://www.w3.org/2000/svg" width="1200" height="630" viewBox="0 0 1200 630">
+<rect width="1200" height="630" fill="#f7f3ec"/>{image}
+<rect x="{x}" y="70" width="56" height="8" fill="#a81f1a"/>
+<text x="{x}" y="130" font-size="30" fill="#575c63">浙江省劳动模范协会</text>
+<text x="{x}" y="288" font-size="88" font-weight="700" fill="#1d1f22">卢火佳</text>
+<text x="{x}" y="356" font-size="40" font-weight="700" fill="#a81f1a">全国劳动模范</text>
+<text x="{x}" y="416" font-size="32" fill="#575c63">长兴县劳动模范协会</text>
+<text x="{x}" y="575" font-size="26" fill="#575c63">laomo.example.cn</text>
+</svg>"##
+    )
+}
+
+/// A JPEG of `width` × `height` cut from one of the repository's photos, as the photo
+/// pipeline would give a card.
+fn photo(dir: &Path, name: &str, width: u32, height: u32) -> PathBuf {
+    let src = Path::new(env!("CARGO_MANIFEST_DIR")).join("static/photos/city-bridge-at-night.jpg");
+    let img = image::open(&src).expect("photo").to_rgb8();
+    let img = image::imageops::resize(&img, width, height, image::imageops::FilterType::Triangle);
+    let path = dir.join(name);
+    img.save(&path).expect("write photo");
+    path
+}
+
+fn main() {
+    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("target/bench-cards");
+    std::fs::create_dir_all(&dir).expect("mkdir");
+    let fonts = FontChoice::find(&[])
+        .and_then(|c| Fonts::load(&c))
+        .expect("a CJK font (apt install fonts-noto-cjk)");
+    let cases = [
+        ("text only", card(None)),
+        (
+            "portrait photo 480×640",
+            card(Some(&photo(&dir, "portrait.jpg", 480, 640))),
+        ),
+        (
+            "landscape photo 960×720",
+            card(Some(&photo(&dir, "landscape.jpg", 960, 720))),
+        ),
+    ];
+    println!("share card 1200×630, one thread, mean of {RUNS}:");
+    for (name, svg) in &cases {
+        // The first draw loads what the fonts and caches need.
+        let png = fonts.rasterize(svg, (1200, 630), &dir).expect("card");
+        let t = Instant::now();
+        for _ in 0..RUNS {
+            fonts.rasterize(svg, (1200, 630), &dir).expect("card");
+        }
+        let ms = t.elapsed().as_secs_f64() * 1000.0 / f64::from(RUNS);
+        println!(
+            "  {name:<26} {ms:6.2} ms a card, PNG {:4} KB",
+            png.len() / 1024
+        );
+    }
+}
