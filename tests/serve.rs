@@ -612,3 +612,146 @@ fn png_bytes() -> Vec<u8> {
         .expect("png");
     out.into_inner()
 }
+
+/// The 303's address, from a response head.
+fn location(head: &str) -> String {
+    head.lines()
+        .find_map(|l| l.strip_prefix("location: "))
+        .expect("location")
+        .trim()
+        .to_string()
+}
+
+#[test]
+fn an_exhibition_form_makes_halls_of_the_people_and_stories_named() {
+    let site = sample();
+    let server = Server::start(&site);
+    let port = server.port;
+    let page = body(port, "/__laomo/new/exhibition");
+    assert!(page.contains("<h1>新建云展馆页面</h1>"), "{page}");
+    assert!(page.contains("<textarea name=\"halls\""), "{page}");
+    let origin = format!("http://127.0.0.1:{port}");
+    let bad = form(&[
+        ("title", "劳模工匠云展馆"),
+        ("date", "前年"),
+        ("halls", "丁卫松\n## 新时代的领跑者\n王五\n植树"),
+    ]);
+    let (status, _, html) = post(port, "/__laomo/new/exhibition", Some(&origin), &bad);
+    let html = String::from_utf8_lossy(&html).to_string();
+    assert_eq!(status, 400);
+    assert!(html.contains("开馆时间：“前年”不是日期"), "{html}");
+    assert!(html.contains("展品“丁卫松”前面还没有展厅"), "{html}");
+    assert!(
+        html.contains("本站没有叫“王五”的劳模，也没有这个标题的事迹。"),
+        "{html}"
+    );
+    // What was typed is still there to fix.
+    assert!(html.contains("## 新时代的领跑者\n王五"), "{html}");
+    assert!(!site.root().join("content/exhibitions").exists());
+
+    let good = form(&[
+        ("title", "劳模工匠云展馆"),
+        ("date", "2022年5月"),
+        ("featured", "1"),
+        (
+            "halls",
+            "## 新时代的领跑者\r\n丁卫松\r\n\r\n植树\r\n## 第二展厅\r\ns",
+        ),
+        ("body", "走进展馆，认识身边的劳模。"),
+    ]);
+    let (status, head, _) = post(port, "/__laomo/new/exhibition", Some(&origin), &good);
+    assert_eq!(status, 303, "{head}");
+    let at = location(&head);
+    let slug = at.trim_start_matches("/exhibitions/").trim_end_matches('/');
+    assert_eq!(
+        std::fs::read_to_string(site.root().join(format!("content/exhibitions/{slug}.md")))
+            .expect("written"),
+        "---\ntitle: 劳模工匠云展馆\ndate: 2022-05\nfeatured: true\nhalls:\n  - title: 新时代的领跑者\n    exhibits:\n      - {profile: ding-weisong}\n      - {story: s}\n  - title: 第二展厅\n    exhibits:\n      - {story: s}\n---\n\n走进展馆，认识身边的劳模。\n"
+    );
+    assert!(body(port, &at).contains("新时代的领跑者"));
+    // The first hall shows the person and the story named in it.
+    let hall = body(port, &format!("{at}hall-1/"));
+    assert!(hall.contains("丁卫松") && hall.contains("植树"), "{hall}");
+}
+
+#[test]
+fn collection_and_association_forms_write_pages_the_build_accepts() {
+    let site = sample();
+    let server = Server::start(&site);
+    let port = server.port;
+    let origin = format!("http://127.0.0.1:{port}");
+    // A story that is not there, and a body the build would refuse (an unknown
+    // shortcode): both said on the form, nothing written.
+    let bad = form(&[
+        ("title", "劳模——新时代的领跑者"),
+        ("kind", "book"),
+        ("stories", "植树\n不存在的文章"),
+        ("body", "{{< 不存在 >}}"),
+    ]);
+    let (status, _, html) = post(port, "/__laomo/new/collection", Some(&origin), &bad);
+    let html = String::from_utf8_lossy(&html).to_string();
+    assert_eq!(status, 400);
+    assert!(
+        html.contains("本站没有标题为“不存在的文章”的事迹。"),
+        "{html}"
+    );
+    // The build's own loader has the last word: its message, on the form.
+    let (status, _, html) = post(
+        port,
+        "/__laomo/new/collection",
+        Some(&origin),
+        &form(&[("title", "劳模文集"), ("body", "{{< 不存在 >}}")]),
+    );
+    let html = String::from_utf8_lossy(&html).to_string();
+    assert_eq!(status, 400);
+    assert!(
+        html.contains("<li>this shortcode cannot be read: expected `name(…)`"),
+        "{html}"
+    );
+    assert!(!site.root().join("content/collections").exists());
+    let good = form(&[
+        ("title", "劳模——新时代的领跑者"),
+        ("kind", "book"),
+        ("published", "2021"),
+        ("publisher", "长兴县劳动模范协会"),
+        ("stories", "植树"),
+        ("body", "这本书收录了劳模的故事。"),
+    ]);
+    let (status, head, _) = post(port, "/__laomo/new/collection", Some(&origin), &good);
+    assert_eq!(status, 303, "{head}");
+    let at = location(&head);
+    let slug = at.trim_start_matches("/collections/").trim_end_matches('/');
+    assert_eq!(
+        std::fs::read_to_string(site.root().join(format!("content/collections/{slug}.md")))
+            .expect("written"),
+        "---\ntitle: 劳模——新时代的领跑者\nkind: book\npublished: 2021\npublisher: 长兴县劳动模范协会\nstories: [s]\n---\n\n这本书收录了劳模的故事。\n"
+    );
+    assert!(body(port, &at).contains("植树"));
+
+    // An association with its logo: a bundle holding both.
+    let (status, head, _) = post_multipart(
+        port,
+        "/__laomo/new/association",
+        &[
+            ("name", "长兴县劳动模范协会"),
+            ("founded", "2016.10"),
+            ("members", "360多"),
+        ],
+        ("logo", "标志.png", &png_bytes()),
+    );
+    assert_eq!(status, 303, "{head}");
+    let at = location(&head);
+    let slug = at
+        .trim_start_matches("/associations/")
+        .trim_end_matches('/');
+    let bundle = site.root().join(format!("content/associations/{slug}"));
+    assert_eq!(
+        std::fs::read_to_string(bundle.join("index.md")).expect("written"),
+        "---\nlogo: logo.png\nname: 长兴县劳动模范协会\nfounded: 2016-10\nmembers: 360多\n---\n\n"
+    );
+    assert_eq!(
+        std::fs::read(bundle.join("logo.png")).expect("logo"),
+        png_bytes()
+    );
+    assert!(body(port, &at).contains("长兴县劳动模范协会"));
+}

@@ -79,6 +79,9 @@ fn example_site_html_is_valid() {
         ("new-profile", "/__laomo/new/profile"),
         ("edit-profile", "/__laomo/edit/profile/ding-weisong"),
         ("new-story", "/__laomo/new/story"),
+        ("new-association", "/__laomo/new/association"),
+        ("new-collection", "/__laomo/new/collection"),
+        ("new-exhibition", "/__laomo/new/exhibition"),
     ] {
         let (status, _, html) = common::get_as(
             server.port,

@@ -100,6 +100,12 @@ pub fn serve(opts: ServeOptions) -> Result<(), String> {
                 .route(
                     forms::NEW_STORY,
                     get(forms::new_story_form).post(forms::save_new_story),
+                )
+                .route(
+                    forms::NEW_PAGE,
+                    get(forms::new_page_form)
+                        .post(forms::save_new_page)
+                        .layer(DefaultBodyLimit::max(forms::MAX_PHOTO_BYTES + 1024 * 1024)),
                 );
         }
         let app = app

@@ -267,11 +267,22 @@ pub fn load_page(
     path: &Path,
     bundle: bool,
 ) -> (Option<Page>, Vec<Diagnostic>) {
+    match read(site, path) {
+        Ok(text) => load_page_text(site, config, path, bundle, text),
+        Err(d) => (None, vec![d]),
+    }
+}
+
+/// [`load_page`] of `text` as if it were the file at `path`: the preview's forms check
+/// a page with the build's own rules before they write it.
+pub fn load_page_text(
+    site: &SiteRoot,
+    config: &Config,
+    path: &Path,
+    bundle: bool,
+    text: String,
+) -> (Option<Page>, Vec<Diagnostic>) {
     let rel = site.rel(path);
-    let text = match read(site, path) {
-        Ok(t) => t,
-        Err(d) => return (None, vec![d]),
-    };
     let split = match split_front_matter(&text) {
         Ok(s) => s,
         Err(m) => return (None, vec![unclosed_front_matter(m, &rel, &text)]),

@@ -8,11 +8,13 @@
 //! after a draft is saved.
 
 mod profile;
+mod schema;
 mod story;
 
 pub(super) use profile::{
     EDIT_PROFILE, NEW_PROFILE, edit_profile_form, new_profile_form, save_new_profile, save_profile,
 };
+pub(super) use schema::{NEW_PAGE, new_page_form, save_new_page};
 pub(super) use story::{NEW_STORY, new_story_form, save_new_story};
 
 use super::state::ServeState;
@@ -129,7 +131,8 @@ impl<S: Send + Sync> axum::extract::FromRequest<S> for Sent {
                         _ => None,
                     };
                     match ext {
-                        Some(ext) if name == "portrait" => {
+                        // The one photo field of each form.
+                        Some(ext) if matches!(name.as_str(), "portrait" | "cover" | "logo") => {
                             sent.photo = Some(Photo {
                                 bytes: bytes.to_vec(),
                                 ext,
@@ -254,6 +257,9 @@ fn body_and_draft(typed: &Typed, label: &str, rows: u32) -> String {
 
 const STYLE: &str = "body{font:16px/1.7 system-ui,\"PingFang SC\",\"Microsoft YaHei\",\"Noto Sans CJK SC\",sans-serif;margin:0;background:#f7f3ec;color:#1d1f22}main{max-width:40rem;margin:0 auto;padding:1rem}form{display:grid;gap:.9rem}label{display:grid;gap:.2rem}.row{display:flex;gap:.75rem;flex-wrap:wrap}.row label{flex:1 1 10rem}input,select,textarea{font:inherit;padding:.45rem .6rem;border:1px solid #b9ad9a;border-radius:.4rem;background:#fff;color:inherit}fieldset{border:1px solid #ddd4c6;border-radius:.5rem;display:grid;gap:.5rem}.check{display:flex;gap:.5rem;align-items:center}button{font:inherit;padding:.6rem 1.2rem;border:0;border-radius:.4rem;background:#a81f1a;color:#fff;justify-self:start}.errors{background:#fde8e6;border:1px solid #a81f1a;border-radius:.5rem;padding:.25rem 1rem}";
 
+/// The forms of the preview, linked from the top of each.
+const NEW_LINKS: &str = "<a href=\"/__laomo/new/profile\">劳模</a> · <a href=\"/__laomo/new/story\">事迹</a> · <a href=\"/__laomo/new/association\">协会</a> · <a href=\"/__laomo/new/collection\">文集</a> · <a href=\"/__laomo/new/exhibition\">云展馆</a>";
+
 /// A whole form page: heading, what saving does, the mistakes to fix, the fields.
 fn form_page(heading: &str, intro: &str, errors: &[String], action: &str, fields: &str) -> String {
     // A form with a file field sends the photo along: only multipart can carry it.
@@ -275,7 +281,7 @@ fn form_page(heading: &str, intro: &str, errors: &[String], action: &str, fields
     };
     format!(
         "<!DOCTYPE html>\n<html lang=\"zh-CN\"><head><meta charset=\"utf-8\"><meta name=\"viewport\" content=\"width=device-width, initial-scale=1\"><title>{heading} - laomo 预览</title><style>{STYLE}</style></head>\
-<body><main><h1>{heading}</h1><p>{intro}</p>{errors}\
+<body><main><nav aria-label=\"新建\"><p>新建：{NEW_LINKS}</p></nav><h1>{heading}</h1><p>{intro}</p>{errors}\
 <form method=\"post\" action=\"{}\"{enctype}>{fields}<button type=\"submit\">保存</button></form></main></body></html>\n",
         escape(action)
     )

@@ -1,0 +1,549 @@
+//! The forms of the kinds an association makes now and then — an association, a
+//! collection (a book, a series, newsletter issues), an exhibition (云展馆) — built from
+//! one table of each kind's keys (CONTENT.md's "Kinds"). The page is checked by the
+//! build's own loader before it is written, so the form says what the build would say.
+//!
+//! Lists that hold other pages (a collection's stories, an exhibition's halls) are
+//! typed one per line by title or name, as editors think of them, and written as the
+//! slugs the files use.
+
+use super::{
+    Sent, Typed, body_and_draft, cannot_write, draft_saved, escape, form_page, input, load_config,
+    no_config, options, rebuild_now, refuse_cross_site, rejected, see_other,
+};
+use crate::config::Config;
+use crate::diagnostic::Severity;
+use crate::model::Details;
+use crate::roster::plan;
+use crate::serve::state::ServeState;
+use axum::extract::State;
+use axum::http::{HeaderMap, StatusCode};
+use axum::response::{Html, IntoResponse, Response};
+use std::path::Path;
+use std::sync::Arc;
+
+/// `/__laomo/new/{kind}` for the kinds here.
+pub(in crate::serve) const NEW_PAGE: &str = "/__laomo/new/{kind}";
+
+/// What a field holds and how it is asked for.
+enum Input {
+    Text,
+    /// Text with the given suggestions (an open list).
+    Suggest(&'static [&'static str]),
+    /// A date as editors write it: `2016-10`, `2016年10月` (made `2016-10`).
+    Date,
+    /// One of (value, label).
+    Fixed(&'static [(&'static str, &'static str)]),
+    /// An association of the site, by slug.
+    Association,
+    /// A region of site.yaml.
+    Region,
+    /// The name of an association of the site, as text (a collection's publisher).
+    AssociationName,
+    /// `true` when ticked, absent otherwise.
+    Check,
+    /// A photo sent with the form, saved beside the page under the key's name.
+    Photo,
+    /// Stories, one title (or slug) a line: a list of slugs.
+    Stories,
+    /// Halls: `## title` lines, then one person or story a line.
+    Halls,
+}
+
+struct Field {
+    key: &'static str,
+    label: &'static str,
+    input: Input,
+    required: bool,
+}
+
+const fn field(key: &'static str, label: &'static str, input: Input) -> Field {
+    Field {
+        key,
+        label,
+        input,
+        required: false,
+    }
+}
+
+const fn required(key: &'static str, label: &'static str, input: Input) -> Field {
+    Field {
+        key,
+        label,
+        input,
+        required: true,
+    }
+}
+
+/// One kind's form.
+struct Schema {
+    /// The folder under content/ and the first part of the page's address.
+    section: &'static str,
+    noun: &'static str,
+    /// The key that names the page, its file name made from it.
+    title: &'static str,
+    fields: &'static [Field],
+    body_label: &'static str,
+}
+
+const SCHEMAS: &[Schema] = &[
+    Schema {
+        section: "associations",
+        noun: "协会",
+        title: "name",
+        fields: &[
+            required("name", "名称（必填，如 长兴县劳动模范协会）", Input::Text),
+            field("short_name", "简称", Input::Text),
+            field(
+                "kind",
+                "类型",
+                Input::Suggest(&["协会", "工会", "联合会", "促进会"]),
+            ),
+            field("parent", "上级协会", Input::Association),
+            field("founded", "成立时间（如 2016-10）", Input::Date),
+            field("region", "地区", Input::Region),
+            field("members", "会员人数（数字或文字，如 360多）", Input::Text),
+            field("logo", "标志（PNG、JPEG 或 WebP，可以不选）", Input::Photo),
+        ],
+        body_label: "简介",
+    },
+    Schema {
+        section: "collections",
+        noun: "文集",
+        title: "title",
+        fields: &[
+            required("title", "书名或栏目名（必填）", Input::Text),
+            field(
+                "kind",
+                "类型",
+                Input::Fixed(&[
+                    ("book", "一本书"),
+                    ("series", "系列"),
+                    ("newsletter", "简报、会刊"),
+                ]),
+            ),
+            field("published", "出版时间（如 2021 或 2021-05）", Input::Date),
+            field("publisher", "出版单位", Input::AssociationName),
+            field("cover", "封面（JPEG、PNG 或 WebP，可以不选）", Input::Photo),
+            field(
+                "stories",
+                "收录的事迹（每行一篇，写标题；按阅读顺序）",
+                Input::Stories,
+            ),
+        ],
+        body_label: "前言",
+    },
+    Schema {
+        section: "exhibitions",
+        noun: "云展馆",
+        title: "title",
+        fields: &[
+            required("title", "展馆名称（必填）", Input::Text),
+            field("date", "开馆时间（如 2022-05）", Input::Date),
+            field("association", "主办协会", Input::Association),
+            field("featured", "放在首页推荐", Input::Check),
+            field("summary", "一句话介绍", Input::Text),
+            field("cover", "封面（JPEG、PNG 或 WebP，可以不选）", Input::Photo),
+            field(
+                "halls",
+                "展厅和展品：以 ## 开头的一行是展厅名，下面每行一件展品，写劳模姓名或事迹标题",
+                Input::Halls,
+            ),
+        ],
+        body_label: "前言",
+    },
+];
+
+fn schema(kind: &str) -> Option<&'static Schema> {
+    SCHEMAS
+        .iter()
+        .find(|s| s.section.trim_end_matches('s') == kind)
+}
+
+/// What the site offers the fields: its associations, regions, profiles and stories.
+struct Offer {
+    associations: Vec<(String, String)>,
+    regions: Vec<String>,
+    /// (slug, title) of every profile and every story.
+    profiles: Vec<(String, String)>,
+    stories: Vec<(String, String)>,
+}
+
+fn offer(state: &ServeState, config: &Config) -> Offer {
+    let mut regions: Vec<String> = Vec::new();
+    for (parent, children) in &config.regions {
+        for r in std::iter::once(parent).chain(children) {
+            if !regions.contains(r) {
+                regions.push(r.clone());
+            }
+        }
+    }
+    let (mut profiles, mut stories) = (Vec::new(), Vec::new());
+    if let Some(g) = state.current.read().ok().and_then(|g| g.clone()) {
+        for p in g.renderer.site().pages.iter() {
+            let entry = (p.slug.clone(), p.title.clone());
+            match p.details {
+                Details::Profile(_) => profiles.push(entry),
+                Details::Story(_) => stories.push(entry),
+                _ => {}
+            }
+        }
+    }
+    Offer {
+        associations: super::associations(state),
+        regions,
+        profiles,
+        stories,
+    }
+}
+
+fn datalist(id: &str, items: impl Iterator<Item = String>) -> String {
+    format!(
+        "<datalist id=\"{id}\">{}</datalist>",
+        items
+            .map(|x| format!("<option value=\"{}\">", escape(&x)))
+            .collect::<String>()
+    )
+}
+
+fn form(schema: &Schema, offer: &Offer, typed: &Typed, errors: &[String]) -> String {
+    let mut html = String::new();
+    for f in schema.fields {
+        let req = if f.required { " required" } else { "" };
+        let label = f.label;
+        let key = f.key;
+        let value = typed.get(key);
+        html.push_str(&match &f.input {
+            Input::Text => input(typed, key, label, req),
+            Input::Date => input(typed, key, label, " inputmode=\"numeric\""),
+            Input::Suggest(list) => format!(
+                "{}{}",
+                input(typed, key, label, &format!(" list=\"laomo-{key}\"")),
+                datalist(&format!("laomo-{key}"), list.iter().map(|s| s.to_string()))
+            ),
+            Input::AssociationName => format!(
+                "{}{}",
+                input(typed, key, label, &format!(" list=\"laomo-{key}\"")),
+                datalist(
+                    &format!("laomo-{key}"),
+                    offer.associations.iter().map(|(_, t)| t.clone())
+                )
+            ),
+            Input::Fixed(list) => format!(
+                "<label>{label} <select name=\"{key}\">{}</select></label>",
+                options("（不填）", list.iter().copied(), value)
+            ),
+            Input::Association => format!(
+                "<label>{label} <select name=\"{key}\">{}</select></label>",
+                options(
+                    "（无）",
+                    offer
+                        .associations
+                        .iter()
+                        .map(|(s, t)| (s.as_str(), t.as_str())),
+                    value
+                )
+            ),
+            Input::Region if offer.regions.is_empty() => input(typed, key, label, ""),
+            Input::Region => format!(
+                "<label>{label} <select name=\"{key}\">{}</select></label>",
+                options(
+                    "（不填）",
+                    offer.regions.iter().map(|r| (r.as_str(), r.as_str())),
+                    value
+                )
+            ),
+            Input::Check => format!(
+                "<label class=\"check\"><input type=\"checkbox\" name=\"{key}\" value=\"1\"{}> {label}</label>",
+                if value.is_empty() { "" } else { " checked" }
+            ),
+            Input::Photo => format!(
+                "<label>{label} <input type=\"file\" name=\"{key}\" accept=\"image/jpeg,image/png,image/webp\"></label>"
+            ),
+            Input::Stories | Input::Halls => format!(
+                "<label>{label} <textarea name=\"{key}\" rows=\"8\">{}</textarea></label>",
+                escape(value)
+            ),
+        });
+    }
+    html.push_str(&body_and_draft(typed, schema.body_label, 6));
+    form_page(
+        &format!("新建{}页面", schema.noun),
+        &format!(
+            "保存后，laomo 在 <code>content/{}/</code> 里写一个文件，和手写的一样，以后也可以直接改这个文件。这个表单只在本机的预览里有，不会发布到网站上。",
+            schema.section
+        ),
+        errors,
+        &NEW_PAGE.replace("{kind}", schema.section.trim_end_matches('s')),
+        &html,
+    )
+}
+
+fn unknown_kind(kind: &str) -> Response {
+    (
+        StatusCode::NOT_FOUND,
+        format!(
+            "没有“{kind}”这种页面的表单。可以新建：profile（劳模）、story（事迹）、association（协会）、collection（文集）、exhibition（云展馆）。\n"
+        ),
+    )
+        .into_response()
+}
+
+pub(in crate::serve) async fn new_page_form(
+    State(state): State<Arc<ServeState>>,
+    axum::extract::Path(kind): axum::extract::Path<String>,
+) -> Response {
+    let Some(schema) = schema(&kind) else {
+        return unknown_kind(&kind);
+    };
+    let Some(config) = load_config(&state) else {
+        return no_config();
+    };
+    Html(form(
+        schema,
+        &offer(&state, &config),
+        &Typed::default(),
+        &[],
+    ))
+    .into_response()
+}
+
+/// The page a line names: `pages` holds (slug, title); a title is matched first, then
+/// a slug. Two pages of one title are a mistake to be told, with their slugs.
+fn page_named<'a>(
+    pages: &'a [(String, String)],
+    line: &str,
+) -> Result<Option<&'a str>, Vec<&'a str>> {
+    let titled: Vec<&str> = pages
+        .iter()
+        .filter(|(_, t)| t == line)
+        .map(|(s, _)| s.as_str())
+        .collect();
+    match titled.len() {
+        1 => Ok(Some(titled[0])),
+        0 => Ok(pages
+            .iter()
+            .find(|(s, _)| s == line)
+            .map(|(s, _)| s.as_str())),
+        _ => Err(titled),
+    }
+}
+
+/// One exhibit line: a person or a story of the site, as `{profile: slug}` or
+/// `{story: slug}`.
+fn exhibit(offer: &Offer, line: &str) -> Result<String, String> {
+    let person = page_named(&offer.profiles, line);
+    let story = page_named(&offer.stories, line);
+    match (person, story) {
+        (Ok(Some(p)), Ok(None)) => Ok(format!("{{profile: {p}}}")),
+        (Ok(None), Ok(Some(s))) => Ok(format!("{{story: {s}}}")),
+        (Ok(None), Ok(None)) => Err(format!(
+            "本站没有叫“{line}”的劳模，也没有这个标题的事迹。请照网站上的写法写姓名或标题。"
+        )),
+        (Err(many), _) | (_, Err(many)) => Err(format!(
+            "叫“{line}”的页面不止一个（{}），请改写其中一个的网址名。",
+            many.join("、")
+        )),
+        (Ok(Some(p)), Ok(Some(s))) => Err(format!(
+            "“{line}”既是劳模 {p} 也是事迹 {s} 的标题，请改写成网址名（{p} 或 {s}）。"
+        )),
+    }
+}
+
+/// The YAML of one field, or what is wrong with what was typed.
+fn yaml_of(f: &Field, offer: &Offer, value: &str, errors: &mut Vec<String>) -> Option<String> {
+    let key = f.key;
+    let lines = || value.lines().map(str::trim).filter(|l| !l.is_empty());
+    match f.input {
+        Input::Photo => None,
+        Input::Check => (!value.is_empty()).then(|| format!("{key}: true\n")),
+        Input::Date => {
+            let written = value.trim();
+            if written.is_empty() {
+                return None;
+            }
+            match crate::model::date::Date::parse(written) {
+                Ok(_) => Some(format!("{key}: {written}\n")),
+                // 2016年10月 is what people type: taken as the date it means.
+                Err(_) => match crate::model::date::Date::suggest(written) {
+                    Some(d) => Some(format!("{key}: {d}\n")),
+                    None => {
+                        errors.push(format!(
+                            "{}：“{written}”不是日期，请写 2016、2016-10 或 2016-10-08。",
+                            label_of(f)
+                        ));
+                        None
+                    }
+                },
+            }
+        }
+        Input::Stories => {
+            let mut slugs = Vec::new();
+            for line in lines() {
+                match page_named(&offer.stories, line) {
+                    Ok(Some(s)) => slugs.push(s.to_string()),
+                    Ok(None) => errors.push(format!(
+                        "本站没有标题为“{line}”的事迹。请照网站上的标题写，每行一篇。"
+                    )),
+                    Err(many) => errors.push(format!(
+                        "标题为“{line}”的事迹不止一篇（{}），请改写成其中一篇的网址名。",
+                        many.join("、")
+                    )),
+                }
+            }
+            (!slugs.is_empty()).then(|| format!("{key}: [{}]\n", slugs.join(", ")))
+        }
+        Input::Halls => {
+            let mut yaml = String::new();
+            let mut open = false;
+            for line in lines() {
+                if let Some(title) = line.strip_prefix('#') {
+                    let title = title.trim_start_matches('#').trim();
+                    yaml.push_str(&format!(
+                        "  - title: {}\n    exhibits:\n",
+                        plan::scalar(title)
+                    ));
+                    open = true;
+                    continue;
+                }
+                if !open {
+                    errors.push(format!(
+                        "展品“{line}”前面还没有展厅：先写一行展厅名，以 ## 开头，如“## 新时代的领跑者”。"
+                    ));
+                    open = true;
+                    continue;
+                }
+                match exhibit(offer, line) {
+                    Ok(x) => yaml.push_str(&format!("      - {x}\n")),
+                    Err(e) => errors.push(e),
+                }
+            }
+            (!yaml.is_empty()).then(|| format!("{key}:\n{yaml}"))
+        }
+        Input::Text | Input::Suggest(_) | Input::AssociationName => {
+            let v = value.trim();
+            (!v.is_empty()).then(|| format!("{key}: {}\n", plan::scalar(v)))
+        }
+        Input::Fixed(_) | Input::Association | Input::Region => {
+            let v = value.trim();
+            (!v.is_empty()).then(|| format!("{key}: {v}\n"))
+        }
+    }
+}
+
+/// A field's label without its parenthesised notes, for messages.
+fn label_of(f: &Field) -> &'static str {
+    f.label.split('（').next().unwrap_or(f.label)
+}
+
+pub(in crate::serve) async fn save_new_page(
+    State(state): State<Arc<ServeState>>,
+    axum::extract::Path(kind): axum::extract::Path<String>,
+    headers: HeaderMap,
+    sent: Sent,
+) -> Response {
+    if let Some(refused) = refuse_cross_site(&headers) {
+        return refused;
+    }
+    let Some(schema) = schema(&kind) else {
+        return unknown_kind(&kind);
+    };
+    let Some(config) = load_config(&state) else {
+        return no_config();
+    };
+    let offer = offer(&state, &config);
+    let typed = &sent.typed;
+    let again =
+        |errors: &[String]| rejected(StatusCode::BAD_REQUEST, form(schema, &offer, typed, errors));
+    let mut errors: Vec<String> = sent.photo_error.iter().cloned().collect();
+    let title = typed.get(schema.title).trim().to_string();
+    let mut text = String::from("---\n");
+    if typed.is_draft() {
+        text.push_str("draft: true\n");
+    }
+    for f in schema.fields {
+        let value = typed.get(f.key);
+        if f.required && value.trim().is_empty() {
+            errors.push(format!("请填写{}。", label_of(f)));
+            continue;
+        }
+        if let Some(yaml) = yaml_of(f, &offer, value, &mut errors) {
+            text.push_str(&yaml);
+        }
+    }
+    text.push_str("---\n\n");
+    let body = typed.body();
+    if !body.trim().is_empty() {
+        text.push_str(body.trim_end());
+        text.push('\n');
+    }
+    if !errors.is_empty() {
+        return again(&errors);
+    }
+    let dir = state.root.join("content").join(schema.section);
+    let slug = crate::scaffold::free_slug(&crate::pinyin::file_slug(&title), |s| {
+        crate::scaffold::slug_on_disk(&dir, s)
+    });
+    // Checked as the build will read it (the photo's key is added after: its file is
+    // not there yet, and its bytes were checked when it came).
+    let file = match &sent.photo {
+        Some(_) => dir.join(&slug).join("index.md"),
+        None => dir.join(format!("{slug}.md")),
+    };
+    let problems = check(&state.root, &config, &file, sent.photo.is_some(), &text);
+    if !problems.is_empty() {
+        return again(&problems);
+    }
+    let written = match &sent.photo {
+        None => crate::scaffold::write_new_page(&file, &text),
+        Some(photo) => {
+            let key = schema
+                .fields
+                .iter()
+                .find(|f| matches!(f.input, Input::Photo))
+                .map_or("cover", |f| f.key);
+            let name = format!("{key}.{}", photo.ext);
+            let text = text.replacen("---\n", &format!("---\n{key}: {name}\n"), 1);
+            std::fs::create_dir_all(dir.join(&slug))
+                .and_then(|()| {
+                    crate::util::fs::replace_whole(&dir.join(&slug).join(&name), &photo.bytes)
+                })
+                .and_then(|()| crate::scaffold::write_new_page(&file, &text))
+        }
+    };
+    if let Err(e) = written {
+        return rejected(
+            StatusCode::INTERNAL_SERVER_ERROR,
+            form(schema, &offer, typed, &cannot_write(&file, e)),
+        );
+    }
+    rebuild_now(&state).await;
+    let shown = file
+        .strip_prefix(&state.root)
+        .unwrap_or(&file)
+        .to_string_lossy()
+        .replace('\\', "/");
+    if typed.is_draft() && !state.drafts {
+        let again = NEW_PAGE.replace("{kind}", &kind);
+        return draft_saved(&shown, &again, "再新建一个");
+    }
+    see_other(format!("/{}/{slug}/", schema.section))
+}
+
+/// The errors the build's loader finds in `text` as the page at `file`, as the form
+/// shows them: the message and what to do.
+fn check(root: &Path, config: &Config, file: &Path, bundle: bool, text: &str) -> Vec<String> {
+    let Ok(site) = crate::load::SiteRoot::new(root) else {
+        return Vec::new();
+    };
+    let (_, diags) =
+        crate::load::kinds::load_page_text(&site, config, file, bundle, text.to_string());
+    diags
+        .into_iter()
+        .filter(|d| d.severity == Severity::Error)
+        .map(|d| match d.hint {
+            Some(h) => format!("{}（{h}）", d.message),
+            None => d.message,
+        })
+        .collect()
+}
