@@ -10,11 +10,11 @@ use std::time::Instant;
 
 const RUNS: u32 = 100;
 
-fn card(photo: Option<&Path>) -> String {
+fn card(photo: Option<&Path>, rendering: &str) -> String {
     let (image, x) = match photo {
         Some(p) => (
             format!(
-                r#"<image href="{}" x="0" y="0" width="440" height="630" preserveAspectRatio="xMidYMid slice"/>"#,
+                r#"<image href="{}" x="0" y="0" width="440" height="630" preserveAspectRatio="xMidYMid slice"{rendering}/>"#,
                 p.display()
             ),
             500,
@@ -54,15 +54,22 @@ fn main() {
     let fonts = FontChoice::find(&[])
         .and_then(|c| Fonts::load(&c))
         .expect("a CJK font (apt install fonts-noto-cjk)");
+    let portrait = photo(&dir, "portrait.jpg", 480, 640);
     let cases = [
-        ("text only", card(None)),
-        (
-            "portrait photo 480×640",
-            card(Some(&photo(&dir, "portrait.jpg", 480, 640))),
-        ),
+        ("text only", card(None, "")),
+        ("portrait photo 480×640", card(Some(&portrait), "")),
         (
             "landscape photo 960×720",
-            card(Some(&photo(&dir, "landscape.jpg", 960, 720))),
+            card(Some(&photo(&dir, "landscape.jpg", 960, 720)), ""),
+        ),
+        // What a template can ask for instead of laomo's bilinear default.
+        (
+            "portrait, bicubic",
+            card(Some(&portrait), r#" image-rendering="optimizeQuality""#),
+        ),
+        (
+            "portrait, nearest",
+            card(Some(&portrait), r#" image-rendering="optimizeSpeed""#),
         ),
     ];
     println!("share card 1200×630, one thread, mean of {RUNS}:");

@@ -532,6 +532,7 @@ fn every_page_kind_works_in_chromium() {
 struct FormReport {
     form_axe: Vec<String>,
     form_overflow: i64,
+    preview: String,
     error: String,
     kept_name: String,
     kept_body: String,
@@ -607,7 +608,9 @@ fn an_editor_creates_a_profile_with_a_photo_in_the_preview() {
         "{report:?}"
     );
     assert_eq!(report.kept_name, "钱塘");
-    assert_eq!(report.kept_body, "钱塘在茶场干了三十年。");
+    assert_eq!(report.kept_body, "钱塘在**茶场**干了三十年。");
+    // The body's Markdown was shown rendered beside the form while it was typed.
+    assert_eq!(report.preview, "茶场", "{report:?}");
     // Saved: the browser is on the new page, which shows the photo resized.
     assert!(report.url.ends_with("/profiles/qian-tang/"), "{report:?}");
     assert_eq!(report.h1, "钱塘");

@@ -755,3 +755,37 @@ fn collection_and_association_forms_write_pages_the_build_accepts() {
     );
     assert!(body(port, &at).contains("长兴县劳动模范协会"));
 }
+
+#[test]
+fn the_body_preview_renders_markdown_and_only_for_this_preview() {
+    let site = sample();
+    let server = Server::start(&site);
+    let port = server.port;
+    let origin = format!("http://127.0.0.1:{port}");
+    let sent = form(&[("body", "钱塘在**茶场**干了三十年。\n\n![采茶](cha.jpg)")]);
+    let (status, _, html) = post(port, "/__laomo/preview", Some(&origin), &sent);
+    let html = String::from_utf8_lossy(&html).to_string();
+    assert_eq!(status, 200);
+    assert!(
+        html.contains("<p>钱塘在<strong>茶场</strong>干了三十年。</p>"),
+        "{html}"
+    );
+    assert!(
+        html.contains("data-photo=\"cha.jpg\"") && !html.contains("laomo-img"),
+        "{html}"
+    );
+    // Another site's page cannot use the editor's browser to reach it.
+    let (status, _, _) = post(port, "/__laomo/preview", Some("http://example.com"), &sent);
+    assert_eq!(status, 403);
+    // Every form with a body field shows the panel.
+    for form_path in [
+        "/__laomo/new/profile",
+        "/__laomo/new/story",
+        "/__laomo/new/exhibition",
+    ] {
+        assert!(
+            body(port, form_path).contains("<iframe title=\"正文预览\">"),
+            "{form_path}"
+        );
+    }
+}

@@ -101,6 +101,7 @@ pub fn serve(opts: ServeOptions) -> Result<(), String> {
                     forms::NEW_STORY,
                     get(forms::new_story_form).post(forms::save_new_story),
                 )
+                .route(forms::PREVIEW, axum::routing::post(forms::preview_body))
                 .route(
                     forms::NEW_PAGE,
                     get(forms::new_page_form)

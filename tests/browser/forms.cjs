@@ -43,7 +43,13 @@ async function main() {
   await page.locator("input[name=year]").first().fill("去年");
   await page.selectOption("select[name=region]", "安吉县");
   await page.setInputFiles("input[name=portrait]", input.photo);
-  await page.fill("textarea[name=body]", "钱塘在茶场干了三十年。");
+  await page.fill("textarea[name=body]", "钱塘在**茶场**干了三十年。");
+  // The body as the site shows it, beside (on a phone: under) the form, as it is typed.
+  report.preview = await page
+    .frameLocator(".preview iframe")
+    .locator("article .content strong")
+    .textContent({ timeout: 5000 })
+    .catch(() => "");
   await submit(page);
   report.error = (await page.locator(".errors").textContent()) || "";
   report.kept_name = await page.inputValue("input[name=name]");

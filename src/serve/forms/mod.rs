@@ -255,7 +255,7 @@ fn body_and_draft(typed: &Typed, label: &str, rows: u32) -> String {
     )
 }
 
-const STYLE: &str = "body{font:16px/1.7 system-ui,\"PingFang SC\",\"Microsoft YaHei\",\"Noto Sans CJK SC\",sans-serif;margin:0;background:#f7f3ec;color:#1d1f22}main{max-width:40rem;margin:0 auto;padding:1rem}form{display:grid;gap:.9rem}label{display:grid;gap:.2rem}.row{display:flex;gap:.75rem;flex-wrap:wrap}.row label{flex:1 1 10rem}input,select,textarea{font:inherit;padding:.45rem .6rem;border:1px solid #b9ad9a;border-radius:.4rem;background:#fff;color:inherit}fieldset{border:1px solid #ddd4c6;border-radius:.5rem;display:grid;gap:.5rem}.check{display:flex;gap:.5rem;align-items:center}button{font:inherit;padding:.6rem 1.2rem;border:0;border-radius:.4rem;background:#a81f1a;color:#fff;justify-self:start}.errors{background:#fde8e6;border:1px solid #a81f1a;border-radius:.5rem;padding:.25rem 1rem}";
+const STYLE: &str = "body{font:16px/1.7 system-ui,\"PingFang SC\",\"Microsoft YaHei\",\"Noto Sans CJK SC\",sans-serif;margin:0;background:#f7f3ec;color:#1d1f22}main{max-width:40rem;margin:0 auto;padding:1rem}form{display:grid;gap:.9rem}label{display:grid;gap:.2rem}.row{display:flex;gap:.75rem;flex-wrap:wrap}.row label{flex:1 1 10rem}input,select,textarea{font:inherit;padding:.45rem .6rem;border:1px solid #b9ad9a;border-radius:.4rem;background:#fff;color:inherit}fieldset{border:1px solid #ddd4c6;border-radius:.5rem;display:grid;gap:.5rem}.check{display:flex;gap:.5rem;align-items:center}button{font:inherit;padding:.6rem 1.2rem;border:0;border-radius:.4rem;background:#a81f1a;color:#fff;justify-self:start}.errors{background:#fde8e6;border:1px solid #a81f1a;border-radius:.5rem;padding:.25rem 1rem}.preview h2{font-size:1rem;margin:1.5rem 0 .4rem}.preview iframe{width:100%;height:24rem;border:1px solid #ddd4c6;border-radius:.5rem;background:#fff}@media(min-width:64rem){main{max-width:78rem}.editor{display:grid;grid-template-columns:minmax(0,1fr) minmax(0,1fr);gap:2rem;align-items:start}.preview{position:sticky;top:1rem}.preview h2{margin-top:0}.preview iframe{height:calc(100vh - 5rem)}}";
 
 /// The forms of the preview, linked from the top of each.
 const NEW_LINKS: &str = "<a href=\"/__laomo/new/profile\">劳模</a> · <a href=\"/__laomo/new/story\">事迹</a> · <a href=\"/__laomo/new/association\">协会</a> · <a href=\"/__laomo/new/collection\">文集</a> · <a href=\"/__laomo/new/exhibition\">云展馆</a>";
@@ -265,6 +265,11 @@ fn form_page(heading: &str, intro: &str, errors: &[String], action: &str, fields
     // A form with a file field sends the photo along: only multipart can carry it.
     let enctype = if fields.contains("type=\"file\"") {
         " enctype=\"multipart/form-data\""
+    } else {
+        ""
+    };
+    let preview = if fields.contains("<textarea name=\"body\"") {
+        PREVIEW_PANEL
     } else {
         ""
     };
@@ -282,9 +287,39 @@ fn form_page(heading: &str, intro: &str, errors: &[String], action: &str, fields
     format!(
         "<!DOCTYPE html>\n<html lang=\"zh-CN\"><head><meta charset=\"utf-8\"><meta name=\"viewport\" content=\"width=device-width, initial-scale=1\"><title>{heading} - laomo 预览</title><style>{STYLE}</style></head>\
 <body><main><nav aria-label=\"新建\"><p>新建：{NEW_LINKS}</p></nav><h1>{heading}</h1><p>{intro}</p>{errors}\
-<form method=\"post\" action=\"{}\"{enctype}>{fields}<button type=\"submit\">保存</button></form></main></body></html>\n",
+<div class=\"editor\"><form method=\"post\" action=\"{}\"{enctype}>{fields}<button type=\"submit\">保存</button></form>{preview}</div></main></body></html>\n",
         escape(action)
     )
+}
+
+/// `POST /__laomo/preview`: the body field's Markdown as the site renders it, shown
+/// beside the form as the editor types.
+pub(in crate::serve) const PREVIEW: &str = "/__laomo/preview";
+
+/// The panel beside the body field: the rendered body in the site's own stylesheet,
+/// in a frame so the form's style and the site's do not mix.
+const PREVIEW_PANEL: &str = "<section class=\"preview\" aria-labelledby=\"laomo-preview-title\"><h2 id=\"laomo-preview-title\">正文预览</h2><iframe title=\"正文预览\"></iframe></section>\
+<script>(function(){var t=document.querySelector('textarea[name=body]'),f=document.querySelector('.preview iframe');if(!t||!f)return;var timer,n=0;\
+function show(){var mine=++n;fetch('/__laomo/preview',{method:'POST',headers:{'Content-Type':'application/x-www-form-urlencoded'},body:'body='+encodeURIComponent(t.value)}).then(function(r){return r.text()}).then(function(h){if(mine!==n)return;\
+f.srcdoc='<!DOCTYPE html><html lang=\"zh-CN\"><head><meta charset=\"utf-8\"><title>正文预览</title><link rel=\"stylesheet\" href=\"/css/site.css\"></head><body><main id=\"main\"><article class=\"story\"><section class=\"content\">'+h+'</section></article></main></body></html>'})}\
+t.addEventListener('input',function(){clearTimeout(timer);timer=setTimeout(show,250)});show()})();</script>";
+
+pub(in crate::serve) async fn preview_body(
+    headers: HeaderMap,
+    axum::Form(fields): axum::Form<Vec<(String, String)>>,
+) -> Response {
+    if let Some(refused) = refuse_cross_site(&headers) {
+        return refused;
+    }
+    let typed = Typed { fields };
+    let rendered = crate::load::markdown::render(&typed.body(), "/");
+    // Photos of the page are resized only by a build: named here, not drawn.
+    let mut html = rendered.html;
+    for (n, (name, _)) in rendered.images.iter().enumerate() {
+        let drawn = format!("src=\"\" data-photo=\"{}\"", escape(name));
+        html = html.replace(&format!("src=\"laomo-img:{n}\""), &drawn);
+    }
+    Html(html).into_response()
 }
 
 /// The form again, with what to fix above it.
