@@ -252,16 +252,28 @@ thread_local! {
         const { std::cell::RefCell::new((Vec::new(), Vec::new())) };
 }
 
-/// RGBA to RGB. Each pixel is stored as four bytes, the fourth overwritten by the
-/// next pixel: one store a pixel instead of three.
+/// RGBA to RGB, four pixels at a time: fixed-size blocks the compiler turns into one
+/// byte shuffle (a pixel at a time, with its bounds checks, was 8 % of a cold build).
 fn rgb_of(rgba: &[u8], rgb: &mut Vec<u8>) {
     let pixels = rgba.len() / 4;
     rgb.clear();
-    rgb.resize(pixels * 3 + 1, 0);
-    for (i, px) in rgba.chunks_exact(4).enumerate() {
-        rgb[i * 3..i * 3 + 4].copy_from_slice(px);
+    rgb.resize(pixels * 3, 0);
+    let mut to = rgb.chunks_exact_mut(12);
+    let mut from = rgba.chunks_exact(16);
+    for (out, px) in (&mut to).zip(&mut from) {
+        for p in 0..4 {
+            out[p * 3] = px[p * 4];
+            out[p * 3 + 1] = px[p * 4 + 1];
+            out[p * 3 + 2] = px[p * 4 + 2];
+        }
     }
-    rgb.truncate(pixels * 3);
+    for (out, px) in to
+        .into_remainder()
+        .chunks_exact_mut(3)
+        .zip(from.remainder().chunks_exact(4))
+    {
+        out.copy_from_slice(&px[..3]);
+    }
 }
 
 fn encode_png(rgb: &[u8], w: u32, h: u32) -> Result<Vec<u8>, String> {
@@ -458,6 +470,15 @@ impl Cards {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn rgb_drops_only_the_alpha_also_past_the_last_block_of_four() {
+        let rgba: Vec<u8> = (0..7 * 4).map(|b| b as u8).collect();
+        let mut rgb = Vec::new();
+        rgb_of(&rgba, &mut rgb);
+        let want: Vec<u8> = (0..7 * 4).filter(|b| b % 4 != 3).map(|b| b as u8).collect();
+        assert_eq!(rgb, want);
+    }
 
     fn fit(text: &str, width: f32, lines: usize) -> Vec<String> {
         let chars: Vec<char> = text.chars().collect();
