@@ -789,3 +789,61 @@ fn the_body_preview_renders_markdown_and_only_for_this_preview() {
         );
     }
 }
+
+#[test]
+fn a_plain_page_form_and_the_loader_checking_the_story_and_profile_forms() {
+    let site = sample();
+    let server = Server::start(&site);
+    let port = server.port;
+    let origin = format!("http://127.0.0.1:{port}");
+    let page = |pairs: &[(&str, &str)]| {
+        let (status, head, html) = post(port, "/__laomo/new/page", Some(&origin), &form(pairs));
+        (status, head, String::from_utf8_lossy(&html).to_string())
+    };
+    let (status, _, html) = page(&[("title", "联系我们"), ("menu_order", "二")]);
+    assert_eq!(status, 400);
+    assert!(html.contains("“二”不是数字"), "{html}");
+    let (status, head, _) = page(&[
+        ("title", "联系我们"),
+        ("menu_order", "3"),
+        ("body", "电话：0572-1234567"),
+    ]);
+    assert_eq!(status, 303, "{head}");
+    assert!(head.contains("location: /lian-xi-wo-men/"), "{head}");
+    assert_eq!(
+        std::fs::read_to_string(site.root().join("content/lian-xi-wo-men.md")).expect("written"),
+        "---\ntitle: 联系我们\nmenu_order: 3\n---\n\n电话：0572-1234567\n"
+    );
+    assert!(body(port, "/lian-xi-wo-men/").contains("0572-1234567"));
+
+    // A body the build would refuse never reaches the disk from the other forms either.
+    let bad_body = "{{< 不存在 >}}";
+    let (status, _, html) = post(
+        port,
+        "/__laomo/new/story",
+        Some(&origin),
+        &form(&[("title", "宣讲"), ("date", "2024-03"), ("body", bad_body)]),
+    );
+    assert_eq!(status, 400);
+    assert!(
+        String::from_utf8_lossy(&html).contains("this shortcode cannot be read"),
+        "{}",
+        String::from_utf8_lossy(&html)
+    );
+    let (status, _, html) = post(
+        port,
+        "/__laomo/new/profile",
+        Some(&origin),
+        &form(&[
+            ("name", "钱塘"),
+            ("honor", "浙江省劳动模范"),
+            ("year", "2020"),
+            ("region", "安吉县"),
+            ("body", bad_body),
+        ]),
+    );
+    assert_eq!(status, 400, "{}", String::from_utf8_lossy(&html));
+    assert!(String::from_utf8_lossy(&html).contains("this shortcode cannot be read"));
+    assert!(!site.root().join("content/stories/xuan-jiang.md").exists());
+    assert!(!site.root().join("content/profiles/qian-tang.md").exists());
+}

@@ -82,6 +82,7 @@ fn example_site_html_is_valid() {
         ("new-association", "/__laomo/new/association"),
         ("new-collection", "/__laomo/new/collection"),
         ("new-exhibition", "/__laomo/new/exhibition"),
+        ("new-page", "/__laomo/new/page"),
     ] {
         let (status, _, html) = common::get_as(
             server.port,

@@ -270,6 +270,20 @@ pub(in crate::serve) async fn save_new_profile(
     if typed.is_draft() {
         text.insert_str(4, "draft: true\n");
     }
+    // The build's own rules have the last word (a body's shortcodes, say); the photo's
+    // key is added after, its file not being there yet.
+    let planned = match &sent.photo {
+        Some(_) => dir.join(&slug).join("index.md"),
+        None => dir.join(format!("{slug}.md")),
+    };
+    let problems =
+        super::schema::check(&state.root, &config, &planned, sent.photo.is_some(), &text);
+    if !problems.is_empty() {
+        return rejected(
+            StatusCode::BAD_REQUEST,
+            page(&choices, typed, &problems, &NEW),
+        );
+    }
     // With a photo the profile is a bundle, its folder holding both: the photo first,
     // so the page never names a file that is not there yet.
     let (file, written) = match &sent.photo {

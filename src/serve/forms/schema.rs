@@ -30,6 +30,8 @@ enum Input {
     Text,
     /// Text with the given suggestions (an open list).
     Suggest(&'static [&'static str]),
+    /// A whole number.
+    Number,
     /// A date as editors write it: `2016-10`, `2016年10月` (made `2016-10`).
     Date,
     /// One of (value, label).
@@ -77,7 +79,10 @@ const fn required(key: &'static str, label: &'static str, input: Input) -> Field
 
 /// One kind's form.
 struct Schema {
-    /// The folder under content/ and the first part of the page's address.
+    /// The last part of the form's address: `/__laomo/new/{route}`.
+    route: &'static str,
+    /// The folder under content/ and the first part of the page's address (none for
+    /// plain pages, which sit in content/ itself).
     section: &'static str,
     noun: &'static str,
     /// The key that names the page, its file name made from it.
@@ -88,6 +93,7 @@ struct Schema {
 
 const SCHEMAS: &[Schema] = &[
     Schema {
+        route: "association",
         section: "associations",
         noun: "协会",
         title: "name",
@@ -108,6 +114,7 @@ const SCHEMAS: &[Schema] = &[
         body_label: "简介",
     },
     Schema {
+        route: "collection",
         section: "collections",
         noun: "文集",
         title: "title",
@@ -134,6 +141,7 @@ const SCHEMAS: &[Schema] = &[
         body_label: "前言",
     },
     Schema {
+        route: "exhibition",
         section: "exhibitions",
         noun: "云展馆",
         title: "title",
@@ -152,12 +160,27 @@ const SCHEMAS: &[Schema] = &[
         ],
         body_label: "前言",
     },
+    Schema {
+        route: "page",
+        section: "",
+        noun: "普通",
+        title: "title",
+        fields: &[
+            required("title", "标题（必填，如 关于我们、联系方式）", Input::Text),
+            field("summary", "一句话介绍", Input::Text),
+            field("date", "日期（可不填）", Input::Date),
+            field(
+                "menu_order",
+                "在导航栏中的位置（数字，小的在前；不填就不放进导航栏）",
+                Input::Number,
+            ),
+        ],
+        body_label: "正文",
+    },
 ];
 
 fn schema(kind: &str) -> Option<&'static Schema> {
-    SCHEMAS
-        .iter()
-        .find(|s| s.section.trim_end_matches('s') == kind)
+    SCHEMAS.iter().find(|s| s.route == kind)
 }
 
 /// What the site offers the fields: its associations, regions, profiles and stories.
@@ -215,7 +238,7 @@ fn form(schema: &Schema, offer: &Offer, typed: &Typed, errors: &[String]) -> Str
         let value = typed.get(key);
         html.push_str(&match &f.input {
             Input::Text => input(typed, key, label, req),
-            Input::Date => input(typed, key, label, " inputmode=\"numeric\""),
+            Input::Date | Input::Number => input(typed, key, label, " inputmode=\"numeric\""),
             Input::Suggest(list) => format!(
                 "{}{}",
                 input(typed, key, label, &format!(" list=\"laomo-{key}\"")),
@@ -270,20 +293,29 @@ fn form(schema: &Schema, offer: &Offer, typed: &Typed, errors: &[String]) -> Str
     form_page(
         &format!("新建{}页面", schema.noun),
         &format!(
-            "保存后，laomo 在 <code>content/{}/</code> 里写一个文件，和手写的一样，以后也可以直接改这个文件。这个表单只在本机的预览里有，不会发布到网站上。",
-            schema.section
+            "保存后，laomo 在 <code>{}</code> 里写一个文件，和手写的一样，以后也可以直接改这个文件。这个表单只在本机的预览里有，不会发布到网站上。",
+            folder_shown(schema)
         ),
         errors,
-        &NEW_PAGE.replace("{kind}", schema.section.trim_end_matches('s')),
+        &NEW_PAGE.replace("{kind}", schema.route),
         &html,
     )
+}
+
+/// `content/associations/`, or `content/` for plain pages.
+fn folder_shown(schema: &Schema) -> String {
+    if schema.section.is_empty() {
+        "content/".into()
+    } else {
+        format!("content/{}/", schema.section)
+    }
 }
 
 fn unknown_kind(kind: &str) -> Response {
     (
         StatusCode::NOT_FOUND,
         format!(
-            "没有“{kind}”这种页面的表单。可以新建：profile（劳模）、story（事迹）、association（协会）、collection（文集）、exhibition（云展馆）。\n"
+            "没有“{kind}”这种页面的表单。可以新建：profile（劳模）、story（事迹）、association（协会）、collection（文集）、exhibition（云展馆）、page（普通页面，如“关于我们”）。\n"
         ),
     )
         .into_response()
@@ -420,6 +452,22 @@ fn yaml_of(f: &Field, offer: &Offer, value: &str, errors: &mut Vec<String>) -> O
             }
             (!yaml.is_empty()).then(|| format!("{key}:\n{yaml}"))
         }
+        Input::Number => {
+            let v = value.trim();
+            if v.is_empty() {
+                return None;
+            }
+            match v.parse::<i64>() {
+                Ok(n) => Some(format!("{key}: {n}\n")),
+                Err(_) => {
+                    errors.push(format!(
+                        "{}：“{v}”不是数字，请写 1、2、3 这样的整数。",
+                        label_of(f)
+                    ));
+                    None
+                }
+            }
+        }
         Input::Text | Input::Suggest(_) | Input::AssociationName => {
             let v = value.trim();
             (!v.is_empty()).then(|| format!("{key}: {}\n", plan::scalar(v)))
@@ -481,8 +529,9 @@ pub(in crate::serve) async fn save_new_page(
         return again(&errors);
     }
     let dir = state.root.join("content").join(schema.section);
+    // A folder of that name (a section: content/profiles/) holds the address too.
     let slug = crate::scaffold::free_slug(&crate::pinyin::file_slug(&title), |s| {
-        crate::scaffold::slug_on_disk(&dir, s)
+        crate::scaffold::slug_on_disk(&dir, s) || dir.join(s).exists()
     });
     // Checked as the build will read it (the photo's key is added after: its file is
     // not there yet, and its bytes were checked when it came).
@@ -527,12 +576,22 @@ pub(in crate::serve) async fn save_new_page(
         let again = NEW_PAGE.replace("{kind}", &kind);
         return draft_saved(&shown, &again, "再新建一个");
     }
-    see_other(format!("/{}/{slug}/", schema.section))
+    if schema.section.is_empty() {
+        see_other(format!("/{slug}/"))
+    } else {
+        see_other(format!("/{}/{slug}/", schema.section))
+    }
 }
 
 /// The errors the build's loader finds in `text` as the page at `file`, as the form
 /// shows them: the message and what to do.
-fn check(root: &Path, config: &Config, file: &Path, bundle: bool, text: &str) -> Vec<String> {
+pub(super) fn check(
+    root: &Path,
+    config: &Config,
+    file: &Path,
+    bundle: bool,
+    text: &str,
+) -> Vec<String> {
     let Ok(site) = crate::load::SiteRoot::new(root) else {
         return Vec::new();
     };

@@ -159,6 +159,16 @@ pub(in crate::serve) async fn save_new_story(
         crate::scaffold::slug_on_disk(&dir, s)
     });
     let file = dir.join(format!("{slug}.md"));
+    // The build's own rules have the last word (a body's shortcodes, say).
+    if let Some(config) = super::load_config(&state) {
+        let problems = super::schema::check(&state.root, &config, &file, false, &text);
+        if !problems.is_empty() {
+            return rejected(
+                StatusCode::BAD_REQUEST,
+                story_page(&state, &typed, &problems),
+            );
+        }
+    }
     if let Err(e) = crate::scaffold::write_new_page(&file, &text) {
         return rejected(
             StatusCode::INTERNAL_SERVER_ERROR,
