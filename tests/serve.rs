@@ -847,3 +847,36 @@ fn a_plain_page_form_and_the_loader_checking_the_story_and_profile_forms() {
     assert!(!site.root().join("content/stories/xuan-jiang.md").exists());
     assert!(!site.root().join("content/profiles/qian-tang.md").exists());
 }
+
+#[test]
+fn a_story_sent_with_a_cover_photo_becomes_a_bundle_showing_it() {
+    let site = sample();
+    let server = Server::start(&site);
+    let port = server.port;
+    assert!(body(port, "/__laomo/new/story").contains("type=\"file\" name=\"cover\""));
+    let jpeg = gradient_jpeg(800, 600);
+    let (status, head, _) = post_multipart(
+        port,
+        "/__laomo/new/story",
+        &[
+            ("title", "劳模林里种下新绿"),
+            ("date", "2018-03"),
+            ("body", "植树节前夕，劳模们来到劳模林。"),
+        ],
+        ("cover", "IMG_2018.JPG", &jpeg),
+    );
+    assert_eq!(status, 303, "{head}");
+    let at = location(&head);
+    let slug = at.trim_start_matches("/stories/").trim_end_matches('/');
+    let bundle = site.root().join(format!("content/stories/{slug}"));
+    assert_eq!(
+        std::fs::read(bundle.join("cover.jpg")).expect("cover"),
+        jpeg
+    );
+    assert_eq!(
+        std::fs::read_to_string(bundle.join("index.md")).expect("page"),
+        "---\ncover: cover.jpg\ntitle: 劳模林里种下新绿\ndate: 2018-03\n---\n\n植树节前夕，劳模们来到劳模林。\n"
+    );
+    let html = body(port, &at);
+    assert!(html.contains(&format!("/stories/{slug}/cover-")), "{html}");
+}

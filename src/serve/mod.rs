@@ -99,7 +99,9 @@ pub fn serve(opts: ServeOptions) -> Result<(), String> {
                 )
                 .route(
                     forms::NEW_STORY,
-                    get(forms::new_story_form).post(forms::save_new_story),
+                    get(forms::new_story_form)
+                        .post(forms::save_new_story)
+                        .layer(DefaultBodyLimit::max(forms::MAX_PHOTO_BYTES + 1024 * 1024)),
                 )
                 .route(forms::PREVIEW, axum::routing::post(forms::preview_body))
                 .route(

@@ -192,6 +192,19 @@ fn refuse_cross_site(headers: &HeaderMap) -> Option<Response> {
     })
 }
 
+/// The regions of site.yaml, each once, parents before their children.
+fn regions(config: &Config) -> Vec<String> {
+    let mut regions: Vec<String> = Vec::new();
+    for (parent, children) in &config.regions {
+        for r in std::iter::once(parent).chain(children) {
+            if !regions.contains(r) {
+                regions.push(r.clone());
+            }
+        }
+    }
+    regions
+}
+
 /// The associations of the current build, as (slug, name).
 fn associations(state: &ServeState) -> Vec<(String, String)> {
     state
@@ -347,6 +360,25 @@ async fn rebuild_now(state: &Arc<ServeState>) {
 
 fn see_other(location: String) -> Response {
     (StatusCode::SEE_OTHER, [(header::LOCATION, location)]).into_response()
+}
+
+/// Writes a new page `text` at `file`, and with a photo makes it a bundle: the photo
+/// saved first beside it as `KEY.ext` (so the page never names a file not yet there),
+/// then the page with `KEY: KEY.ext` as its first key.
+fn write_with_photo(
+    file: &std::path::Path,
+    text: &str,
+    photo: Option<(&str, &Photo)>,
+) -> std::io::Result<()> {
+    let Some((key, photo)) = photo else {
+        return crate::scaffold::write_new_page(file, text);
+    };
+    let dir = file.parent().unwrap_or(std::path::Path::new("."));
+    let name = format!("{key}.{}", photo.ext);
+    let text = text.replacen("---\n", &format!("---\n{key}: {name}\n"), 1);
+    std::fs::create_dir_all(dir)?;
+    crate::util::fs::replace_whole(&dir.join(&name), &photo.bytes)?;
+    crate::scaffold::write_new_page(file, &text)
 }
 
 /// The message for a file that could not be written, shown on the form.

@@ -39,14 +39,7 @@ struct Choices {
 }
 
 fn choices(state: &ServeState, config: &Config) -> Choices {
-    let mut regions: Vec<String> = Vec::new();
-    for (parent, children) in &config.regions {
-        for r in std::iter::once(parent).chain(children) {
-            if !regions.contains(r) {
-                regions.push(r.clone());
-            }
-        }
-    }
+    let regions = super::regions(config);
     Choices {
         honors: config.honors.iter().map(|h| h.name.clone()).collect(),
         regions,

@@ -193,14 +193,7 @@ struct Offer {
 }
 
 fn offer(state: &ServeState, config: &Config) -> Offer {
-    let mut regions: Vec<String> = Vec::new();
-    for (parent, children) in &config.regions {
-        for r in std::iter::once(parent).chain(children) {
-            if !regions.contains(r) {
-                regions.push(r.clone());
-            }
-        }
-    }
+    let regions = super::regions(config);
     let (mut profiles, mut stories) = (Vec::new(), Vec::new());
     if let Some(g) = state.current.read().ok().and_then(|g| g.clone()) {
         for p in g.renderer.site().pages.iter() {
@@ -543,23 +536,12 @@ pub(in crate::serve) async fn save_new_page(
     if !problems.is_empty() {
         return again(&problems);
     }
-    let written = match &sent.photo {
-        None => crate::scaffold::write_new_page(&file, &text),
-        Some(photo) => {
-            let key = schema
-                .fields
-                .iter()
-                .find(|f| matches!(f.input, Input::Photo))
-                .map_or("cover", |f| f.key);
-            let name = format!("{key}.{}", photo.ext);
-            let text = text.replacen("---\n", &format!("---\n{key}: {name}\n"), 1);
-            std::fs::create_dir_all(dir.join(&slug))
-                .and_then(|()| {
-                    crate::util::fs::replace_whole(&dir.join(&slug).join(&name), &photo.bytes)
-                })
-                .and_then(|()| crate::scaffold::write_new_page(&file, &text))
-        }
-    };
+    let key = schema
+        .fields
+        .iter()
+        .find(|f| matches!(f.input, Input::Photo))
+        .map_or("cover", |f| f.key);
+    let written = super::write_with_photo(&file, &text, sent.photo.as_ref().map(|p| (key, p)));
     if let Err(e) = written {
         return rejected(
             StatusCode::INTERNAL_SERVER_ERROR,

@@ -2,7 +2,7 @@
 //! site's profiles), category, place, association and body.
 
 use super::{
-    Typed, body_and_draft, cannot_write, draft_saved, escape, form_page, input, options,
+    Sent, Typed, body_and_draft, cannot_write, draft_saved, escape, form_page, input, options,
     rebuild_now, refuse_cross_site, rejected, see_other,
 };
 use crate::model::Details;
@@ -42,7 +42,8 @@ fn story_page(state: &ServeState, typed: &Typed, errors: &[String]) -> String {
     let associations = super::associations(state);
     let fields = format!(
         "{title}{date}{people}{names}{category}{categories}{location}\
-<label>所属协会 <select name=\"association\">{association}</select></label>{body}",
+<label>所属协会 <select name=\"association\">{association}</select></label>\
+<label>封面照片（JPEG、PNG 或 WebP，可以不选） <input type=\"file\" name=\"cover\" accept=\"image/jpeg,image/png,image/webp\"></label>{body}",
         title = input(typed, "title", "标题（必填）", " required"),
         date = input(
             typed,
@@ -88,13 +89,13 @@ pub(in crate::serve) async fn new_story_form(State(state): State<Arc<ServeState>
 pub(in crate::serve) async fn save_new_story(
     State(state): State<Arc<ServeState>>,
     headers: HeaderMap,
-    axum::Form(fields): axum::Form<Vec<(String, String)>>,
+    sent: Sent,
 ) -> Response {
     if let Some(refused) = refuse_cross_site(&headers) {
         return refused;
     }
-    let typed = Typed { fields };
-    let mut errors = Vec::new();
+    let typed = &sent.typed;
+    let mut errors: Vec<String> = sent.photo_error.iter().cloned().collect();
     let title = typed.get("title").trim().to_string();
     if title.is_empty() {
         errors.push("请填写标题。".to_string());
@@ -132,7 +133,7 @@ pub(in crate::serve) async fn save_new_story(
         }
     }
     if !errors.is_empty() {
-        return rejected(StatusCode::BAD_REQUEST, story_page(&state, &typed, &errors));
+        return rejected(StatusCode::BAD_REQUEST, story_page(&state, typed, &errors));
     }
     let mut text = String::from("---\n");
     if typed.is_draft() {
@@ -158,27 +159,38 @@ pub(in crate::serve) async fn save_new_story(
     let slug = crate::scaffold::free_slug(&crate::pinyin::file_slug(&title), |s| {
         crate::scaffold::slug_on_disk(&dir, s)
     });
-    let file = dir.join(format!("{slug}.md"));
-    // The build's own rules have the last word (a body's shortcodes, say).
+    // With a cover photo the story is a bundle, its folder holding both.
+    let file = match &sent.photo {
+        Some(_) => dir.join(&slug).join("index.md"),
+        None => dir.join(format!("{slug}.md")),
+    };
+    // The build's own rules have the last word (a body's shortcodes, say); the photo's
+    // key is added after, its file not being there yet.
     if let Some(config) = super::load_config(&state) {
-        let problems = super::schema::check(&state.root, &config, &file, false, &text);
+        let problems =
+            super::schema::check(&state.root, &config, &file, sent.photo.is_some(), &text);
         if !problems.is_empty() {
             return rejected(
                 StatusCode::BAD_REQUEST,
-                story_page(&state, &typed, &problems),
+                story_page(&state, typed, &problems),
             );
         }
     }
-    if let Err(e) = crate::scaffold::write_new_page(&file, &text) {
+    let written = super::write_with_photo(&file, &text, sent.photo.as_ref().map(|p| ("cover", p)));
+    if let Err(e) = written {
         return rejected(
             StatusCode::INTERNAL_SERVER_ERROR,
-            story_page(&state, &typed, &cannot_write(&file, e)),
+            story_page(&state, typed, &cannot_write(&file, e)),
         );
     }
     rebuild_now(&state).await;
     if typed.is_draft() && !state.drafts {
         return draft_saved(
-            &format!("content/stories/{slug}.md"),
+            &file
+                .strip_prefix(&state.root)
+                .unwrap_or(&file)
+                .to_string_lossy()
+                .replace('\\', "/"),
             NEW_STORY,
             "再新建一篇",
         );
