@@ -464,7 +464,7 @@ fn a_new_story_form_names_people_as_editors_do() {
     assert_eq!(
         std::fs::read_to_string(site.root().join(format!("content/stories/{slug}.md")))
             .expect("written"),
-        "---\ntitle: 劳模宣讲进校园\ndate: 2024-03\ncategory: 宣讲\npeople: [ding-weisong]\n---\n\n劳模走进长兴的中小学。\n"
+        "---\ntitle: 劳模宣讲进校园\ndate: 2024-03\npeople: [ding-weisong]\ncategory: 宣讲\n---\n\n劳模走进长兴的中小学。\n"
     );
     let (status, _, html) = get(port, &location, "");
     assert_eq!(status, 200);

@@ -97,12 +97,6 @@ pub fn serve(opts: ServeOptions) -> Result<(), String> {
                         .post(forms::save_profile)
                         .layer(DefaultBodyLimit::max(forms::MAX_PHOTO_BYTES + 1024 * 1024)),
                 )
-                .route(
-                    forms::NEW_STORY,
-                    get(forms::new_story_form)
-                        .post(forms::save_new_story)
-                        .layer(DefaultBodyLimit::max(forms::MAX_PHOTO_BYTES + 1024 * 1024)),
-                )
                 .route(forms::PREVIEW, axum::routing::post(forms::preview_body))
                 .route(
                     forms::NEW_PAGE,

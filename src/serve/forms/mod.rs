@@ -3,19 +3,18 @@
 //! that write the same files `laomo new` and `laomo import roster` write. Hugo and Zola
 //! leave this to third-party content systems; an association's editor gets it here.
 //!
-//! `profile` and `story` hold one kind each; this module holds what every form shares:
+//! `profile` holds the profile forms, `schema` those of every other kind, built from a
+//! table of their keys; this module holds what every form shares:
 //! the page around it, the mistakes listed above it, the cross-site check, the answer
 //! after a draft is saved.
 
 mod profile;
 mod schema;
-mod story;
 
 pub(super) use profile::{
     EDIT_PROFILE, NEW_PROFILE, edit_profile_form, new_profile_form, save_new_profile, save_profile,
 };
 pub(super) use schema::{NEW_PAGE, new_page_form, save_new_page};
-pub(super) use story::{NEW_STORY, new_story_form, save_new_story};
 
 use super::state::ServeState;
 use crate::config::Config;

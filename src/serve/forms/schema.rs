@@ -46,6 +46,10 @@ enum Input {
     Check,
     /// A photo sent with the form, saved beside the page under the key's name.
     Photo,
+    /// People of the site by name, split at 、，, or spaces: a list of profile slugs.
+    People,
+    /// Text with the site's categories as suggestions.
+    Category,
     /// Stories, one title (or slug) a line: a list of slugs.
     Stories,
     /// Halls: `## title` lines, then one person or story a line.
@@ -92,6 +96,34 @@ struct Schema {
 }
 
 const SCHEMAS: &[Schema] = &[
+    Schema {
+        route: "story",
+        section: "stories",
+        noun: "事迹",
+        title: "title",
+        fields: &[
+            required("title", "标题（必填）", Input::Text),
+            required(
+                "date",
+                "日期（必填，如 2024-03 或 2024-03-12）",
+                Input::Date,
+            ),
+            field("people", "涉及的劳模（姓名，用顿号隔开）", Input::People),
+            field(
+                "category",
+                "类别（如 宣讲、进校园、志愿服务）",
+                Input::Category,
+            ),
+            field("location", "地点", Input::Text),
+            field("association", "所属协会", Input::Association),
+            field(
+                "cover",
+                "封面照片（JPEG、PNG 或 WebP，可以不选）",
+                Input::Photo,
+            ),
+        ],
+        body_label: "正文",
+    },
     Schema {
         route: "association",
         section: "associations",
@@ -190,12 +222,20 @@ struct Offer {
     /// (slug, title) of every profile and every story.
     profiles: Vec<(String, String)>,
     stories: Vec<(String, String)>,
+    categories: Vec<String>,
 }
 
 fn offer(state: &ServeState, config: &Config) -> Offer {
     let regions = super::regions(config);
-    let (mut profiles, mut stories) = (Vec::new(), Vec::new());
+    let (mut profiles, mut stories, mut categories) = (Vec::new(), Vec::new(), Vec::new());
     if let Some(g) = state.current.read().ok().and_then(|g| g.clone()) {
+        if let Some(t) = g
+            .renderer
+            .site()
+            .taxonomy(crate::model::TaxonomyKind::Categories)
+        {
+            categories = t.terms.iter().map(|x| x.name.clone()).collect();
+        }
         for p in g.renderer.site().pages.iter() {
             let entry = (p.slug.clone(), p.title.clone());
             match p.details {
@@ -210,6 +250,7 @@ fn offer(state: &ServeState, config: &Config) -> Offer {
         regions,
         profiles,
         stories,
+        categories,
     }
 }
 
@@ -244,6 +285,19 @@ fn form(schema: &Schema, offer: &Offer, typed: &Typed, errors: &[String]) -> Str
                     &format!("laomo-{key}"),
                     offer.associations.iter().map(|(_, t)| t.clone())
                 )
+            ),
+            Input::People => format!(
+                "{}{}",
+                input(typed, key, label, &format!(" list=\"laomo-{key}\"")),
+                datalist(
+                    &format!("laomo-{key}"),
+                    offer.profiles.iter().map(|(_, t)| t.clone())
+                )
+            ),
+            Input::Category => format!(
+                "{}{}",
+                input(typed, key, label, &format!(" list=\"laomo-{key}\"")),
+                datalist(&format!("laomo-{key}"), offer.categories.iter().cloned())
             ),
             Input::Fixed(list) => format!(
                 "<label>{label} <select name=\"{key}\">{}</select></label>",
@@ -402,6 +456,20 @@ fn yaml_of(f: &Field, offer: &Offer, value: &str, errors: &mut Vec<String>) -> O
                 },
             }
         }
+        Input::People => {
+            let mut slugs = Vec::new();
+            for name in crate::roster::person::split_list(value) {
+                match page_named(&offer.profiles, &name) {
+                    Ok(Some(s)) => slugs.push(s.to_string()),
+                    Ok(None) => errors.push(format!("本站没有名叫“{name}”的劳模页面。")),
+                    Err(many) => errors.push(format!(
+                        "名叫“{name}”的劳模不止一位（{}），请改写成其中一位的网址名。",
+                        many.join("、")
+                    )),
+                }
+            }
+            (!slugs.is_empty()).then(|| format!("{key}: [{}]\n", slugs.join(", ")))
+        }
         Input::Stories => {
             let mut slugs = Vec::new();
             for line in lines() {
@@ -461,7 +529,7 @@ fn yaml_of(f: &Field, offer: &Offer, value: &str, errors: &mut Vec<String>) -> O
                 }
             }
         }
-        Input::Text | Input::Suggest(_) | Input::AssociationName => {
+        Input::Text | Input::Suggest(_) | Input::AssociationName | Input::Category => {
             let v = value.trim();
             (!v.is_empty()).then(|| format!("{key}: {}\n", plan::scalar(v)))
         }
