@@ -880,3 +880,96 @@ fn a_story_sent_with_a_cover_photo_becomes_a_bundle_showing_it() {
     let html = body(port, &at);
     assert!(html.contains(&format!("/stories/{slug}/cover-")), "{html}");
 }
+
+#[test]
+fn a_story_and_an_exhibition_are_changed_in_their_forms_keeping_what_the_forms_cannot_show() {
+    let site = sample();
+    site.write(
+        "content/exhibitions/hall/index.md",
+        "---\n# 馆里的实物照片在文件里写\ntitle: 劳模馆\nhalls:\n  - title: 第一展厅\n    exhibits:\n      - {profile: ding-weisong}\n      - {image: medal.png, caption: 奖章}\n---\n\n序言。\n",
+    );
+    site.write_bytes("content/exhibitions/hall/medal.png", &png_bytes());
+    let server = Server::start(&site);
+    let port = server.port;
+    let origin = format!("http://127.0.0.1:{port}");
+
+    // The story's form holds what its file says.
+    let page = body(port, "/__laomo/edit/story/s");
+    assert!(page.contains("<h1>修改事迹页面</h1>"), "{page}");
+    assert!(
+        page.contains("name=\"title\" required value=\"植树\""),
+        "{page}"
+    );
+    assert!(page.contains(">原来的正文。</textarea>"), "{page}");
+    let (status, head, _) = post(
+        port,
+        "/__laomo/edit/story/s",
+        Some(&origin),
+        &form(&[
+            ("title", "植树节"),
+            ("date", "2018年3月"),
+            ("people", "丁卫松"),
+            ("body", "新的正文。"),
+        ]),
+    );
+    assert_eq!(status, 303, "{head}");
+    assert!(head.contains("location: /stories/s/"), "{head}");
+    assert_eq!(
+        std::fs::read_to_string(site.root().join("content/stories/s/index.md")).expect("story"),
+        "---\ntitle: 植树节\ndate: 2018-03\ncover: c.png\npeople: [ding-weisong]\n---\n\n新的正文。\n"
+    );
+    assert!(body(port, "/stories/s/").contains("新的正文。"));
+
+    // An exhibition with a photo among its exhibits: the halls are left to the file.
+    let page = body(port, "/__laomo/edit/exhibition/hall");
+    assert!(
+        page.contains("<p class=\"kept\">展厅和展品：") && !page.contains("name=\"halls\""),
+        "{page}"
+    );
+    let (status, head, _) = post(
+        port,
+        "/__laomo/edit/exhibition/hall",
+        Some(&origin),
+        &form(&[("title", "劳模工匠馆"), ("body", "序言。")]),
+    );
+    assert_eq!(status, 303, "{head}");
+    assert_eq!(
+        std::fs::read_to_string(site.root().join("content/exhibitions/hall/index.md"))
+            .expect("hall"),
+        "---\n# 馆里的实物照片在文件里写\ntitle: 劳模工匠馆\nhalls:\n  - title: 第一展厅\n    exhibits:\n      - {profile: ding-weisong}\n      - {image: medal.png, caption: 奖章}\n---\n\n序言。\n"
+    );
+    // Halls of people and stories only: shown by name and title, and saved unchanged
+    // they read back to the same pages.
+    site.write(
+        "content/exhibitions/plain.md",
+        "---\ntitle: 展馆\nhalls:\n  - title: 第一展厅\n    exhibits:\n      - {profile: ding-weisong}\n      - {story: s}\n---\n\n序言。\n",
+    );
+    wait_for(
+        || get(port, "/exhibitions/plain/", "").0 == 200,
+        "the second exhibition",
+    );
+    let page = body(port, "/__laomo/edit/exhibition/plain");
+    assert!(
+        page.contains(">## 第一展厅\n丁卫松\n植树节\n</textarea>"),
+        "{page}"
+    );
+    let (status, head, _) = post(
+        port,
+        "/__laomo/edit/exhibition/plain",
+        Some(&origin),
+        &form(&[
+            ("title", "展馆"),
+            ("halls", "## 第一展厅\n丁卫松\n植树节\n"),
+            ("body", "序言。"),
+        ]),
+    );
+    assert_eq!(status, 303, "{head}");
+    assert_eq!(
+        std::fs::read_to_string(site.root().join("content/exhibitions/plain.md")).expect("plain"),
+        "---\ntitle: 展馆\nhalls:\n  - title: 第一展厅\n    exhibits:\n      - {profile: ding-weisong}\n      - {story: s}\n---\n\n序言。\n"
+    );
+
+    // A page that is not there.
+    let (status, _, _) = get(port, "/__laomo/edit/story/nobody", "");
+    assert_eq!(status, 404);
+}

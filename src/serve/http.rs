@@ -37,11 +37,12 @@ pub(super) const RELOAD_SCRIPT: &str = r#"(function () {
     overlay.appendChild(h);
     overlay.appendChild(pre);
   }
-  // On a profile, a way into its form (offered only on this computer).
-  var m = __EDITING__ && location.pathname.match(/^\/profiles\/([a-z0-9-]+)\/$/);
+  // On a page of the site's kinds, a way into its form (offered only on this computer).
+  var kinds = { profiles: "profile", stories: "story", associations: "association", collections: "collection", exhibitions: "exhibition" };
+  var m = __EDITING__ && location.pathname.match(/^\/(profiles|stories|associations|collections|exhibitions)\/([^\/]+)\/$/);
   if (m) {
     var edit = document.createElement("a");
-    edit.href = "/__laomo/edit/profile/" + m[1];
+    edit.href = "/__laomo/edit/" + kinds[m[1]] + "/" + m[2];
     edit.textContent = __EDIT_LABEL__;
     edit.style.cssText = "position:fixed;right:1rem;bottom:1rem;z-index:2147483646;background:#a81f1a;color:#fff;padding:.5rem 1rem;border-radius:999px;font:15px/1.4 sans-serif;text-decoration:none;box-shadow:0 2px 6px rgba(0,0,0,.3)";
     document.body.appendChild(edit);

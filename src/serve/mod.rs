@@ -99,6 +99,12 @@ pub fn serve(opts: ServeOptions) -> Result<(), String> {
                 )
                 .route(forms::PREVIEW, axum::routing::post(forms::preview_body))
                 .route(
+                    forms::EDIT_PAGE,
+                    get(forms::edit_page_form)
+                        .post(forms::save_page)
+                        .layer(DefaultBodyLimit::max(forms::MAX_PHOTO_BYTES + 1024 * 1024)),
+                )
+                .route(
                     forms::NEW_PAGE,
                     get(forms::new_page_form)
                         .post(forms::save_new_page)

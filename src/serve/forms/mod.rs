@@ -14,7 +14,9 @@ mod schema;
 pub(super) use profile::{
     EDIT_PROFILE, NEW_PROFILE, edit_profile_form, new_profile_form, save_new_profile, save_profile,
 };
-pub(super) use schema::{NEW_PAGE, new_page_form, save_new_page};
+pub(super) use schema::{
+    EDIT_PAGE, NEW_PAGE, edit_page_form, new_page_form, save_new_page, save_page,
+};
 
 use super::state::ServeState;
 use crate::config::Config;
@@ -378,6 +380,61 @@ fn write_with_photo(
     std::fs::create_dir_all(dir)?;
     crate::util::fs::replace_whole(&dir.join(&name), &photo.bytes)?;
     crate::scaffold::write_new_page(file, &text)
+}
+
+/// The text with `key:` naming `name`, a file beside it.
+fn with_key(text: &str, key: &str, name: &str) -> String {
+    crate::roster::plan::set_keys(text, &[(key, format!("{key}: {name}\n"))])
+        .unwrap_or_else(|| text.to_string())
+}
+
+/// Saves a changed page with a new photo under `key`. A bundle gets it in its folder.
+/// A single file becomes a bundle (`wang-wei.md` → `wang-wei/index.md`), unless it
+/// names other files beside it (a gallery, a cover, pictures in the body), which the
+/// move would lose: then the photo goes beside it as `wang-wei-portrait.jpg`.
+/// Returns the page's file now.
+fn save_with_photo(
+    file: &std::path::Path,
+    text: &str,
+    key: &str,
+    photo: &Photo,
+) -> std::io::Result<std::path::PathBuf> {
+    let dir = file.parent().unwrap_or(std::path::Path::new("."));
+    let bundle = file.file_name().is_some_and(|n| n == "index.md");
+    let stem = file
+        .file_stem()
+        .map(|s| s.to_string_lossy().into_owned())
+        .unwrap_or_default();
+    let refers_beside = text.contains("](")
+        || [
+            "gallery:",
+            "cover:",
+            "logo:",
+            "portrait:",
+            "image:",
+            "video:",
+            "poster:",
+        ]
+        .iter()
+        .any(|k| text.contains(k));
+    if bundle || refers_beside {
+        let name = if bundle {
+            format!("{key}.{}", photo.ext)
+        } else {
+            format!("{stem}-{key}.{}", photo.ext)
+        };
+        crate::util::fs::replace_whole(&dir.join(&name), &photo.bytes)?;
+        crate::util::fs::replace_whole(file, with_key(text, key, &name).as_bytes())?;
+        return Ok(file.to_path_buf());
+    }
+    let folder = dir.join(&stem);
+    let index = folder.join("index.md");
+    let name = format!("{key}.{}", photo.ext);
+    std::fs::create_dir_all(&folder)?;
+    crate::util::fs::replace_whole(&folder.join(&name), &photo.bytes)?;
+    crate::scaffold::write_new_page(&index, &with_key(text, key, &name))?;
+    std::fs::remove_file(file)?;
+    Ok(index)
 }
 
 /// The message for a file that could not be written, shown on the form.

@@ -3,8 +3,8 @@
 //! form-made profile look alike.
 
 use super::{
-    Photo, Sent, Typed, body_and_draft, cannot_write, draft_saved, escape, form_page, input,
-    load_config, no_config, options, rebuild_now, refuse_cross_site, rejected, see_other,
+    Sent, Typed, body_and_draft, cannot_write, draft_saved, escape, form_page, input, load_config,
+    no_config, options, rebuild_now, refuse_cross_site, rejected, see_other,
 };
 use crate::config::Config;
 use crate::model::Details;
@@ -15,7 +15,6 @@ use axum::extract::State;
 use axum::http::{HeaderMap, StatusCode};
 use axum::response::{Html, IntoResponse, Response};
 use rust_i18n::t;
-use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
 pub(in crate::serve) const NEW_PROFILE: &str = "/__laomo/new/profile";
@@ -288,7 +287,7 @@ pub(in crate::serve) async fn save_new_profile(
         Some(photo) => {
             let bundle = dir.join(&slug);
             let name = format!("portrait.{}", photo.ext);
-            let text = with_portrait(&text, &name);
+            let text = super::with_key(&text, "portrait", &name);
             let file = bundle.join("index.md");
             let written = std::fs::create_dir_all(&bundle)
                 .and_then(|()| crate::util::fs::replace_whole(&bundle.join(&name), &photo.bytes))
@@ -315,44 +314,6 @@ pub(in crate::serve) async fn save_new_profile(
         );
     }
     see_other(format!("/profiles/{slug}/"))
-}
-
-/// The text with `portrait:` naming `name`, a file beside it.
-fn with_portrait(text: &str, name: &str) -> String {
-    plan::set_keys(text, &[("portrait", format!("portrait: {name}\n"))])
-        .unwrap_or_else(|| text.to_string())
-}
-
-/// Saves a changed profile with a new photo. A bundle gets it in its folder. A single
-/// file becomes a bundle (`wang-wei.md` → `wang-wei/index.md`), unless it names other
-/// files beside it (a gallery, pictures in the body), which the move would lose: then
-/// the photo goes beside it as `wang-wei-portrait.jpg`. Returns the page's file now.
-fn save_with_photo(file: &Path, text: &str, photo: &Photo) -> std::io::Result<PathBuf> {
-    let dir = file.parent().unwrap_or(Path::new("."));
-    let bundle = file.file_name().is_some_and(|n| n == "index.md");
-    let stem = file
-        .file_stem()
-        .map(|s| s.to_string_lossy().into_owned())
-        .unwrap_or_default();
-    let refers_beside = text.contains("\ngallery:") || text.contains("](");
-    if bundle || refers_beside {
-        let name = if bundle {
-            format!("portrait.{}", photo.ext)
-        } else {
-            format!("{stem}-portrait.{}", photo.ext)
-        };
-        crate::util::fs::replace_whole(&dir.join(&name), &photo.bytes)?;
-        crate::util::fs::replace_whole(file, with_portrait(text, &name).as_bytes())?;
-        return Ok(file.to_path_buf());
-    }
-    let folder = dir.join(&stem);
-    let index = folder.join("index.md");
-    let name = format!("portrait.{}", photo.ext);
-    std::fs::create_dir_all(&folder)?;
-    crate::util::fs::replace_whole(&folder.join(&name), &photo.bytes)?;
-    crate::scaffold::write_new_page(&index, &with_portrait(text, &name))?;
-    std::fs::remove_file(file)?;
-    Ok(index)
 }
 
 /// The file of the profile at `slug` in the current build.
@@ -505,7 +466,7 @@ pub(in crate::serve) async fn save_profile(
     }
     let saved = match &sent.photo {
         None => crate::util::fs::replace_whole(&file, new.as_bytes()).map(|()| file.clone()),
-        Some(photo) => save_with_photo(&file, &new, photo),
+        Some(photo) => super::save_with_photo(&file, &new, "portrait", photo),
     };
     let saved = match saved {
         Ok(saved) => saved,

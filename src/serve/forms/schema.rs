@@ -13,7 +13,7 @@ use super::{
 };
 use crate::config::Config;
 use crate::diagnostic::Severity;
-use crate::model::Details;
+use crate::model::{Details, Kind};
 use crate::roster::plan;
 use crate::serve::state::ServeState;
 use axum::extract::State;
@@ -24,6 +24,8 @@ use std::sync::Arc;
 
 /// `/__laomo/new/{kind}` for the kinds here.
 pub(in crate::serve) const NEW_PAGE: &str = "/__laomo/new/{kind}";
+/// `/__laomo/edit/{kind}/{slug}`: changing a page the site has.
+pub(in crate::serve) const EDIT_PAGE: &str = "/__laomo/edit/{kind}/{slug}";
 
 /// What a field holds and how it is asked for.
 enum Input {
@@ -83,6 +85,7 @@ const fn required(key: &'static str, label: &'static str, input: Input) -> Field
 
 /// One kind's form.
 struct Schema {
+    kind: Kind,
     /// The last part of the form's address: `/__laomo/new/{route}`.
     route: &'static str,
     /// The folder under content/ and the first part of the page's address (none for
@@ -97,6 +100,7 @@ struct Schema {
 
 const SCHEMAS: &[Schema] = &[
     Schema {
+        kind: Kind::Story,
         route: "story",
         section: "stories",
         noun: "事迹",
@@ -125,6 +129,7 @@ const SCHEMAS: &[Schema] = &[
         body_label: "正文",
     },
     Schema {
+        kind: Kind::Association,
         route: "association",
         section: "associations",
         noun: "协会",
@@ -146,6 +151,7 @@ const SCHEMAS: &[Schema] = &[
         body_label: "简介",
     },
     Schema {
+        kind: Kind::Collection,
         route: "collection",
         section: "collections",
         noun: "文集",
@@ -173,6 +179,7 @@ const SCHEMAS: &[Schema] = &[
         body_label: "前言",
     },
     Schema {
+        kind: Kind::Exhibition,
         route: "exhibition",
         section: "exhibitions",
         noun: "云展馆",
@@ -193,6 +200,7 @@ const SCHEMAS: &[Schema] = &[
         body_label: "前言",
     },
     Schema {
+        kind: Kind::Page,
         route: "page",
         section: "",
         noun: "普通",
@@ -263,13 +271,34 @@ fn datalist(id: &str, items: impl Iterator<Item = String>) -> String {
     )
 }
 
-fn form(schema: &Schema, offer: &Offer, typed: &Typed, errors: &[String]) -> String {
+/// What a form does: make a page, or change the page at `slug`, whose file is `file`
+/// and whose keys `kept` the form cannot show (they stay as the file has them).
+enum Mode<'a> {
+    New,
+    Edit {
+        slug: &'a str,
+        file: &'a str,
+        kept: &'a [&'static str],
+    },
+}
+
+fn form(schema: &Schema, offer: &Offer, typed: &Typed, errors: &[String], mode: &Mode) -> String {
     let mut html = String::new();
     for f in schema.fields {
         let req = if f.required { " required" } else { "" };
         let label = f.label;
         let key = f.key;
         let value = typed.get(key);
+        if let Mode::Edit { file, kept, .. } = mode
+            && kept.contains(&key)
+        {
+            html.push_str(&format!(
+                "<p class=\"kept\">{}：文件里的写法（导语、照片或视频展品、分辑）这个表单显示不了，请直接改 <code>{}</code>；保存表单不会改动它。</p>",
+                label_of(f),
+                escape(file)
+            ));
+            continue;
+        }
         html.push_str(&match &f.input {
             Input::Text => input(typed, key, label, req),
             Input::Date | Input::Number => input(typed, key, label, " inputmode=\"numeric\""),
@@ -337,16 +366,34 @@ fn form(schema: &Schema, offer: &Offer, typed: &Typed, errors: &[String]) -> Str
         });
     }
     html.push_str(&body_and_draft(typed, schema.body_label, 6));
-    form_page(
-        &format!("新建{}页面", schema.noun),
-        &format!(
-            "保存后，laomo 在 <code>{}</code> 里写一个文件，和手写的一样，以后也可以直接改这个文件。这个表单只在本机的预览里有，不会发布到网站上。",
-            folder_shown(schema)
+    match mode {
+        Mode::New => form_page(
+            &format!("新建{}页面", schema.noun),
+            &format!(
+                "保存后，laomo 在 <code>{}</code> 里写一个文件，和手写的一样，以后也可以直接改这个文件。这个表单只在本机的预览里有，不会发布到网站上。",
+                folder_shown(schema)
+            ),
+            errors,
+            &NEW_PAGE.replace("{kind}", schema.route),
+            &html,
         ),
-        errors,
-        &NEW_PAGE.replace("{kind}", schema.route),
-        &html,
-    )
+        Mode::Edit { slug, file, .. } => form_page(
+            &format!("修改{}页面", schema.noun),
+            &format!(
+                "保存后只改 <code>{}</code> 里这些项和正文，文件里的其他内容（说明文字、照片、标签）保持原样。这个表单只在本机的预览里有，不会发布到网站上。",
+                escape(file)
+            ),
+            errors,
+            &edit_action(schema, slug),
+            &html,
+        ),
+    }
+}
+
+fn edit_action(schema: &Schema, slug: &str) -> String {
+    EDIT_PAGE
+        .replace("{kind}", schema.route)
+        .replace("{slug}", slug)
 }
 
 /// `content/associations/`, or `content/` for plain pages.
@@ -383,6 +430,7 @@ pub(in crate::serve) async fn new_page_form(
         &offer(&state, &config),
         &Typed::default(),
         &[],
+        &Mode::New,
     ))
     .into_response()
 }
@@ -562,23 +610,20 @@ pub(in crate::serve) async fn save_new_page(
     };
     let offer = offer(&state, &config);
     let typed = &sent.typed;
-    let again =
-        |errors: &[String]| rejected(StatusCode::BAD_REQUEST, form(schema, &offer, typed, errors));
+    let again = |errors: &[String]| {
+        rejected(
+            StatusCode::BAD_REQUEST,
+            form(schema, &offer, typed, errors, &Mode::New),
+        )
+    };
     let mut errors: Vec<String> = sent.photo_error.iter().cloned().collect();
     let title = typed.get(schema.title).trim().to_string();
     let mut text = String::from("---\n");
     if typed.is_draft() {
         text.push_str("draft: true\n");
     }
-    for f in schema.fields {
-        let value = typed.get(f.key);
-        if f.required && value.trim().is_empty() {
-            errors.push(format!("请填写{}。", label_of(f)));
-            continue;
-        }
-        if let Some(yaml) = yaml_of(f, &offer, value, &mut errors) {
-            text.push_str(&yaml);
-        }
+    for (_, yaml) in blocks(schema, &offer, typed, &[], &mut errors) {
+        text.push_str(&yaml);
     }
     text.push_str("---\n\n");
     let body = typed.body();
@@ -613,7 +658,7 @@ pub(in crate::serve) async fn save_new_page(
     if let Err(e) = written {
         return rejected(
             StatusCode::INTERNAL_SERVER_ERROR,
-            form(schema, &offer, typed, &cannot_write(&file, e)),
+            form(schema, &offer, typed, &cannot_write(&file, e), &Mode::New),
         );
     }
     rebuild_now(&state).await;
@@ -626,11 +671,41 @@ pub(in crate::serve) async fn save_new_page(
         let again = NEW_PAGE.replace("{kind}", &kind);
         return draft_saved(&shown, &again, "再新建一个");
     }
+    see_other(address(schema, &slug))
+}
+
+/// The address of the page at `slug`.
+fn address(schema: &Schema, slug: &str) -> String {
     if schema.section.is_empty() {
-        see_other(format!("/{slug}/"))
+        format!("/{slug}/")
     } else {
-        see_other(format!("/{}/{slug}/", schema.section))
+        format!("/{}/{slug}/", schema.section)
     }
+}
+
+/// The front matter of the fields the form holds, as (key, YAML); an empty YAML for a
+/// field left empty (a key to remove when changing a page). Photos and the `kept` keys
+/// are not among them.
+fn blocks(
+    schema: &Schema,
+    offer: &Offer,
+    typed: &Typed,
+    kept: &[&str],
+    errors: &mut Vec<String>,
+) -> Vec<(&'static str, String)> {
+    let mut out = Vec::new();
+    for f in schema.fields {
+        if matches!(f.input, Input::Photo) || kept.contains(&f.key) {
+            continue;
+        }
+        let value = typed.get(f.key);
+        if f.required && value.trim().is_empty() {
+            errors.push(format!("请填写{}。", label_of(f)));
+            continue;
+        }
+        out.push((f.key, yaml_of(f, offer, value, errors).unwrap_or_default()));
+    }
+    out
 }
 
 /// The errors the build's loader finds in `text` as the page at `file`, as the form
@@ -655,4 +730,249 @@ pub(super) fn check(
             None => d.message,
         })
         .collect()
+}
+
+/// The file of the page of `schema`'s kind at `slug` in the current build.
+fn page_file(state: &ServeState, schema: &Schema, slug: &str) -> Option<std::path::PathBuf> {
+    let g = state.current.read().ok()?.clone()?;
+    let site = g.renderer.site();
+    site.pages
+        .iter()
+        .find(|p| p.slug == slug && p.kind == schema.kind)
+        .map(|p| state.root.join(&p.source))
+}
+
+/// The title a slug is shown by in a field: the page's, when no other page of `pages`
+/// has it (so it reads back to the same page); otherwise the slug itself.
+fn shown_as(pages: &[(String, String)], slug: &str) -> String {
+    match pages.iter().find(|(s, _)| s == slug) {
+        Some((_, title)) if pages.iter().filter(|(_, t)| t == title).count() == 1 => title.clone(),
+        _ => slug.to_string(),
+    }
+}
+
+/// An exhibition's halls as the form writes them, or `None` when they hold what the
+/// form cannot show (a hall's intro, photos and videos as exhibits).
+fn halls_text(halls: &serde_json::Value, offer: &Offer) -> Option<String> {
+    let mut text = String::new();
+    for hall in halls.as_array()? {
+        let hall = hall.as_object()?;
+        if hall.keys().any(|k| k != "title" && k != "exhibits") {
+            return None;
+        }
+        text.push_str(&format!("## {}\n", hall.get("title")?.as_str()?));
+        for x in hall
+            .get("exhibits")
+            .and_then(|x| x.as_array())
+            .into_iter()
+            .flatten()
+        {
+            let x = x.as_object()?;
+            if x.len() != 1 {
+                return None;
+            }
+            let (key, slug) = x.iter().next()?;
+            let slug = slug.as_str()?;
+            // A name the form reads back as this exhibit: unique among people and stories.
+            let both: Vec<(String, String)> = offer
+                .profiles
+                .iter()
+                .chain(&offer.stories)
+                .cloned()
+                .collect();
+            match key.as_str() {
+                "profile" | "story" => text.push_str(&shown_as(&both, slug)),
+                _ => return None,
+            }
+            text.push('\n');
+        }
+    }
+    Some(text)
+}
+
+/// What a page's file says, as the form's fields, and the keys the form cannot show.
+fn typed_from_file(schema: &Schema, offer: &Offer, text: &str) -> (Typed, Vec<&'static str>) {
+    let mut fields: Vec<(String, String)> = Vec::new();
+    let mut kept: Vec<&'static str> = Vec::new();
+    let Ok(split) = crate::load::source::split_front_matter(text) else {
+        return (Typed::default(), kept);
+    };
+    let fm: serde_json::Map<String, serde_json::Value> = split
+        .front_matter
+        .and_then(|y| serde_saphyr::from_str::<serde_json::Value>(y).ok())
+        .and_then(|v| v.as_object().cloned())
+        .unwrap_or_default();
+    let list = |v: &serde_json::Value| -> Vec<String> {
+        v.as_array()
+            .into_iter()
+            .flatten()
+            .filter_map(|x| x.as_str().map(str::to_string))
+            .collect()
+    };
+    for f in schema.fields {
+        // A collection in parts: its stories are in `parts:`, which the form does not show.
+        if matches!(f.input, Input::Stories) && fm.contains_key("parts") {
+            kept.push(f.key);
+            continue;
+        }
+        let Some(v) = fm.get(f.key) else {
+            continue;
+        };
+        let shown = match (&f.input, v) {
+            (Input::Photo, _) => continue,
+            (Input::Check, v) => (v.as_bool() == Some(true)).then(|| "1".to_string()),
+            (Input::People, v) => Some(
+                list(v)
+                    .iter()
+                    .map(|s| shown_as(&offer.profiles, s))
+                    .collect::<Vec<_>>()
+                    .join("、"),
+            ),
+            (Input::Stories, v) => Some(
+                list(v)
+                    .iter()
+                    .map(|s| shown_as(&offer.stories, s))
+                    .collect::<Vec<_>>()
+                    .join("\n"),
+            ),
+            (Input::Halls, v) => halls_text(v, offer),
+            (_, serde_json::Value::String(s)) => Some(s.clone()),
+            (_, serde_json::Value::Number(n)) => Some(n.to_string()),
+            (_, serde_json::Value::Bool(b)) => Some(b.to_string()),
+            (_, serde_json::Value::Null) => Some(String::new()),
+            _ => None,
+        };
+        match shown {
+            Some(value) => fields.push((f.key.to_string(), value)),
+            None => kept.push(f.key),
+        }
+    }
+    if fm.get("draft").and_then(|d| d.as_bool()) == Some(true) {
+        fields.push(("draft".into(), "1".into()));
+    }
+    fields.push(("body".into(), split.body.trim().to_string()));
+    (Typed { fields }, kept)
+}
+
+fn no_page(schema: &Schema, slug: &str) -> Response {
+    (
+        StatusCode::NOT_FOUND,
+        format!(
+            "本站没有网址名为“{slug}”的{}页面（草稿要用 laomo serve --drafts 才能改）。\n",
+            schema.noun
+        ),
+    )
+        .into_response()
+}
+
+/// The file's path as the editor sees it: `content/stories/a.md`.
+fn shown_path(state: &ServeState, file: &Path) -> String {
+    file.strip_prefix(&state.root)
+        .unwrap_or(file)
+        .to_string_lossy()
+        .replace('\\', "/")
+}
+
+pub(in crate::serve) async fn edit_page_form(
+    State(state): State<Arc<ServeState>>,
+    axum::extract::Path((kind, slug)): axum::extract::Path<(String, String)>,
+) -> Response {
+    let Some(schema) = schema(&kind) else {
+        return unknown_kind(&kind);
+    };
+    let Some(config) = load_config(&state) else {
+        return no_config();
+    };
+    let Some(file) = page_file(&state, schema, &slug) else {
+        return no_page(schema, &slug);
+    };
+    let Ok(text) = std::fs::read_to_string(&file) else {
+        return no_page(schema, &slug);
+    };
+    let offer = offer(&state, &config);
+    let (typed, kept) = typed_from_file(schema, &offer, &text);
+    let mode = Mode::Edit {
+        slug: &slug,
+        file: &shown_path(&state, &file),
+        kept: &kept,
+    };
+    Html(form(schema, &offer, &typed, &[], &mode)).into_response()
+}
+
+pub(in crate::serve) async fn save_page(
+    State(state): State<Arc<ServeState>>,
+    axum::extract::Path((kind, slug)): axum::extract::Path<(String, String)>,
+    headers: HeaderMap,
+    sent: Sent,
+) -> Response {
+    if let Some(refused) = refuse_cross_site(&headers) {
+        return refused;
+    }
+    let Some(schema) = schema(&kind) else {
+        return unknown_kind(&kind);
+    };
+    let Some(config) = load_config(&state) else {
+        return no_config();
+    };
+    let Some(file) = page_file(&state, schema, &slug) else {
+        return no_page(schema, &slug);
+    };
+    let Ok(text) = std::fs::read_to_string(&file) else {
+        return no_page(schema, &slug);
+    };
+    let offer = offer(&state, &config);
+    // What the form may change is decided by the file, not by what was sent.
+    let (_, kept) = typed_from_file(schema, &offer, &text);
+    let shown = shown_path(&state, &file);
+    let mode = Mode::Edit {
+        slug: &slug,
+        file: &shown,
+        kept: &kept,
+    };
+    let typed = &sent.typed;
+    let again = |status: StatusCode, errors: &[String]| {
+        rejected(status, form(schema, &offer, typed, errors, &mode))
+    };
+    let mut errors: Vec<String> = sent.photo_error.iter().cloned().collect();
+    let mut keys = blocks(schema, &offer, typed, &kept, &mut errors);
+    keys.push((
+        "draft",
+        if typed.is_draft() {
+            "draft: true\n".into()
+        } else {
+            String::new()
+        },
+    ));
+    if !errors.is_empty() {
+        return again(StatusCode::BAD_REQUEST, &errors);
+    }
+    let Some(mut new) = plan::set_keys(&text, &keys) else {
+        return no_page(schema, &slug);
+    };
+    if let Ok(split) = crate::load::source::split_front_matter(&new) {
+        let start = new.len() - split.body.len();
+        new = format!("{}\n{}\n", &new[..start], typed.body().trim_end());
+    }
+    let bundle = file.file_name().is_some_and(|n| n == "index.md");
+    let problems = check(&state.root, &config, &file, bundle, &new);
+    if !problems.is_empty() {
+        return again(StatusCode::BAD_REQUEST, &problems);
+    }
+    let key = schema
+        .fields
+        .iter()
+        .find(|f| matches!(f.input, Input::Photo))
+        .map_or("cover", |f| f.key);
+    let saved = match &sent.photo {
+        None => crate::util::fs::replace_whole(&file, new.as_bytes()).map(|()| file.clone()),
+        Some(photo) => super::save_with_photo(&file, &new, key, photo),
+    };
+    let saved = match saved {
+        Ok(saved) => saved,
+        Err(e) => return again(StatusCode::INTERNAL_SERVER_ERROR, &cannot_write(&file, e)),
+    };
+    state.cache.forget(&file);
+    state.cache.forget(&saved);
+    rebuild_now(&state).await;
+    see_other(address(schema, &slug))
 }
