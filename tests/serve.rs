@@ -375,10 +375,12 @@ fn a_profile_edited_in_the_form_keeps_what_the_form_does_not_show() {
     );
     let server = Server::start(&site);
     let port = server.port;
-    // The preview's script offers the form on profile pages.
+    // The preview's script offers the forms on the pages of every kind.
     let script = body(port, "/__laomo/reload.js");
     assert!(
-        script.contains("var m = true && location.pathname.match(/^\\/profiles\\/"),
+        script.contains(
+            "var m = true && location.pathname.match(/^\\/(profiles|stories|associations|collections|exhibitions)\\/"
+        ),
         "{script}"
     );
     assert!(script.contains("\"Edit this page\""), "{script}");
