@@ -301,7 +301,9 @@ fn form(schema: &Schema, offer: &Offer, typed: &Typed, errors: &[String], mode: 
         }
         html.push_str(&match &f.input {
             Input::Text => input(typed, key, label, req),
-            Input::Date | Input::Number => input(typed, key, label, " inputmode=\"numeric\""),
+            // A phone's number pad has no "-": dates are typed on the full keyboard.
+            Input::Date => input(typed, key, label, ""),
+            Input::Number => input(typed, key, label, " inputmode=\"numeric\""),
             Input::Suggest(list) => format!(
                 "{}{}",
                 input(typed, key, label, &format!(" list=\"laomo-{key}\"")),
