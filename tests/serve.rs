@@ -802,6 +802,13 @@ fn a_plain_page_form_and_the_loader_checking_the_story_and_profile_forms() {
         let (status, head, html) = post(port, "/__laomo/new/page", Some(&origin), &form(pairs));
         (status, head, String::from_utf8_lossy(&html).to_string())
     };
+    // A title with nothing to read an address from.
+    let (status, _, html) = page(&[("title", "！！！")]);
+    assert_eq!(status, 400);
+    assert!(
+        html.contains("从“！！！”读不出网址名：标题里要有汉字、字母或数字。"),
+        "{html}"
+    );
     let (status, _, html) = page(&[("title", "联系我们"), ("menu_order", "二")]);
     assert_eq!(status, 400);
     assert!(html.contains("“二”不是数字"), "{html}");

@@ -637,8 +637,21 @@ pub(in crate::serve) async fn save_new_page(
         return again(&errors);
     }
     let dir = state.root.join("content").join(schema.section);
+    let base = crate::pinyin::file_slug(&title);
+    if base.is_empty() {
+        return again(&[format!(
+            "从“{title}”读不出网址名：{}里要有汉字、字母或数字。",
+            label_of(
+                schema
+                    .fields
+                    .iter()
+                    .find(|f| f.key == schema.title)
+                    .unwrap_or(&schema.fields[0])
+            )
+        )]);
+    }
     // A folder of that name (a section: content/profiles/) holds the address too.
-    let slug = crate::scaffold::free_slug(&crate::pinyin::file_slug(&title), |s| {
+    let slug = crate::scaffold::free_slug(&base, |s| {
         crate::scaffold::slug_on_disk(&dir, s) || dir.join(s).exists()
     });
     // Checked as the build will read it (the photo's key is added after: its file is
