@@ -462,17 +462,30 @@ pub fn published_files(
     }
     files.insert("/atom.xml".into(), Published::Text(feeds::atom(site)));
     files.insert("/robots.txt".into(), Published::Text(feeds::robots(site)));
-    let mut all: Vec<String> = rendered.to_vec();
-    all.extend(files.keys().cloned());
+    // The sitemap lists pages, whose addresses end in `/`: a file's never does.
     files.insert(
         "/sitemap.xml".into(),
-        Published::Text(feeds::sitemap(site, &all)),
+        Published::Text(feeds::sitemap(site, rendered)),
     );
-    let rendered: HashSet<PathBuf> = rendered
-        .iter()
-        .map(|p| write::file_for(Path::new("/"), p))
-        .collect();
-    files.retain(|dest, _| !rendered.contains(&write::file_for(Path::new("/"), dest)));
+    // Compared as the file names they are written to (`/a/` is `a/index.html`), as
+    // strings: this runs on every save in `laomo serve`, over every file of the site.
+    let file_name = |site_path: &str| {
+        let rel = site_path.trim_start_matches('/');
+        if rel.is_empty() || rel.ends_with('/') {
+            format!("{rel}index.html")
+        } else {
+            rel.to_string()
+        }
+    };
+    let rendered: rustc_hash::FxHashSet<String> = rendered.iter().map(|p| file_name(p)).collect();
+    files.retain(|dest, _| {
+        let rel = dest.trim_start_matches('/');
+        if rel.is_empty() || rel.ends_with('/') {
+            !rendered.contains(&file_name(dest))
+        } else {
+            !rendered.contains(rel)
+        }
+    });
     files
 }
 

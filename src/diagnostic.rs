@@ -381,13 +381,12 @@ impl Diagnostics {
 
     /// Errors in these files become warnings that say why: the files are drafts, left
     /// out of the site, so they must be fixed only before they are published.
-    pub fn soften(&mut self, draft_files: &std::collections::HashSet<String>) {
+    pub fn soften(&mut self, draft_files: &rustc_hash::FxHashSet<String>) {
         for d in &mut self.items {
             if d.is_error() && d.file.as_ref().is_some_and(|f| draft_files.contains(f)) {
                 d.severity = Severity::Warning;
-                d.message.push_str(
-                    " (in a draft, which is not published: fix it before removing `draft: true`)",
-                );
+                d.message =
+                    rust_i18n::t!("drafts.softened", message = d.message.as_str()).into_owned();
             }
         }
     }

@@ -100,3 +100,19 @@ fn a_chinese_diagnostic_as_an_editor_reads_it() {
     let out = bare(&site, &["check"], &[]);
     insta::assert_snapshot!(stderr(&out));
 }
+
+#[test]
+fn a_mistake_in_a_draft_is_a_warning_that_says_why_in_chinese() {
+    let site = Site::new(&[(
+        "content/profiles/wang-wei.md",
+        "---\ndraft: true\nname: 王伟\nhonors: [{title: 劳动模范}]\nregion: 长兴县\n---\n正文。\n",
+    )]);
+    let out = bare(&site, &["build"], &[]);
+    let err = stderr(&out);
+    assert_eq!(out.status.code(), Some(0), "{err}");
+    assert!(
+        err.contains("（这是草稿，不会发布：删掉 `draft: true` 之前请改正）"),
+        "{err}"
+    );
+    assert!(!err.contains("in a draft"), "{err}");
+}

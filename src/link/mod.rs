@@ -9,8 +9,8 @@ use crate::diagnostic::{Diagnostic, Diagnostics, nearest};
 use crate::load::Loaded;
 use crate::model::*;
 use rust_i18n::t;
+use rustc_hash::{FxHashMap as HashMap, FxHashSet as HashSet};
 use std::cmp::Ordering;
-use std::collections::{HashMap, HashSet};
 pub use taxonomy::{Taxonomy, Term};
 
 /// What the link stage learned about one page: resolved references and backlinks,
@@ -107,16 +107,16 @@ fn newest_first(a: &Page, b: &Page) -> Ordering {
 
 pub fn link(config: Config, loaded: Loaded, drafts: bool, diags: &mut Diagnostics) -> Site {
     // Drafts stay out unless asked for, but are remembered so links to them only warn.
-    let mut draft_slugs: HashSet<(Kind, String)> = HashSet::new();
+    let mut draft_slugs: HashSet<(Kind, String)> = HashSet::default();
     let mut pages: Vec<std::sync::Arc<Page>> = Vec::new();
     let broken = loaded.broken;
     // A draft whose file has errors is still a draft: links to it only warn.
     let broken_drafts: HashSet<String> = if drafts {
-        HashSet::new()
+        HashSet::default()
     } else {
         loaded.draft_files.clone()
     };
-    let mut draft_paths: HashSet<String> = HashSet::new();
+    let mut draft_paths: HashSet<String> = HashSet::default();
     for p in loaded.pages {
         if p.draft && !drafts {
             draft_slugs.insert((p.kind, p.slug.clone()));
@@ -130,8 +130,8 @@ pub fn link(config: Config, loaded: Loaded, drafts: bool, diags: &mut Diagnostic
     pages.sort_by(|a, b| a.kind.cmp(&b.kind).then_with(|| a.source.cmp(&b.source)));
     let pages: PerPage<std::sync::Arc<Page>> = pages.into();
 
-    let mut by_slug: HashMap<(Kind, String), PageId> = HashMap::new();
-    let mut by_path: HashMap<String, PageId> = HashMap::new();
+    let mut by_slug: HashMap<(Kind, String), PageId> = HashMap::default();
+    let mut by_path: HashMap<String, PageId> = HashMap::default();
     let reserved = reserved_paths();
     for (i, p) in pages.iter_ids() {
         if let Some(&j) = by_path.get(&p.path) {
@@ -161,7 +161,7 @@ pub fn link(config: Config, loaded: Loaded, drafts: bool, diags: &mut Diagnostic
     }
 
     // Editors also name pages as they know them: `people: [卢火佳]`.
-    let mut by_title: HashMap<(Kind, &str), Vec<PageId>> = HashMap::new();
+    let mut by_title: HashMap<(Kind, &str), Vec<PageId>> = HashMap::default();
     for (i, p) in pages.iter_ids() {
         by_title
             .entry((p.kind, p.title.as_str()))
@@ -241,7 +241,7 @@ pub fn link(config: Config, loaded: Loaded, drafts: bool, diags: &mut Diagnostic
             .map(|call| resolve_profile_call(&resolver, from, call, diags))
             .collect();
     }
-    let mut intro_targets = HashMap::new();
+    let mut intro_targets = HashMap::default();
     for intro in &loaded.intros {
         let targets: Vec<Option<PageId>> = intro
             .shortcodes
@@ -363,7 +363,7 @@ pub fn link(config: Config, loaded: Loaded, drafts: bool, diags: &mut Diagnostic
 
     let taxonomies = taxonomy::build(&config, &pages, &hall, &stories, diags);
 
-    let mut intros = HashMap::new();
+    let mut intros = HashMap::default();
     for intro in loaded.intros {
         intros.insert(intro.section.clone(), intro);
     }

@@ -6,7 +6,7 @@ use super::Taxonomy;
 use crate::diagnostic::{Diagnostic, Diagnostics, nearest};
 use crate::model::{Kind, Page, PerPage, SectionIntro};
 use rust_i18n::t;
-use std::collections::{HashMap, HashSet};
+use rustc_hash::{FxHashMap as HashMap, FxHashSet as HashSet};
 use std::sync::Arc;
 
 pub fn check(
@@ -19,7 +19,7 @@ pub fn check(
     if pages.iter().all(|p| p.site_links.is_empty()) {
         return;
     }
-    let mut known: HashSet<&str> = HashSet::new();
+    let mut known: HashSet<&str> = HashSet::default();
     known.insert("/");
     known.insert("/search/");
     let sections: Vec<String> = Kind::all_sections()
@@ -31,7 +31,7 @@ pub fn check(
     known.extend(intro_paths.iter().map(String::as_str));
     known.extend(pages.iter().map(|p| p.path.as_str()));
     // Names as editors write them in an address (`/regions/长兴县/`, `/profiles/丁卫松/`).
-    let mut by_name: HashMap<&str, Vec<&str>> = HashMap::new();
+    let mut by_name: HashMap<&str, Vec<&str>> = HashMap::default();
     for t in taxonomies {
         known.insert(&t.path);
         for term in &t.terms {

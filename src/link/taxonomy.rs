@@ -5,7 +5,7 @@ use crate::config::Config;
 use crate::diagnostic::{Diagnostic, Diagnostics};
 use crate::model::{Details, Kind, Page, PageId, PerPage, TaxonomyKind};
 use crate::pinyin;
-use std::collections::HashMap;
+use rustc_hash::FxHashMap as HashMap;
 
 #[derive(Debug, Clone)]
 pub struct Term {
@@ -37,7 +37,7 @@ pub fn build<'a>(
     // Collect term -> pages, in hall order for profiles and newest-first for stories.
     // Names are borrowed from the pages and site.yaml: 10,000 profiles name ~100,000
     // terms, and only the distinct ones become Strings.
-    let mut members: HashMap<TaxonomyKind, Vec<(&str, PageId)>> = HashMap::new();
+    let mut members: HashMap<TaxonomyKind, Vec<(&str, PageId)>> = HashMap::default();
     let mut add = |tax: TaxonomyKind, term: &'a str, page: PageId| {
         let t = term.trim();
         if !t.is_empty() {
@@ -45,7 +45,7 @@ pub fn build<'a>(
         }
     };
     // Each region's ancestors, worked out once per region rather than per profile.
-    let mut ancestors: HashMap<&str, Vec<&str>> = HashMap::new();
+    let mut ancestors: HashMap<&str, Vec<&str>> = HashMap::default();
     for &i in hall {
         let Details::Profile(p) = &pages[i].details else {
             continue;
@@ -97,7 +97,7 @@ pub fn build<'a>(
     for kind in TaxonomyKind::ALL {
         let (key, name) = (kind.key(), kind.name());
         let mut terms: Vec<Term> = Vec::new();
-        let mut index: HashMap<&str, usize> = HashMap::new();
+        let mut index: HashMap<&str, usize> = HashMap::default();
         for (term, page) in members.remove(&kind).unwrap_or_default() {
             let at = *index.entry(term).or_insert_with(|| {
                 terms.push(Term {
@@ -138,7 +138,7 @@ pub fn build<'a>(
                     .map(|(p, _)| p.clone());
             }
         }
-        let mut seen: HashMap<String, String> = HashMap::new();
+        let mut seen: HashMap<String, String> = HashMap::default();
         terms.retain(|t| {
             if t.slug.is_empty() {
                 diags.push(

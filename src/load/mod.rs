@@ -27,10 +27,10 @@ pub struct Loaded {
     pub loose_files: Vec<(PathBuf, String)>,
     /// Pages whose file has errors, by kind and slug (from the file name): a reference
     /// to one says so instead of calling the page missing.
-    pub broken: std::collections::HashMap<(Kind, String), String>,
+    pub broken: rustc_hash::FxHashMap<(Kind, String), String>,
     /// Files of pages marked `draft: true` (read from the text when the front matter
     /// has errors), whose errors need not stop a build that leaves drafts out.
-    pub draft_files: std::collections::HashSet<String>,
+    pub draft_files: rustc_hash::FxHashSet<String>,
 }
 
 /// The site folders every stage needs.
@@ -83,7 +83,7 @@ enum Entry {
 /// modification time: a rebuild re-reads only what changed.
 #[derive(Default)]
 pub struct LoadCache {
-    files: std::sync::Mutex<std::collections::HashMap<PathBuf, Cached>>,
+    files: std::sync::Mutex<rustc_hash::FxHashMap<PathBuf, Cached>>,
     /// Set by a caller that watches the files and forgets each one that changes
     /// (`laomo serve`): cached entries are then used without looking at the disk.
     pub watched: std::sync::atomic::AtomicBool,
@@ -221,8 +221,8 @@ pub fn load_cached(
         .collect();
     let mut pages = Vec::new();
     let mut intros = Vec::new();
-    let mut broken = std::collections::HashMap::new();
-    let mut draft_files = std::collections::HashSet::new();
+    let mut broken = rustc_hash::FxHashMap::default();
+    let mut draft_files = rustc_hash::FxHashSet::default();
     for (e, (p, i, d)) in entries.iter().zip(results) {
         if let Entry::Page { path, .. } = e {
             let draft = match &p {
