@@ -982,3 +982,28 @@ fn a_story_and_an_exhibition_are_changed_in_their_forms_keeping_what_the_forms_c
     let (status, _, _) = get(port, "/__laomo/edit/story/nobody", "");
     assert_eq!(status, 404);
 }
+
+#[test]
+fn a_chosen_value_with_a_line_break_cannot_add_keys_to_the_file() {
+    let site = sample();
+    let server = Server::start(&site);
+    let port = server.port;
+    let origin = format!("http://127.0.0.1:{port}");
+    // A select's value as another tool (or a hand-made request) could send it.
+    let (status, head, _) = post(
+        port,
+        "/__laomo/new/association",
+        Some(&origin),
+        &form(&[("name", "测试协会"), ("region", "安吉县\ndraft: true")]),
+    );
+    assert_eq!(status, 303, "{head}");
+    let at = location(&head);
+    let slug = at
+        .trim_start_matches("/associations/")
+        .trim_end_matches('/');
+    assert_eq!(
+        std::fs::read_to_string(site.root().join(format!("content/associations/{slug}.md")))
+            .expect("written"),
+        "---\nname: 测试协会\nregion: \"安吉县\\ndraft: true\"\n---\n\n"
+    );
+}

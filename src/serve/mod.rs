@@ -83,32 +83,33 @@ pub fn serve(opts: ServeOptions) -> Result<(), String> {
         // Editing writes the editor's files: offered only when the preview listens on
         // this computer alone.
         if state.editing {
+            // A phone's photo is larger than axum's 2 MB default for a request.
+            let photo_limit = DefaultBodyLimit::max(forms::MAX_PHOTO_BYTES + 1024 * 1024);
             app = app
-                // A phone's photo is larger than axum's 2 MB default for a request.
                 .route(
                     forms::NEW_PROFILE,
                     get(forms::new_profile_form)
                         .post(forms::save_new_profile)
-                        .layer(DefaultBodyLimit::max(forms::MAX_PHOTO_BYTES + 1024 * 1024)),
+                        .layer(photo_limit),
                 )
                 .route(
                     forms::EDIT_PROFILE,
                     get(forms::edit_profile_form)
                         .post(forms::save_profile)
-                        .layer(DefaultBodyLimit::max(forms::MAX_PHOTO_BYTES + 1024 * 1024)),
+                        .layer(photo_limit),
                 )
                 .route(forms::PREVIEW, axum::routing::post(forms::preview_body))
                 .route(
                     forms::EDIT_PAGE,
                     get(forms::edit_page_form)
                         .post(forms::save_page)
-                        .layer(DefaultBodyLimit::max(forms::MAX_PHOTO_BYTES + 1024 * 1024)),
+                        .layer(photo_limit),
                 )
                 .route(
                     forms::NEW_PAGE,
                     get(forms::new_page_form)
                         .post(forms::save_new_page)
-                        .layer(DefaultBodyLimit::max(forms::MAX_PHOTO_BYTES + 1024 * 1024)),
+                        .layer(photo_limit),
                 );
         }
         let app = app

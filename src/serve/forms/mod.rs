@@ -437,6 +437,38 @@ fn save_with_photo(
     Ok(index)
 }
 
+/// The errors the build's loader finds in `text` as the page at `file`, as the form
+/// shows them: the message and what to do.
+fn check(
+    root: &std::path::Path,
+    config: &Config,
+    file: &std::path::Path,
+    bundle: bool,
+    text: &str,
+) -> Vec<String> {
+    let Ok(site) = crate::load::SiteRoot::new(root) else {
+        return Vec::new();
+    };
+    let (_, diags) =
+        crate::load::kinds::load_page_text(&site, config, file, bundle, text.to_string());
+    diags
+        .into_iter()
+        .filter(|d| d.severity == crate::diagnostic::Severity::Error)
+        .map(|d| match d.hint {
+            Some(h) => format!("{}（{h}）", d.message),
+            None => d.message,
+        })
+        .collect()
+}
+
+/// The file's path as the editor sees it: `content/stories/a.md`.
+fn shown_path(state: &ServeState, file: &std::path::Path) -> String {
+    file.strip_prefix(&state.root)
+        .unwrap_or(file)
+        .to_string_lossy()
+        .replace('\\', "/")
+}
+
 /// The message for a file that could not be written, shown on the form.
 fn cannot_write(file: &std::path::Path, e: std::io::Error) -> Vec<String> {
     vec![t!("scaffold.cannot_write", path = file.display(), error = e).into_owned()]

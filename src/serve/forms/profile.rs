@@ -268,8 +268,7 @@ pub(in crate::serve) async fn save_new_profile(
         Some(_) => dir.join(&slug).join("index.md"),
         None => dir.join(format!("{slug}.md")),
     };
-    let problems =
-        super::schema::check(&state.root, &config, &planned, sent.photo.is_some(), &text);
+    let problems = super::check(&state.root, &config, &planned, sent.photo.is_some(), &text);
     if !problems.is_empty() {
         return rejected(
             StatusCode::BAD_REQUEST,
@@ -303,15 +302,7 @@ pub(in crate::serve) async fn save_new_profile(
     }
     rebuild_now(&state).await;
     if typed.is_draft() && !state.drafts {
-        return draft_saved(
-            &file
-                .strip_prefix(&state.root)
-                .unwrap_or(&file)
-                .to_string_lossy()
-                .replace('\\', "/"),
-            NEW_PROFILE,
-            "再新建一位",
-        );
+        return draft_saved(&super::shown_path(&state, &file), NEW_PROFILE, "再新建一位");
     }
     see_other(format!("/profiles/{slug}/"))
 }

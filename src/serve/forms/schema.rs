@@ -8,18 +8,17 @@
 //! slugs the files use.
 
 use super::{
-    Sent, Typed, body_and_draft, cannot_write, draft_saved, escape, form_page, input, load_config,
-    no_config, options, rebuild_now, refuse_cross_site, rejected, see_other,
+    Sent, Typed, body_and_draft, cannot_write, check, draft_saved, escape, form_page, input,
+    load_config, no_config, options, rebuild_now, refuse_cross_site, rejected, see_other,
+    shown_path,
 };
 use crate::config::Config;
-use crate::diagnostic::Severity;
 use crate::model::{Details, Kind};
 use crate::roster::plan;
 use crate::serve::state::ServeState;
 use axum::extract::State;
 use axum::http::{HeaderMap, StatusCode};
 use axum::response::{Html, IntoResponse, Response};
-use std::path::Path;
 use std::sync::Arc;
 
 /// `/__laomo/new/{kind}` for the kinds here.
@@ -218,6 +217,16 @@ const SCHEMAS: &[Schema] = &[
         body_label: "正文",
     },
 ];
+
+impl Schema {
+    /// The key a photo sent with the form is saved under.
+    fn photo_key(&self) -> &'static str {
+        self.fields
+            .iter()
+            .find(|f| matches!(f.input, Input::Photo))
+            .map_or("cover", |f| f.key)
+    }
+}
 
 fn schema(kind: &str) -> Option<&'static Schema> {
     SCHEMAS.iter().find(|s| s.route == kind)
@@ -579,13 +588,17 @@ fn yaml_of(f: &Field, offer: &Offer, value: &str, errors: &mut Vec<String>) -> O
                 }
             }
         }
-        Input::Text | Input::Suggest(_) | Input::AssociationName | Input::Category => {
+        // Chosen or typed, a posted value is quoted where YAML would misread it: a value
+        // with a line break must not add keys of its own.
+        Input::Text
+        | Input::Suggest(_)
+        | Input::AssociationName
+        | Input::Category
+        | Input::Fixed(_)
+        | Input::Association
+        | Input::Region => {
             let v = value.trim();
             (!v.is_empty()).then(|| format!("{key}: {}\n", plan::scalar(v)))
-        }
-        Input::Fixed(_) | Input::Association | Input::Region => {
-            let v = value.trim();
-            (!v.is_empty()).then(|| format!("{key}: {v}\n"))
         }
     }
 }
@@ -664,11 +677,7 @@ pub(in crate::serve) async fn save_new_page(
     if !problems.is_empty() {
         return again(&problems);
     }
-    let key = schema
-        .fields
-        .iter()
-        .find(|f| matches!(f.input, Input::Photo))
-        .map_or("cover", |f| f.key);
+    let key = schema.photo_key();
     let written = super::write_with_photo(&file, &text, sent.photo.as_ref().map(|p| (key, p)));
     if let Err(e) = written {
         return rejected(
@@ -677,14 +686,9 @@ pub(in crate::serve) async fn save_new_page(
         );
     }
     rebuild_now(&state).await;
-    let shown = file
-        .strip_prefix(&state.root)
-        .unwrap_or(&file)
-        .to_string_lossy()
-        .replace('\\', "/");
     if typed.is_draft() && !state.drafts {
         let again = NEW_PAGE.replace("{kind}", &kind);
-        return draft_saved(&shown, &again, "再新建一个");
+        return draft_saved(&shown_path(&state, &file), &again, "再新建一个");
     }
     see_other(address(schema, &slug))
 }
@@ -723,30 +727,6 @@ fn blocks(
     out
 }
 
-/// The errors the build's loader finds in `text` as the page at `file`, as the form
-/// shows them: the message and what to do.
-pub(super) fn check(
-    root: &Path,
-    config: &Config,
-    file: &Path,
-    bundle: bool,
-    text: &str,
-) -> Vec<String> {
-    let Ok(site) = crate::load::SiteRoot::new(root) else {
-        return Vec::new();
-    };
-    let (_, diags) =
-        crate::load::kinds::load_page_text(&site, config, file, bundle, text.to_string());
-    diags
-        .into_iter()
-        .filter(|d| d.severity == Severity::Error)
-        .map(|d| match d.hint {
-            Some(h) => format!("{}（{h}）", d.message),
-            None => d.message,
-        })
-        .collect()
-}
-
 /// The file of the page of `schema`'s kind at `slug` in the current build.
 fn page_file(state: &ServeState, schema: &Schema, slug: &str) -> Option<std::path::PathBuf> {
     let g = state.current.read().ok()?.clone()?;
@@ -769,6 +749,13 @@ fn shown_as(pages: &[(String, String)], slug: &str) -> String {
 /// An exhibition's halls as the form writes them, or `None` when they hold what the
 /// form cannot show (a hall's intro, photos and videos as exhibits).
 fn halls_text(halls: &serde_json::Value, offer: &Offer) -> Option<String> {
+    // A name the form reads back as this exhibit: unique among people and stories.
+    let both: Vec<(String, String)> = offer
+        .profiles
+        .iter()
+        .chain(&offer.stories)
+        .cloned()
+        .collect();
     let mut text = String::new();
     for hall in halls.as_array()? {
         let hall = hall.as_object()?;
@@ -788,13 +775,6 @@ fn halls_text(halls: &serde_json::Value, offer: &Offer) -> Option<String> {
             }
             let (key, slug) = x.iter().next()?;
             let slug = slug.as_str()?;
-            // A name the form reads back as this exhibit: unique among people and stories.
-            let both: Vec<(String, String)> = offer
-                .profiles
-                .iter()
-                .chain(&offer.stories)
-                .cloned()
-                .collect();
             match key.as_str() {
                 "profile" | "story" => text.push_str(&shown_as(&both, slug)),
                 _ => return None,
@@ -878,14 +858,6 @@ fn no_page(schema: &Schema, slug: &str) -> Response {
         ),
     )
         .into_response()
-}
-
-/// The file's path as the editor sees it: `content/stories/a.md`.
-fn shown_path(state: &ServeState, file: &Path) -> String {
-    file.strip_prefix(&state.root)
-        .unwrap_or(file)
-        .to_string_lossy()
-        .replace('\\', "/")
 }
 
 pub(in crate::serve) async fn edit_page_form(
@@ -973,11 +945,7 @@ pub(in crate::serve) async fn save_page(
     if !problems.is_empty() {
         return again(StatusCode::BAD_REQUEST, &problems);
     }
-    let key = schema
-        .fields
-        .iter()
-        .find(|f| matches!(f.input, Input::Photo))
-        .map_or("cover", |f| f.key);
+    let key = schema.photo_key();
     let saved = match &sent.photo {
         None => crate::util::fs::replace_whole(&file, new.as_bytes()).map(|()| file.clone()),
         Some(photo) => super::save_with_photo(&file, &new, key, photo),
