@@ -4,7 +4,8 @@
 //!   compile time but does not tell cargo, so an edited translation would otherwise be
 //!   left out until some source file changed.
 //! - Which page-checking tools this machine lacks (Chromium, Node's playwright-core and
-//!   axe-core, Java with the Nu HTML Checker), so that the tests needing them show as
+//!   axe-core, Java with the Nu HTML Checker, poppler's pdftotext for the printed
+//!   books), so that the tests needing them show as
 //!   `ignored` with the reason in `cargo test`'s own output instead of passing quietly.
 //!   With `LAOMO_REQUIRE_TOOLS` set (as `.ci/run` does) nothing is ignored: a missing
 //!   tool fails its test.
@@ -28,7 +29,12 @@ fn main() {
     ] {
         println!("cargo:rerun-if-env-changed={var}");
     }
-    for cfg in ["laomo_no_browser", "laomo_no_node", "laomo_no_vnu"] {
+    for cfg in [
+        "laomo_no_browser",
+        "laomo_no_node",
+        "laomo_no_vnu",
+        "laomo_no_poppler",
+    ] {
         println!("cargo:rustc-check-cfg=cfg({cfg})");
     }
     let manifest = PathBuf::from(std::env::var_os("CARGO_MANIFEST_DIR").unwrap_or_default());
@@ -59,6 +65,10 @@ fn main() {
         ("laomo_no_browser", browser),
         ("laomo_no_node", node),
         ("laomo_no_vnu", vnu),
+        (
+            "laomo_no_poppler",
+            on_path(&["pdftotext"]) && on_path(&["pdftoppm"]) && on_path(&["pdffonts"]),
+        ),
     ] {
         if !present {
             println!("cargo:rustc-cfg={cfg}");

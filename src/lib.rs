@@ -23,6 +23,7 @@ pub mod manifest;
 pub mod model;
 pub mod pinyin;
 pub mod poster;
+pub mod print;
 pub mod render;
 pub mod roster;
 pub mod scaffold;

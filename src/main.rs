@@ -131,6 +131,20 @@ enum Command {
         #[arg(long)]
         root: Option<PathBuf>,
     },
+    /// Typeset a collection as a print-ready PDF book.
+    Book {
+        /// The collection: its file, address, slug or title.
+        collection: String,
+        /// The PDF to write [default: SLUG.pdf in this folder].
+        #[arg(short = 'o', long = "output")]
+        pdf: Option<PathBuf>,
+        /// Print draft stories too.
+        #[arg(long)]
+        drafts: bool,
+        /// The site folder (with site.yaml) [default: this folder or the nearest above it with one].
+        #[arg(long)]
+        root: Option<PathBuf>,
+    },
     /// Create a new site with a small sample in DIR.
     Init {
         /// The folder to create (must not exist or be empty).
@@ -267,6 +281,7 @@ fn localized(cmd: clap::Command) -> clap::Command {
         ),
         ("export", &["what", "out", "root"]),
         ("poster", &["page", "poster_file", "root"]),
+        ("book", &["collection", "pdf", "drafts", "root"]),
     ] {
         cmd = cmd.mut_subcommand(name, |c| {
             let c = c.about(t!(format!("cli.{name}.about")).to_string());
@@ -517,6 +532,34 @@ fn run(command: Command) -> Result<ExitCode, ExitCode> {
                             file = p.file.display(),
                             width = p.size.0,
                             height = p.size.1
+                        )
+                    );
+                    ExitCode::SUCCESS
+                }
+                None => ExitCode::FAILURE,
+            }
+        }
+        Command::Book {
+            collection,
+            pdf,
+            drafts,
+            root,
+        } => {
+            let root = site_root(root)?;
+            let mut diags = Diagnostics::new();
+            let printed =
+                laomo::print::book::book(&root, &collection, pdf.as_deref(), drafts, &mut diags);
+            print_diagnostics(&diags);
+            match printed {
+                Some(b) => {
+                    println!(
+                        "{}",
+                        t!(
+                            "book.written",
+                            title = b.title,
+                            file = b.file.display(),
+                            pages = b.pages,
+                            chapters = b.chapters
                         )
                     );
                     ExitCode::SUCCESS

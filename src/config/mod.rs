@@ -10,7 +10,9 @@ use std::path::{Path, PathBuf};
 
 pub const SITE_FILE: &str = "site.yaml";
 
+pub mod paper;
 pub mod publisher;
+pub use paper::Paper;
 pub use publisher::Publisher;
 
 const SITE_KEYS: &[&str] = &[
@@ -29,6 +31,7 @@ const SITE_KEYS: &[&str] = &[
     "menu",
     "publisher",
     "share",
+    "print",
     "extra",
 ];
 
@@ -64,6 +67,8 @@ struct SiteFile {
     publisher: Option<publisher::PublisherFile>,
     #[serde(default)]
     share: Option<ShareFile>,
+    #[serde(default)]
+    print: Option<paper::PrintFile>,
     #[serde(default)]
     extra: Option<serde_json::Value>,
 }
@@ -199,7 +204,16 @@ pub struct Config {
     pub menu: Vec<MenuItem>,
     pub publisher: Publisher,
     pub share: ShareSettings,
+    pub print: PrintSettings,
     pub extra: serde_json::Value,
+}
+
+/// How books and labels are printed (`print:`): the paper, and fonts beside the
+/// computer's own.
+#[derive(Debug, Clone, Default)]
+pub struct PrintSettings {
+    pub paper: Paper,
+    pub fonts: Vec<PathBuf>,
 }
 
 impl Config {
@@ -514,6 +528,7 @@ impl Config {
             menu: raw.menu,
             publisher: publisher::check(raw.publisher, root, src, diags),
             share: share_settings(raw.share, root, src, diags),
+            print: print_settings(raw.print, root, src, diags),
             extra: raw.extra.unwrap_or(serde_json::Value::Null),
         }
     }
@@ -541,6 +556,44 @@ impl Config {
             .unwrap_or_else(|| "/".into());
         self.base_url = base;
     }
+}
+
+/// Checks `print:`: a paper, margin or type size laomo cannot read is an error at its
+/// line; a font path that does not exist too.
+fn print_settings(
+    raw: Option<paper::PrintFile>,
+    root: &Path,
+    src: &YamlSource,
+    diags: &mut Diagnostics,
+) -> PrintSettings {
+    let Some(raw) = raw else {
+        return PrintSettings::default();
+    };
+    let paper = match paper::apply(Paper::default(), &raw) {
+        Ok(p) => p,
+        Err(e) => {
+            let d = match (e.at, e.at_size) {
+                (Some(at), _) => src.error_at(at, e.message),
+                (None, Some(at)) => src.error_at(at, e.message),
+                (None, None) => Diagnostic::error(e.message).in_file(SITE_FILE),
+            };
+            diags.push(d.hint(e.hint));
+            Paper::default()
+        }
+    };
+    let mut fonts = Vec::new();
+    for f in &raw.fonts {
+        let path = root.join(f.value.trim());
+        if path.exists() {
+            fonts.push(path);
+        } else {
+            diags.push(
+                src.error_at(f, t!("config.print_font", path = f.value))
+                    .hint(t!("config.print_font.hint")),
+            );
+        }
+    }
+    PrintSettings { paper, fonts }
 }
 
 /// Checks `share:`: a font path that does not exist is an error at its line.

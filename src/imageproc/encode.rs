@@ -48,14 +48,19 @@ pub fn target_widths(widths: &[u32], source_width: u32) -> Vec<u32> {
     v
 }
 
-fn has_transparency(img: &DynamicImage) -> bool {
+pub(crate) fn has_transparency(img: &DynamicImage) -> bool {
     match img {
         DynamicImage::ImageRgba8(b) => b.pixels().any(|p| p.0[3] != 255),
         _ => false,
     }
 }
 
-fn resize(src: &DynamicImage, w: u32, h: u32, crop: Option<(f64, f64, f64, f64)>) -> DynamicImage {
+pub(crate) fn resize(
+    src: &DynamicImage,
+    w: u32,
+    h: u32,
+    crop: Option<(f64, f64, f64, f64)>,
+) -> DynamicImage {
     let alpha = matches!(src, DynamicImage::ImageRgba8(_));
     let pixel = if alpha {
         PixelType::U8x4
@@ -81,7 +86,11 @@ fn resize(src: &DynamicImage, w: u32, h: u32, crop: Option<(f64, f64, f64, f64)>
     .unwrap_or_else(|| src.resize_exact(w, h, image::imageops::FilterType::CatmullRom))
 }
 
-fn encode_one(img: &DynamicImage, format: Format, quality: u8) -> Result<Vec<u8>, String> {
+pub(crate) fn encode_one(
+    img: &DynamicImage,
+    format: Format,
+    quality: u8,
+) -> Result<Vec<u8>, String> {
     let (w, h) = (img.width(), img.height());
     let mut out = Vec::new();
     match format {

@@ -6,6 +6,7 @@
 
 pub mod decode;
 pub mod encode;
+pub mod print;
 
 use crate::config::ImageSettings;
 use crate::diagnostic::{Diagnostic, Diagnostics};
@@ -105,7 +106,11 @@ fn cache_key(bytes: &[u8], settings: &ImageSettings, square: bool) -> String {
     h.finalize().to_hex()[..32].to_string()
 }
 
-fn origin_error(img: &Image, message: impl Into<String>, hint: impl Into<String>) -> Diagnostic {
+pub(crate) fn origin_error(
+    img: &Image,
+    message: impl Into<String>,
+    hint: impl Into<String>,
+) -> Diagnostic {
     let o = &img.origin;
     // The photo's own name, so the message says which file even in a gallery line.
     let name = img

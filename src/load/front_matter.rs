@@ -138,6 +138,8 @@ pub const COLLECTION_KEYS: &[&str] = &[
     "summary",
     "stories",
     "parts",
+    "subtitle",
+    "print",
     "slug",
     "draft",
     "extra",
@@ -285,6 +287,9 @@ pub struct CollectionFm {
     pub summary: Option<String>,
     pub stories: Option<Vec<Sp<String>>>,
     pub parts: Option<Vec<Sp<PartFm>>>,
+    pub subtitle: Option<String>,
+    /// The paper of the printed book, over site.yaml's `print:`.
+    pub print: Option<crate::config::paper::PrintFile>,
     pub slug: Option<Sp<String>>,
     #[serde(default)]
     pub draft: bool,

@@ -58,9 +58,7 @@ pub fn render(markdown: &str, base_path: &str) -> Rendered {
         .filter(|(e, _)| matches!(e, Event::Start(Tag::Image { .. })))
         .map(|(_, r)| r.start)
         .collect();
-    let events = super::emphasis::resolve(events, markdown);
-    let events = merge_text(events);
-    let events = drop_cjk_soft_breaks(events);
+    let events = prose(events, markdown);
     let events = heading_ids(events);
     let (events, images, remote_images) = local_images(events, &image_offsets);
     let events = with_base_path(events, base_path);
@@ -107,6 +105,28 @@ pub fn render(markdown: &str, base_path: &str) -> Rendered {
         plain,
         site_links,
     }
+}
+
+/// Emphasis and line breaks repaired for Chinese: what every output of a body reads.
+fn prose<'a>(events: Vec<(Event<'a>, Range<usize>)>, markdown: &str) -> Vec<Event<'a>> {
+    let events = super::emphasis::resolve(events, markdown);
+    let events = merge_text(events);
+    drop_cjk_soft_breaks(events)
+}
+
+/// The body's events as the web page reads them, for other outputs (the printed book):
+/// Chinese emphasis and line breaks repaired, local photo N written `laomo-img:N` (the
+/// page's `inline_images[N]`), shortcode N an HTML block `<!--laomo:shortcode:N-->`.
+pub fn events(markdown: &str) -> Vec<Event<'_>> {
+    let events: Vec<(Event, Range<usize>)> = Parser::new_ext(markdown, options())
+        .into_offset_iter()
+        .collect();
+    let offsets: Vec<usize> = events
+        .iter()
+        .filter(|(e, _)| matches!(e, Event::Start(Tag::Image { .. })))
+        .map(|(_, r)| r.start)
+        .collect();
+    local_images(prose(events, markdown), &offsets).0
 }
 
 fn is_more_marker(h: &str) -> bool {

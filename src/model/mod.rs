@@ -374,6 +374,9 @@ pub struct Part {
 #[derive(Debug, Clone)]
 pub struct Collection {
     pub kind: Option<String>,
+    pub subtitle: Option<String>,
+    /// The paper its printed book is set on: site.yaml's, with the collection's `print:`.
+    pub paper: crate::config::Paper,
     pub published: Option<Date>,
     pub publisher: Option<String>,
     pub cover: Option<Image>,

@@ -59,9 +59,11 @@ pub fn engine(
             path.trim_start_matches('/')
         )))
     });
+    // Typst templates (print/*.typ) are Typst's, not Tera's: `{#` is no comment there.
     let names: Vec<(String, String)> = theme
         .templates
         .iter()
+        .filter(|(n, _)| !n.ends_with(".typ"))
         .map(|(n, (text, _))| (n.clone(), text.clone()))
         .collect();
     if let Err(e) = tera.add_raw_templates(names) {

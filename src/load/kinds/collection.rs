@@ -16,6 +16,20 @@ pub(super) fn collection(cx: &mut FileCx, stem: &str) -> Option<Built> {
         };
         cx.err(k, t!("collection.kind", kind = k.value), hint);
     }
+    let paper = match &fm.print {
+        Some(print) => match crate::config::paper::apply(cx.config.print.paper, print) {
+            Ok(p) => p,
+            Err(e) => {
+                match (e.at, e.at_size) {
+                    (Some(at), _) => cx.err(at, e.message, e.hint),
+                    (None, Some(at)) => cx.err(at, e.message, e.hint),
+                    (None, None) => cx.err(&fm.title, e.message, e.hint),
+                }
+                cx.config.print.paper
+            }
+        },
+        None => cx.config.print.paper,
+    };
     let published = fm.published.as_ref().and_then(|d| cx.date(d, "published"));
     let cover = fm
         .cover
@@ -66,6 +80,8 @@ pub(super) fn collection(cx: &mut FileCx, stem: &str) -> Option<Built> {
         extra: fm.extra,
         details: Details::Collection(Collection {
             kind: fm.kind.map(|k| k.value),
+            subtitle: fm.subtitle,
+            paper,
             published,
             publisher: fm.publisher,
             cover,

@@ -275,6 +275,17 @@ pub fn load_page(
 
 /// [`load_page`] of `text` as if it were the file at `path`: the preview's forms check
 /// a page with the build's own rules before they write it.
+/// A page file's body with its shortcodes as markers, numbered as the loaded page's
+/// `shortcodes`: what outputs other than the web page (the printed book) start from.
+pub fn expanded_body(text: &str, rel: &str) -> Option<String> {
+    let split = split_front_matter(text).ok()?;
+    Some(
+        shortcode::expand(split.body, rel, split.body_first_line)
+            .0
+            .markdown,
+    )
+}
+
 pub fn load_page_text(
     site: &SiteRoot,
     config: &Config,
