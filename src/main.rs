@@ -145,6 +145,20 @@ enum Command {
         #[arg(long)]
         root: Option<PathBuf>,
     },
+    /// Set an exhibition's exhibit labels (title, honor, caption, QR code) on A4 sheets.
+    Labels {
+        /// The exhibition: its file, address, slug or title.
+        exhibition: String,
+        /// The PDF to write [default: SLUG-labels.pdf in this folder].
+        #[arg(short = 'o', long = "output")]
+        labels_file: Option<PathBuf>,
+        /// Label draft pages too.
+        #[arg(long)]
+        drafts: bool,
+        /// The site folder (with site.yaml) [default: this folder or the nearest above it with one].
+        #[arg(long)]
+        root: Option<PathBuf>,
+    },
     /// Create a new site with a small sample in DIR.
     Init {
         /// The folder to create (must not exist or be empty).
@@ -282,6 +296,7 @@ fn localized(cmd: clap::Command) -> clap::Command {
         ("export", &["what", "out", "root"]),
         ("poster", &["page", "poster_file", "root"]),
         ("book", &["collection", "pdf", "drafts", "root"]),
+        ("labels", &["exhibition", "labels_file", "drafts", "root"]),
     ] {
         cmd = cmd.mut_subcommand(name, |c| {
             let c = c.about(t!(format!("cli.{name}.about")).to_string());
@@ -560,6 +575,39 @@ fn run(command: Command) -> Result<ExitCode, ExitCode> {
                             file = b.file.display(),
                             pages = b.pages,
                             chapters = b.chapters
+                        )
+                    );
+                    ExitCode::SUCCESS
+                }
+                None => ExitCode::FAILURE,
+            }
+        }
+        Command::Labels {
+            exhibition,
+            labels_file,
+            drafts,
+            root,
+        } => {
+            let root = site_root(root)?;
+            let mut diags = Diagnostics::new();
+            let printed = laomo::print::labels::labels(
+                &root,
+                &exhibition,
+                labels_file.as_deref(),
+                drafts,
+                &mut diags,
+            );
+            print_diagnostics(&diags);
+            match printed {
+                Some(l) => {
+                    println!(
+                        "{}",
+                        t!(
+                            "labels.written",
+                            title = l.title,
+                            file = l.file.display(),
+                            labels = l.labels,
+                            pages = l.pages
                         )
                     );
                     ExitCode::SUCCESS

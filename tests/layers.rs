@@ -21,6 +21,8 @@ const LAYERS: &[&[&str]] = &[
     &["write", "manifest"],
     &["build"],
     &["serve", "scaffold", "roster", "poster"],
+    // Print finds its page as the poster does, and reads the theme the render stage loads.
+    &["print"],
 ];
 
 fn layer_of(module: &str) -> Option<usize> {

@@ -32,11 +32,18 @@ pub fn child_main() -> bool {
 
 /// Runs `laomo build --root site`; returns (wall seconds, peak MiB).
 pub fn build(bin: &Path, site: &Path) -> (f64, f64) {
+    run(
+        bin,
+        &["build".as_ref(), "--root".as_ref(), site.as_os_str()],
+    )
+}
+
+/// Runs `laomo ARGS…`; returns (wall seconds, peak MiB).
+pub fn run(bin: &Path, args: &[&std::ffi::OsStr]) -> (f64, f64) {
     let start = Instant::now();
     let out = Command::new(std::env::current_exe().expect("self"))
         .env(CHILD_ENV, bin)
-        .args(["build", "--root"])
-        .arg(site)
+        .args(args)
         .output()
         .expect("run child");
     let wall = start.elapsed().as_secs_f64();

@@ -227,3 +227,54 @@ pub fn generate(dir: &Path, n: usize) -> std::io::Result<u64> {
     }
     Ok(bytes)
 }
+
+/// A book of `n` profiles for `laomo book`: each profile a bundle with its portrait
+/// (`portraits[i]`), a body of six paragraphs, and the collection `book` listing them
+/// in three parts, as the seeds' book of 137 model workers is.
+pub fn generate_book(dir: &Path, portraits: &[Vec<u8>]) -> std::io::Result<()> {
+    let n = portraits.len();
+    let mut rng = Rng(0x5EED_B00C ^ n as u64);
+    std::fs::create_dir_all(dir)?;
+    std::fs::write(dir.join("site.yaml"), SITE_YAML)?;
+    let mut slugs = Vec::new();
+    for (i, portrait) in portraits.iter().enumerate() {
+        let name = format!(
+            "{}{}{}",
+            rng.pick(SURNAMES),
+            rng.pick(GIVEN),
+            rng.pick(GIVEN)
+        );
+        let slug = format!("p{i:03}");
+        let mut md = format!(
+            "---\nname: {name}\nslug: {slug}\nhonors: [{{title: {}, year: {}}}]\nregion: {}\nindustry: {}\norganization: {}第{}工厂\nportrait: portrait.jpg\n---\n\n",
+            rng.pick(HONORS),
+            1990 + rng.below(34),
+            rng.pick(REGIONS),
+            rng.pick(INDUSTRIES),
+            rng.pick(REGIONS),
+            1 + rng.below(9),
+        );
+        paragraphs(&mut rng, 6, 6, &mut md);
+        let folder = dir.join(format!("content/profiles/{slug}"));
+        std::fs::create_dir_all(&folder)?;
+        std::fs::write(folder.join("index.md"), md)?;
+        std::fs::write(folder.join("portrait.jpg"), portrait)?;
+        slugs.push(slug);
+    }
+    let mut book = String::from(
+        "---\ntitle: 劳模——新时代的领跑者\nsubtitle: 劳模风采录（基准测试）\nkind: book\npublisher: 长兴县劳动模范协会\npublished: 2021\nparts:\n",
+    );
+    for (k, part) in slugs.chunks(n.div_ceil(3).max(1)).enumerate() {
+        let _ = writeln!(
+            book,
+            "  - {{title: 第{}辑, stories: [{}]}}",
+            ["一", "二", "三", "四"][k.min(3)],
+            part.join(", ")
+        );
+    }
+    book.push_str("---\n\n");
+    paragraphs(&mut rng, 2, 5, &mut book);
+    let collections = dir.join("content/collections");
+    std::fs::create_dir_all(&collections)?;
+    std::fs::write(collections.join("book.md"), book)
+}

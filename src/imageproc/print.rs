@@ -100,3 +100,28 @@ pub fn copy(
         ext,
     })
 }
+
+/// Who a photo's own metadata says took it or owns it (EXIF Artist, else Copyright),
+/// for the book's credits: read from the original, whose metadata the copies drop.
+pub fn exif_credit(path: &Path) -> Option<String> {
+    let file = std::fs::File::open(path).ok()?;
+    let exif = exif::Reader::new()
+        .read_from_container(&mut std::io::BufReader::new(file))
+        .ok()?;
+    for tag in [exif::Tag::Artist, exif::Tag::Copyright] {
+        if let Some(field) = exif.get_field(tag, exif::In::PRIMARY)
+            && let exif::Value::Ascii(parts) = &field.value
+        {
+            // Cameras write ASCII; Chinese software writes UTF-8 in the same field.
+            let text: Vec<String> = parts
+                .iter()
+                .map(|p| String::from_utf8_lossy(p).trim().to_string())
+                .filter(|s| !s.is_empty())
+                .collect();
+            if !text.is_empty() {
+                return Some(text.join(" "));
+            }
+        }
+    }
+    None
+}

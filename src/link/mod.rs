@@ -225,7 +225,7 @@ pub fn link(config: Config, loaded: Loaded, drafts: bool, diags: &mut Diagnostic
                     .map(|part| {
                         part.stories
                             .iter()
-                            .filter_map(|r| resolve(r, diags))
+                            .filter_map(|r| resolver.resolve_item(from, r, diags))
                             .collect()
                     })
                     .collect();
@@ -425,6 +425,32 @@ struct Resolver<'a> {
 }
 
 impl Resolver<'_> {
+    /// Whether some page, published, draft or broken, answers to `r`.
+    fn known(&self, r: &Reference) -> bool {
+        let key = (r.kind, r.slug.clone());
+        self.by_slug.contains_key(&key)
+            || self
+                .by_title
+                .get(&(r.kind, r.slug.as_str()))
+                .is_some_and(|v| !v.is_empty())
+            || self.drafts.contains(&key)
+            || self.broken.contains_key(&key)
+    }
+
+    /// An item of a collection: a story, or a profile when no story answers to the
+    /// name (a book of profiles, like the seeds' 137 model workers). The story is
+    /// what a message names when neither exists.
+    fn resolve_item(&self, from: &str, r: &Reference, diags: &mut Diagnostics) -> Option<PageId> {
+        let profile = Reference {
+            kind: Kind::Profile,
+            ..r.clone()
+        };
+        if !self.known(r) && self.known(&profile) {
+            return self.resolve(from, &profile, diags);
+        }
+        self.resolve(from, r, diags)
+    }
+
     fn resolve(&self, from: &str, r: &Reference, diags: &mut Diagnostics) -> Option<PageId> {
         if let Some(&i) = self.by_slug.get(&(r.kind, r.slug.clone())) {
             return Some(i);

@@ -222,6 +222,7 @@ pub fn image(
         height,
         alt: alt.unwrap_or_default(),
         caption,
+        credit: None,
         output: r.output,
         source: r.source,
         origin: Default::default(),

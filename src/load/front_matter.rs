@@ -210,6 +210,8 @@ pub struct GalleryEntry {
     pub src: Sp<String>,
     pub caption: Option<String>,
     pub alt: Option<String>,
+    /// Who took the photo or gave it (张三 摄, 长兴县总工会 供图), for the credits.
+    pub credit: Option<String>,
 }
 
 #[derive(Debug, Deserialize)]
@@ -274,6 +276,7 @@ pub struct ExhibitFm {
     pub poster: Option<Sp<String>>,
     pub caption: Option<String>,
     pub alt: Option<String>,
+    pub credit: Option<String>,
 }
 
 #[derive(Debug, Deserialize)]

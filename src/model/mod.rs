@@ -242,6 +242,8 @@ pub struct Image {
     pub height: Option<u32>,
     pub alt: String,
     pub caption: Option<String>,
+    /// Who took or gave the photo, as the editor wrote it (`credit:` of a gallery entry).
+    pub credit: Option<String>,
     /// Site path the file is written to.
     #[serde(skip)]
     pub output: String,

@@ -116,6 +116,8 @@ struct Credit {
     /// What the photo shows: its caption or description.
     photo: String,
     file: String,
+    /// Who took or gave it: the editor's `credit:`, else the photo's own EXIF.
+    credit: Option<String>,
 }
 
 /// The collection `query` names, or an error listing the collections there are.
@@ -259,6 +261,10 @@ fn credit(place: &str, img: &Image) -> Credit {
             .file_name()
             .map(|n| n.to_string_lossy().to_string())
             .unwrap_or_default(),
+        credit: img
+            .credit
+            .clone()
+            .or_else(|| crate::imageproc::print::exif_credit(&img.source)),
     }
 }
 
@@ -271,7 +277,8 @@ fn honors_of(site: &Site, page: &Page) -> Vec<String> {
         .filter_map(|h| {
             let name = &site.config.honors.get(h.honor)?.name;
             Some(match h.year {
-                Some(y) => t!("book.honor_year", honor = name, year = y).into_owned(),
+                // The printed text is Chinese whatever language laomo speaks.
+                Some(y) => format!("{name}（{y}年）"),
                 None => name.clone(),
             })
         })

@@ -338,10 +338,10 @@ mod tests {
 
     #[test]
     fn syntax_in_text_is_escaped() {
-        let out = typst("#set page(width: 1cm) 和 $x$ 与 <label> @ref = 标题 [内容] http://a.b");
+        let out = typst("#set page(width: 1cm) 和 $x$ 与 a < b @ref = 标题 [内容] http://a.b");
         assert_eq!(
             out.trim(),
-            "\\#set page(width\\: 1cm) 和 \\$x\\$ 与 \\<label\\> \\@ref \\= 标题 \\[内容\\] http\\:\\/\\/a\\.b"
+            "\\#set page(width\\: 1cm) 和 \\$x\\$ 与 a \\< b \\@ref \\= 标题 \\[内容\\] http\\:\\/\\/a\\.b"
         );
     }
 

@@ -10,6 +10,7 @@
 //! same rustc-style diagnostics, naming the template file and line.
 
 pub mod book;
+pub mod labels;
 pub mod markup;
 pub mod world;
 
@@ -104,6 +105,16 @@ pub fn add_templates(world: &mut PrintWorld, theme: &Theme) {
 /// Typesets the world's main template into PDF bytes; Typst's errors and warnings are
 /// turned into laomo's diagnostics.
 pub fn typeset(world: &PrintWorld, diags: &mut Diagnostics) -> Option<(Vec<u8>, usize)> {
+    // Laying out a book of a few hundred pages takes seconds: say so on a terminal.
+    let spinner = indicatif::ProgressBar::new_spinner();
+    spinner.set_message(t!("print.progress.typeset").into_owned());
+    spinner.enable_steady_tick(std::time::Duration::from_millis(120));
+    let typeset = typeset_quietly(world, diags);
+    spinner.finish_and_clear();
+    typeset
+}
+
+fn typeset_quietly(world: &PrintWorld, diags: &mut Diagnostics) -> Option<(Vec<u8>, usize)> {
     let warned = typst::compile::<PagedDocument>(world);
     for w in &warned.warnings {
         // Typst warns of fonts missing a glyph; one line per warning is enough.

@@ -377,6 +377,7 @@ pub struct Details<'a> {
     pub halls: Vec<HallView<'a>>,
     // Collection
     pub collection_kind: Option<&'a str>,
+    pub subtitle: Option<&'a str>,
     pub published: Option<Date>,
     pub publisher: Option<&'a str>,
     pub parts: Vec<PartView<'a>>,
@@ -504,6 +505,7 @@ pub fn page_view<'a>(v: &ViewCx<'a>, i: PageId) -> PageView<'a> {
         }
         crate::model::Details::Collection(col) => {
             d.collection_kind = col.kind.as_deref();
+            d.subtitle = col.subtitle.as_deref();
             d.published = col.published;
             d.publisher = col.publisher.as_deref();
             d.cover = col.cover.as_ref().map(|x| v.image(x));

@@ -40,7 +40,8 @@ pub(super) fn exhibition(cx: &mut FileCx, stem: &str) -> Option<Built> {
                 exhibits.push(Exhibit::Story(cx.reference(Kind::Story, "story", s)));
             } else if let Some(i) = &e.image {
                 let alt = e.alt.clone().or_else(|| e.caption.clone());
-                if let Some(img) = cx.image(i, "image", alt, e.caption.clone()) {
+                if let Some(mut img) = cx.image(i, "image", alt, e.caption.clone()) {
+                    img.credit = e.credit.clone();
                     exhibits.push(Exhibit::Image(img));
                 }
             } else if let Some(v) = &e.video {

@@ -159,7 +159,8 @@ impl FileCx<'_> {
                 .clone()
                 .or_else(|| g.value.caption.clone())
                 .or_else(|| Some(default_alt.to_string()));
-            if let Some(i) = self.image(&g.value.src, "gallery", alt, g.value.caption.clone()) {
+            if let Some(mut i) = self.image(&g.value.src, "gallery", alt, g.value.caption.clone()) {
+                i.credit = g.value.credit.clone();
                 out.push(i);
             }
         }
