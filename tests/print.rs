@@ -559,3 +559,33 @@ fn the_example_sites_collections_and_exhibitions_print_every_item() {
     }
     assert!(checked >= 10, "only {checked} items checked");
 }
+
+#[test]
+#[cfg_attr(
+    laomo_no_poppler,
+    ignore = "needs poppler's pdftotext: apt install poppler-utils (.ci/run does)"
+)]
+fn a_draft_in_a_collection_is_printed_only_when_asked() {
+    let site = book_site();
+    site.write(
+        "content/collections/book.md",
+        "---\ntitle: 奋斗者足迹\nstories: [first, draft]\n---\n\n前言。\n",
+    );
+    let pdf = site.root().join("b.pdf");
+    let out = pdf.to_str().expect("utf-8");
+    let published = site.run(&["book", "奋斗者足迹", "-o", out]);
+    assert!(published.status.success(), "{}", stderr(&published));
+    let text = squeezed(&pdf);
+    assert!(
+        text.contains("车间里的“金扳手”") && !text.contains("还没写完的草稿"),
+        "{text}"
+    );
+
+    let with_drafts = site.run(&["book", "奋斗者足迹", "-o", out, "--drafts"]);
+    assert!(with_drafts.status.success(), "{}", stderr(&with_drafts));
+    let text = squeezed(&pdf);
+    assert!(
+        text.contains("还没写完的草稿") && text.contains("草稿正文。"),
+        "{text}"
+    );
+}

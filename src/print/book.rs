@@ -156,7 +156,9 @@ pub fn book(
     drafts: bool,
     diags: &mut Diagnostics,
 ) -> Option<Printed> {
+    let mut stages = crate::build::Stages::new();
     let sources = super::load_site(root, drafts, diags)?;
+    stages.done("load");
     let id = find_collection(&sources, query)
         .map_err(|d| diags.push(d))
         .ok()?;
@@ -227,12 +229,14 @@ pub fn book(
         parts,
         credits,
     };
+    stages.done("bodies");
     photos.make(
         &sources.root,
         site.config.images.max_pixels,
         &mut world,
         diags,
     );
+    stages.done("photos");
     if diags.has_errors() {
         return None;
     }
@@ -240,7 +244,7 @@ pub fn book(
         "/laomo/book.json",
         serde_json::to_vec(&data).unwrap_or_default(),
     );
-    let (pdf, pages) = super::typeset(&world, diags)?;
+    let (pdf, pages) = super::typeset(&world, diags, &mut stages)?;
     let file = out
         .map(Path::to_path_buf)
         .unwrap_or_else(|| PathBuf::from(format!("{}.pdf", page.slug)));

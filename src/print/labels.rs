@@ -107,7 +107,9 @@ pub fn labels(
     drafts: bool,
     diags: &mut Diagnostics,
 ) -> Option<Printed> {
+    let mut stages = crate::build::Stages::new();
     let sources = super::load_site(root, drafts, diags)?;
+    stages.done("load");
     let id = find_exhibition(&sources, query)
         .map_err(|d| diags.push(d))
         .ok()?;
@@ -215,7 +217,7 @@ pub fn labels(
         "/laomo/labels.json",
         serde_json::to_vec(&data).unwrap_or_default(),
     );
-    let (pdf, pages) = super::typeset(&world, diags)?;
+    let (pdf, pages) = super::typeset(&world, diags, &mut stages)?;
     let file = out
         .map(Path::to_path_buf)
         .unwrap_or_else(|| PathBuf::from(format!("{}-labels.pdf", page.slug)));

@@ -104,18 +104,27 @@ pub fn add_templates(world: &mut PrintWorld, theme: &Theme) {
 
 /// Typesets the world's main template into PDF bytes; Typst's errors and warnings are
 /// turned into laomo's diagnostics.
-pub fn typeset(world: &PrintWorld, diags: &mut Diagnostics) -> Option<(Vec<u8>, usize)> {
+pub fn typeset(
+    world: &PrintWorld,
+    diags: &mut Diagnostics,
+    stages: &mut crate::build::Stages,
+) -> Option<(Vec<u8>, usize)> {
     // Laying out a book of a few hundred pages takes seconds: say so on a terminal.
     let spinner = indicatif::ProgressBar::new_spinner();
     spinner.set_message(t!("print.progress.typeset").into_owned());
     spinner.enable_steady_tick(std::time::Duration::from_millis(120));
-    let typeset = typeset_quietly(world, diags);
+    let typeset = typeset_quietly(world, diags, stages);
     spinner.finish_and_clear();
     typeset
 }
 
-fn typeset_quietly(world: &PrintWorld, diags: &mut Diagnostics) -> Option<(Vec<u8>, usize)> {
+fn typeset_quietly(
+    world: &PrintWorld,
+    diags: &mut Diagnostics,
+    stages: &mut crate::build::Stages,
+) -> Option<(Vec<u8>, usize)> {
     let warned = typst::compile::<PagedDocument>(world);
+    stages.done("typeset");
     for w in &warned.warnings {
         // Typst warns of fonts missing a glyph; one line per warning is enough.
         diags.push(diagnostic(world, w));
@@ -130,7 +139,9 @@ fn typeset_quietly(world: &PrintWorld, diags: &mut Diagnostics) -> Option<(Vec<u
         }
     };
     let options = typst_pdf::PdfOptions::default();
-    match typst_pdf::pdf(&document, &options) {
+    let pdf = typst_pdf::pdf(&document, &options);
+    stages.done("pdf");
+    match pdf {
         Ok(bytes) => Some((bytes, document.pages().len())),
         Err(errors) => {
             for e in &errors {
