@@ -581,19 +581,32 @@ fn print_settings(
             Paper::default()
         }
     };
+    let fonts = font_paths(&raw.fonts, root, src, diags, "config.print_font");
+    PrintSettings { paper, fonts }
+}
+
+/// The font files or folders a list names, relative to the site; one that does not
+/// exist is an error at its line, with the message of `key` (`config.share_font`).
+fn font_paths(
+    listed: &[Sp<String>],
+    root: &Path,
+    src: &YamlSource,
+    diags: &mut Diagnostics,
+    key: &str,
+) -> Vec<PathBuf> {
     let mut fonts = Vec::new();
-    for f in &raw.fonts {
+    for f in listed {
         let path = root.join(f.value.trim());
         if path.exists() {
             fonts.push(path);
         } else {
             diags.push(
-                src.error_at(f, t!("config.print_font", path = f.value))
-                    .hint(t!("config.print_font.hint")),
+                src.error_at(f, t!(key, path = f.value))
+                    .hint(t!(format!("{key}.hint"))),
             );
         }
     }
-    PrintSettings { paper, fonts }
+    fonts
 }
 
 /// Checks `share:`: a font path that does not exist is an error at its line.
@@ -609,18 +622,7 @@ fn share_settings(
             fonts: Vec::new(),
         };
     };
-    let mut fonts = Vec::new();
-    for f in &raw.fonts {
-        let path = root.join(f.value.trim());
-        if path.exists() {
-            fonts.push(path);
-        } else {
-            diags.push(
-                src.error_at(f, t!("config.share_font", path = f.value))
-                    .hint(t!("config.share_font.hint")),
-            );
-        }
-    }
+    let fonts = font_paths(&raw.fonts, root, src, diags, "config.share_font");
     ShareSettings {
         // Naming fonts asks for cards as clearly as `cards: true` does.
         cards: raw.cards.or((!fonts.is_empty()).then_some(true)),
