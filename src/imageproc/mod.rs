@@ -246,6 +246,7 @@ fn process_one(
 
 /// Processes every photo of the site in parallel, with a progress bar on a terminal.
 pub fn process(site: &crate::link::Site, root: &Path, diags: &mut Diagnostics) -> Photos {
+    let started = std::time::SystemTime::now();
     let settings = &site.config.images;
     let cache = cache_dir(root);
     if let Err(e) = std::fs::create_dir_all(&cache) {
@@ -288,8 +289,11 @@ pub fn process(site: &crate::link::Site, root: &Path, diags: &mut Diagnostics) -
         if let Ok(rd) = std::fs::read_dir(&cache) {
             for e in rd.flatten() {
                 let name = e.file_name().to_string_lossy().to_string();
-                if !used.contains(name.as_str()) {
-                    let _ = std::fs::remove_dir_all(e.path());
+                let path = e.path();
+                if !used.contains(name.as_str())
+                    && crate::util::fs::cache_entry_is_stale(&path, started)
+                {
+                    let _ = std::fs::remove_dir_all(path);
                 }
             }
         }

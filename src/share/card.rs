@@ -455,12 +455,10 @@ impl Cards {
             let Some(key) = name.strip_suffix(".png") else {
                 continue;
             };
-            let recent = e
-                .metadata()
-                .ok()
-                .and_then(|m| m.modified().ok())
-                .is_some_and(|t| t >= self.started);
-            if e.file_type().is_file() && !used.contains(key) && !recent && !key.starts_with('.') {
+            if e.file_type().is_file()
+                && !used.contains(key)
+                && crate::util::fs::cache_entry_is_stale(e.path(), self.started)
+            {
                 let _ = std::fs::remove_file(e.path());
             }
         }

@@ -17,3 +17,65 @@ pub fn replace_whole(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
     }
     Ok(())
 }
+
+/// Whether a cache entry may be removed by a build that started at `started` and does
+/// not use it. Another build of the same site may be running at once (two outputs, a
+/// preview beside a deploy): what it made since we started, and the temporaries it is
+/// still writing, are its own. A temporary left by a cut-off build goes after a day.
+pub fn cache_entry_is_stale(path: &Path, started: std::time::SystemTime) -> bool {
+    let Ok(modified) = std::fs::symlink_metadata(path).and_then(|m| m.modified()) else {
+        return false;
+    };
+    let temporary = path
+        .file_name()
+        .is_some_and(|n| n.to_string_lossy().starts_with('.'));
+    if temporary {
+        const A_DAY: std::time::Duration = std::time::Duration::from_secs(24 * 60 * 60);
+        return modified.elapsed().is_ok_and(|age| age > A_DAY);
+    }
+    modified < started
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::time::{Duration, SystemTime};
+
+    #[test]
+    fn a_concurrent_builds_entries_and_temporaries_are_not_stale() {
+        let dir = tempfile::tempdir().expect("tempdir");
+        let old = dir.path().join("old-entry");
+        let writing = dir.path().join(".key.123.0.tmp");
+        let new = dir.path().join("new-entry");
+        for p in [&old, &writing, &new] {
+            std::fs::create_dir(p).expect("mkdir");
+        }
+        let hour_ago = SystemTime::now() - Duration::from_secs(3600);
+        let set = |p: &Path, t: SystemTime| {
+            std::fs::File::open(p)
+                .and_then(|f| f.set_modified(t))
+                .expect("set mtime");
+        };
+        set(&old, hour_ago - Duration::from_secs(60));
+        set(&writing, hour_ago - Duration::from_secs(60));
+        let started = hour_ago;
+        assert!(cache_entry_is_stale(&old, started));
+        assert!(
+            !cache_entry_is_stale(&new, started),
+            "made by another build"
+        );
+        assert!(
+            !cache_entry_is_stale(&writing, started),
+            "still being written"
+        );
+        set(
+            &writing,
+            SystemTime::now() - Duration::from_secs(2 * 24 * 3600),
+        );
+        assert!(
+            cache_entry_is_stale(&writing, started),
+            "left by a cut-off build"
+        );
+        assert!(!cache_entry_is_stale(&dir.path().join("gone"), started));
+    }
+}
