@@ -89,20 +89,7 @@ pub fn prepare(
     diags: &mut Diagnostics,
     stages: &mut Stages,
 ) -> Option<(Renderer, SiteRoot)> {
-    let site_root = match SiteRoot::new(root) {
-        Ok(s) => s,
-        Err(e) => {
-            diags.push(
-                Diagnostic::error(t!(
-                    "build.cannot_open_root",
-                    path = root.display(),
-                    error = e
-                ))
-                .hint(t!("build.cannot_open_root.hint")),
-            );
-            return None;
-        }
-    };
+    let site_root = open_root(root, diags)?;
     let mut config = Config::load(root, diags)?;
     if let Some(url) = base_url {
         config.set_base_url(url, diags);
@@ -157,6 +144,24 @@ fn share_cards(config: &Config, root: &Path, diags: &mut Diagnostics) -> crate::
         cards.enabled = false;
     }
     cards
+}
+
+/// The site folder, or an error saying it cannot be opened (and how to point at it).
+pub fn open_root(root: &Path, diags: &mut Diagnostics) -> Option<SiteRoot> {
+    match SiteRoot::new(root) {
+        Ok(s) => Some(s),
+        Err(e) => {
+            diags.push(
+                Diagnostic::error(t!(
+                    "build.cannot_open_root",
+                    path = root.display(),
+                    error = e
+                ))
+                .hint(t!("build.cannot_open_root.hint")),
+            );
+            None
+        }
+    }
 }
 
 /// Builds the site; never panics on editor input, never touches the output on error.

@@ -191,6 +191,23 @@ fn print_diagnostics(d: &Diagnostics) {
     }
 }
 
+/// Prints what went wrong, then the one line saying what was made: the end of every
+/// command that makes one file (a roster, a poster, a book, labels).
+fn report_made<T, S: std::fmt::Display>(
+    diags: &Diagnostics,
+    made: Option<T>,
+    say: impl FnOnce(T) -> S,
+) -> ExitCode {
+    print_diagnostics(diags);
+    match made {
+        Some(m) => {
+            println!("{}", say(m));
+            ExitCode::SUCCESS
+        }
+        None => ExitCode::FAILURE,
+    }
+}
+
 /// The site to work on, or the message that there is none (before any work is done).
 fn site_root(root: Option<PathBuf>) -> Result<PathBuf, ExitCode> {
     laomo::config::Config::locate(root.as_deref()).map_err(|d| {
@@ -519,14 +536,9 @@ fn run(command: Command) -> Result<ExitCode, ExitCode> {
                     .and_then(|(renderer, _)| {
                         laomo::roster::export::export(renderer.site(), &out, &mut diags)
                     });
-            print_diagnostics(&diags);
-            match exported {
-                Some(n) => {
-                    println!("{}", t!("roster.exported", count = n, file = out.display()));
-                    ExitCode::SUCCESS
-                }
-                None => ExitCode::FAILURE,
-            }
+            report_made(&diags, exported, |n| {
+                t!("roster.exported", count = n, file = out.display())
+            })
         }
         Command::Poster {
             page,
@@ -536,23 +548,15 @@ fn run(command: Command) -> Result<ExitCode, ExitCode> {
             let root = site_root(root)?;
             let mut diags = Diagnostics::new();
             let drawn = laomo::poster::poster(&root, &page, poster_file.as_deref(), &mut diags);
-            print_diagnostics(&diags);
-            match drawn {
-                Some(p) => {
-                    println!(
-                        "{}",
-                        t!(
-                            "poster.written",
-                            page = p.page,
-                            file = p.file.display(),
-                            width = p.size.0,
-                            height = p.size.1
-                        )
-                    );
-                    ExitCode::SUCCESS
-                }
-                None => ExitCode::FAILURE,
-            }
+            report_made(&diags, drawn, |p| {
+                t!(
+                    "poster.written",
+                    page = p.page,
+                    file = p.file.display(),
+                    width = p.size.0,
+                    height = p.size.1
+                )
+            })
         }
         Command::Book {
             collection,
@@ -564,23 +568,15 @@ fn run(command: Command) -> Result<ExitCode, ExitCode> {
             let mut diags = Diagnostics::new();
             let printed =
                 laomo::print::book::book(&root, &collection, pdf.as_deref(), drafts, &mut diags);
-            print_diagnostics(&diags);
-            match printed {
-                Some(b) => {
-                    println!(
-                        "{}",
-                        t!(
-                            "book.written",
-                            title = b.title,
-                            file = b.file.display(),
-                            pages = b.pages,
-                            chapters = b.chapters
-                        )
-                    );
-                    ExitCode::SUCCESS
-                }
-                None => ExitCode::FAILURE,
-            }
+            report_made(&diags, printed, |b| {
+                t!(
+                    "book.written",
+                    title = b.title,
+                    file = b.file.display(),
+                    pages = b.pages,
+                    chapters = b.chapters
+                )
+            })
         }
         Command::Labels {
             exhibition,
@@ -597,23 +593,15 @@ fn run(command: Command) -> Result<ExitCode, ExitCode> {
                 drafts,
                 &mut diags,
             );
-            print_diagnostics(&diags);
-            match printed {
-                Some(l) => {
-                    println!(
-                        "{}",
-                        t!(
-                            "labels.written",
-                            title = l.title,
-                            file = l.file.display(),
-                            labels = l.labels,
-                            pages = l.pages
-                        )
-                    );
-                    ExitCode::SUCCESS
-                }
-                None => ExitCode::FAILURE,
-            }
+            report_made(&diags, printed, |l| {
+                t!(
+                    "labels.written",
+                    title = l.title,
+                    file = l.file.display(),
+                    labels = l.labels,
+                    pages = l.pages
+                )
+            })
         }
         Command::Init { dir } => match scaffold::init(&dir) {
             Ok(()) => {

@@ -3,9 +3,9 @@
 //! in reading order (parts as part titles), and the photo credits at the back; the
 //! theme's `templates/print/book.typ` decides how each looks.
 
+use super::PhotoList;
 use super::markup::{self, Embeds};
 use super::world::{PrintWorld, file_id};
-use super::{PhotoList, Sources};
 use crate::config::Paper;
 use crate::diagnostic::{Diagnostic, Diagnostics};
 use crate::link::Site;
@@ -121,33 +121,6 @@ struct Credit {
 }
 
 /// The collection `query` names, or an error listing the collections there are.
-fn find_collection(sources: &Sources, query: &str) -> Result<PageId, Diagnostic> {
-    let site = &sources.site;
-    match crate::poster::find_page(site, &sources.root, query) {
-        Some(id) if site.page(id).kind == Kind::Collection => Ok(id),
-        found => {
-            let names: Vec<String> = site
-                .collections
-                .iter()
-                .map(|&c| format!("{} ({})", site.page(c).slug, site.page(c).title))
-                .collect();
-            let message = match found {
-                Some(id) => t!(
-                    "book.not_collection",
-                    page = query,
-                    what = site.page(id).kind.noun()
-                ),
-                None => t!("book.not_found", page = query),
-            };
-            Err(Diagnostic::error(message).hint(if names.is_empty() {
-                t!("book.no_collections").into_owned()
-            } else {
-                t!("book.collections", list = names.join("、")).into_owned()
-            }))
-        }
-    }
-}
-
 /// Typesets the collection `query` into `out` (default: `SLUG.pdf` here).
 pub fn book(
     root: &Path,
@@ -159,7 +132,8 @@ pub fn book(
     let mut stages = crate::build::Stages::new();
     let sources = super::load_site(root, drafts, diags)?;
     stages.done("load");
-    let id = find_collection(&sources, query)
+    let id = sources
+        .find(query, Kind::Collection, &sources.site.collections, "book")
         .map_err(|d| diags.push(d))
         .ok()?;
     let site = &sources.site;

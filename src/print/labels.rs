@@ -3,11 +3,10 @@
 //! 云展馆 numbers it (2-3: the third exhibit of the second hall), its title, the person's
 //! highest honor, a short caption and a QR code that opens its page on the site.
 
-use super::Sources;
 use super::world::{PrintWorld, file_id};
 use crate::diagnostic::{Diagnostic, Diagnostics};
 use crate::link::Site;
-use crate::model::{Details, Exhibit, Kind, Page, PageId};
+use crate::model::{Details, Exhibit, Kind, Page};
 use rust_i18n::t;
 use serde::Serialize;
 use std::path::{Path, PathBuf};
@@ -56,33 +55,6 @@ struct Label {
 }
 
 /// The exhibition `query` names, or an error listing those there are.
-fn find_exhibition(sources: &Sources, query: &str) -> Result<PageId, Diagnostic> {
-    let site = &sources.site;
-    match crate::poster::find_page(site, &sources.root, query) {
-        Some(id) if site.page(id).kind == Kind::Exhibition => Ok(id),
-        found => {
-            let names: Vec<String> = site
-                .exhibitions
-                .iter()
-                .map(|&c| format!("{} ({})", site.page(c).slug, site.page(c).title))
-                .collect();
-            let message = match found {
-                Some(id) => t!(
-                    "labels.not_exhibition",
-                    page = query,
-                    what = site.page(id).kind.noun()
-                ),
-                None => t!("labels.not_found", page = query),
-            };
-            Err(Diagnostic::error(message).hint(if names.is_empty() {
-                t!("labels.no_exhibitions").into_owned()
-            } else {
-                t!("labels.exhibitions", list = names.join("、")).into_owned()
-            }))
-        }
-    }
-}
-
 fn top_honor(site: &Site, page: &Page) -> Option<String> {
     let p = page.profile()?;
     let h = p.honors.iter().min_by_key(|h| h.honor)?;
@@ -110,7 +82,8 @@ pub fn labels(
     let mut stages = crate::build::Stages::new();
     let sources = super::load_site(root, drafts, diags)?;
     stages.done("load");
-    let id = find_exhibition(&sources, query)
+    let id = sources
+        .find(query, Kind::Exhibition, &sources.site.exhibitions, "labels")
         .map_err(|d| diags.push(d))
         .ok()?;
     let site = &sources.site;

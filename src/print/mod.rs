@@ -17,7 +17,7 @@ pub mod world;
 use crate::config::{Config, PrintSettings};
 use crate::diagnostic::{Diagnostic, Diagnostics, Position};
 use crate::link::Site;
-use crate::load::SiteRoot;
+use crate::model::{Kind, PageId};
 use crate::render::theme::Theme;
 use rust_i18n::t;
 use std::collections::HashMap;
@@ -35,23 +35,47 @@ pub struct Sources {
     pub root: PathBuf,
 }
 
+impl Sources {
+    /// The page `query` names (slug, URL or file), which must be of `kind`; else an error
+    /// listing the pages of that kind there are (`among`). `messages` is the command's key
+    /// prefix in locales/print.yml (`book`, `labels`): `not_found`, `wrong_kind`,
+    /// `none_there`, `those_there`.
+    pub fn find(
+        &self,
+        query: &str,
+        kind: Kind,
+        among: &[PageId],
+        messages: &str,
+    ) -> Result<PageId, Diagnostic> {
+        let site = &self.site;
+        let found = crate::poster::find_page(site, &self.root, query);
+        if let Some(id) = found.filter(|&id| site.page(id).kind == kind) {
+            return Ok(id);
+        }
+        let names: Vec<String> = among
+            .iter()
+            .map(|&id| format!("{} ({})", site.page(id).slug, site.page(id).title))
+            .collect();
+        let message = match found {
+            Some(id) => t!(
+                format!("{messages}.wrong_kind"),
+                page = query,
+                what = site.page(id).kind.noun()
+            ),
+            None => t!(format!("{messages}.not_found"), page = query),
+        };
+        Err(Diagnostic::error(message).hint(if names.is_empty() {
+            t!(format!("{messages}.none_there")).into_owned()
+        } else {
+            t!(format!("{messages}.those_there"), list = names.join("、")).into_owned()
+        }))
+    }
+}
+
 /// Loads and links the site as a build does; any error stops the printing, so paper never
 /// shows a broken reference the site would refuse.
 pub fn load_site(root: &Path, drafts: bool, diags: &mut Diagnostics) -> Option<Sources> {
-    let site_root = match SiteRoot::new(root) {
-        Ok(s) => s,
-        Err(e) => {
-            diags.push(
-                Diagnostic::error(t!(
-                    "build.cannot_open_root",
-                    path = root.display(),
-                    error = e
-                ))
-                .hint(t!("build.cannot_open_root.hint")),
-            );
-            return None;
-        }
-    };
+    let site_root = crate::build::open_root(root, diags)?;
     let config = Config::load(root, diags)?;
     let theme = Theme::load(root, &config.theme, &config.language, diags);
     let loaded = crate::load::load_cached(&site_root, &config, None, diags);
