@@ -95,7 +95,7 @@ pub fn prepare(
         config.set_base_url(url, diags);
     }
     let theme = Theme::load(root, &config.theme, &config.language, diags);
-    let loaded = load::load_cached(&site_root, &config, cache, diags);
+    let loaded = load::federation::load_all(&site_root, &config, cache, diags);
     if !drafts {
         // An unfinished draft is not published, so its mistakes do not stop the site.
         diags.soften(&loaded.draft_files);
@@ -387,8 +387,15 @@ pub fn published_files(
         };
         files.insert(site_path.clone(), from);
     }
-    if root.static_dir.is_dir() {
-        for e in walkdir::WalkDir::new(&root.static_dir)
+    // The site's static/, then each source site's under its prefix.
+    let static_dirs = std::iter::once((root.static_dir.clone(), "/".to_string())).chain(
+        site.config
+            .sources
+            .iter()
+            .map(|s| (s.root.join("static"), s.prefix.clone())),
+    );
+    for (dir, prefix) in static_dirs {
+        for e in walkdir::WalkDir::new(&dir)
             .sort_by_file_name()
             .into_iter()
             .flatten()
@@ -397,9 +404,9 @@ pub fn published_files(
             if !e.file_type().is_file() || load::is_ignored_name(&name) {
                 continue;
             }
-            if let Ok(rel) = e.path().strip_prefix(&root.static_dir) {
+            if let Ok(rel) = e.path().strip_prefix(&dir) {
                 files.insert(
-                    format!("/{}", rel.to_string_lossy().replace('\\', "/")),
+                    format!("{prefix}{}", rel.to_string_lossy().replace('\\', "/")),
                     Published::File(e.path().to_path_buf()),
                 );
             }

@@ -4,8 +4,9 @@
 //! After a successful build, a manifest in `.laomo-cache/builds/` (one per output
 //! folder; never in the output, which is published and must not list drafts' file
 //! names) records every input file
-//! (site.yaml, content/, static/, themes/, templates/: path, size, modification time
-//! and a blake3 hash of the content), the laomo binary, the build's options, the
+//! (site.yaml, content/, static/, themes/, templates/, and the content/ and static/ of
+//! every source site: path, size, modification time and a blake3 hash of the content),
+//! the laomo binary, the build's options, the
 //! output's file count and size, and the warnings shown. The next build compares:
 //! a file whose size and time are unchanged keeps its recorded hash (as make and cargo
 //! trust times); any other is hashed again, so a touched but unchanged file does not
@@ -77,23 +78,39 @@ fn mtime(m: &std::fs::Metadata) -> i128 {
 /// are taken from it.
 pub fn inputs(root: &Path, previous: Option<&Manifest>) -> BTreeMap<String, Input> {
     let mut files: Vec<(String, PathBuf, std::fs::Metadata)> = Vec::new();
-    for top in INPUTS {
-        for e in walkdir::WalkDir::new(root.join(top))
-            .follow_links(true)
-            .into_iter()
-            .flatten()
-        {
-            if !e.file_type().is_file() {
-                continue;
+    let mut walk = |root: &Path, tops: &[&str], label: &str| {
+        for top in tops {
+            for e in walkdir::WalkDir::new(root.join(top))
+                .follow_links(true)
+                .into_iter()
+                .flatten()
+            {
+                if !e.file_type().is_file() {
+                    continue;
+                }
+                let Ok(meta) = e.metadata() else { continue };
+                let rel = e
+                    .path()
+                    .strip_prefix(root)
+                    .unwrap_or(e.path())
+                    .to_string_lossy()
+                    .replace('\\', "/");
+                files.push((format!("{label}{rel}"), e.path().to_path_buf(), meta));
             }
-            let Ok(meta) = e.metadata() else { continue };
-            let rel = e
-                .path()
-                .strip_prefix(root)
-                .unwrap_or(e.path())
-                .to_string_lossy()
-                .replace('\\', "/");
-            files.push((rel, e.path().to_path_buf(), meta));
+        }
+    };
+    walk(root, INPUTS, "");
+    // A federated site's sources are inputs too: their content and static files, as
+    // site.yaml lists them now (its own mistakes are the build's to report).
+    if let Some(config) =
+        crate::config::Config::load(root, &mut crate::diagnostic::Diagnostics::new())
+    {
+        for source in &config.sources {
+            walk(
+                &source.root,
+                &["content", "static"],
+                &format!("[{}] ", source.name),
+            );
         }
     }
     files

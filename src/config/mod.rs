@@ -12,8 +12,10 @@ pub const SITE_FILE: &str = "site.yaml";
 
 pub mod paper;
 pub mod publisher;
+pub mod sources;
 pub use paper::Paper;
 pub use publisher::Publisher;
+pub use sources::SourceSite;
 
 const SITE_KEYS: &[&str] = &[
     "title",
@@ -32,6 +34,7 @@ const SITE_KEYS: &[&str] = &[
     "publisher",
     "share",
     "print",
+    "sources",
     "extra",
 ];
 
@@ -69,6 +72,8 @@ struct SiteFile {
     share: Option<ShareFile>,
     #[serde(default)]
     print: Option<paper::PrintFile>,
+    #[serde(default, deserialize_with = "crate::yaml::nullable")]
+    sources: Vec<Sp<sources::SourceFile>>,
     #[serde(default)]
     extra: Option<serde_json::Value>,
 }
@@ -205,6 +210,8 @@ pub struct Config {
     pub publisher: Publisher,
     pub share: ShareSettings,
     pub print: PrintSettings,
+    /// Other laomo sites shown in this one (`sources:`), in the order written.
+    pub sources: Vec<SourceSite>,
     pub extra: serde_json::Value,
 }
 
@@ -529,6 +536,7 @@ impl Config {
             publisher: publisher::check(raw.publisher, root, src, diags),
             share: share_settings(raw.share, root, src, diags),
             print: print_settings(raw.print, root, src, diags),
+            sources: sources::check(raw.sources, root, src, diags),
             extra: raw.extra.unwrap_or(serde_json::Value::Null),
         }
     }

@@ -132,6 +132,9 @@ pub fn link(config: Config, loaded: Loaded, drafts: bool, diags: &mut Diagnostic
 
     let mut by_slug: HashMap<(Kind, String), PageId> = HashMap::default();
     let mut by_path: HashMap<String, PageId> = HashMap::default();
+    let mut by_origin: HashMap<(&str, Kind, &str), PageId> = HashMap::default();
+    let mut clashes: std::collections::BTreeMap<(Kind, String), Vec<Option<String>>> =
+        Default::default();
     let reserved = reserved_paths();
     for (i, p) in pages.iter_ids() {
         if let Some(&j) = by_path.get(&p.path) {
@@ -157,8 +160,28 @@ pub fn link(config: Config, loaded: Loaded, drafts: bool, diags: &mut Diagnostic
             continue;
         }
         by_path.insert(p.path.clone(), i);
-        by_slug.insert((p.kind, p.slug.clone()), i);
+        // A slug in two sites of a federation: the site's own page answers for it,
+        // else the first source's; each source's links still find its own page.
+        match by_slug.entry((p.kind, p.slug.clone())) {
+            std::collections::hash_map::Entry::Vacant(v) => {
+                v.insert(i);
+            }
+            std::collections::hash_map::Entry::Occupied(mut o) => {
+                let site_of = |p: &Page| p.origin.clone();
+                let sites = clashes
+                    .entry((p.kind, p.slug.clone()))
+                    .or_insert_with(|| vec![site_of(&pages[*o.get()])]);
+                sites.push(site_of(p));
+                if p.origin.is_none() {
+                    o.insert(i);
+                }
+            }
+        }
+        if let Some(origin) = &p.origin {
+            by_origin.insert((origin.as_str(), p.kind, p.slug.as_str()), i);
+        }
     }
+    report_clashes(&clashes, diags);
 
     // Editors also name pages as they know them: `people: [卢火佳]`.
     let mut by_title: HashMap<(Kind, &str), Vec<PageId>> = HashMap::default();
@@ -178,13 +201,17 @@ pub fn link(config: Config, loaded: Loaded, drafts: bool, diags: &mut Diagnostic
         pages: &pages,
         by_slug: &by_slug,
         by_title: &by_title,
+        by_origin: &by_origin,
         drafts: &draft_slugs,
         broken: &broken,
         broken_drafts: &broken_drafts,
     };
 
     for (i, p) in pages.iter_ids() {
-        let from = &p.source;
+        let from = From {
+            file: &p.source,
+            origin: p.origin.as_deref(),
+        };
         let resolve = |r: &Reference, diags: &mut Diagnostics| resolver.resolve(from, r, diags);
         match &p.details {
             Details::Profile(pr) => {
@@ -243,14 +270,20 @@ pub fn link(config: Config, loaded: Loaded, drafts: bool, diags: &mut Diagnostic
     }
     let mut intro_targets = HashMap::default();
     for intro in &loaded.intros {
+        let from = From {
+            file: &intro.source,
+            origin: None,
+        };
         let targets: Vec<Option<PageId>> = intro
             .shortcodes
             .iter()
-            .map(|call| resolve_profile_call(&resolver, &intro.source, call, diags))
+            .map(|call| resolve_profile_call(&resolver, from, call, diags))
             .collect();
         intro_targets.insert(intro.section.clone(), targets);
     }
 
+    check_source_prefixes(&config, &reserved, diags);
+    source_associations(&config, &resolver, &pages, &mut links, diags);
     check_parent_cycles(&pages, &links, diags);
 
     // Hall of fame: honor rank, then pinyin.
@@ -415,10 +448,20 @@ pub fn top_level<'a>(config: &'a Config, page: &Page) -> Option<&'a str> {
     config.honors.get(top.honor).map(|h| h.level.as_str())
 }
 
+/// Where a reference is written: the file for messages, and the source site it belongs
+/// to in a federated site, whose own pages answer first.
+#[derive(Clone, Copy)]
+struct From<'a> {
+    file: &'a str,
+    origin: Option<&'a str>,
+}
+
 struct Resolver<'a> {
     pages: &'a PerPage<std::sync::Arc<Page>>,
     by_slug: &'a HashMap<(Kind, String), PageId>,
     by_title: &'a HashMap<(Kind, &'a str), Vec<PageId>>,
+    /// Each source site's pages by slug: `(changxing, profile, ding-weisong)`.
+    by_origin: &'a HashMap<(&'a str, Kind, &'a str), PageId>,
     drafts: &'a HashSet<(Kind, String)>,
     broken: &'a HashMap<(Kind, String), String>,
     broken_drafts: &'a HashSet<String>,
@@ -440,7 +483,7 @@ impl Resolver<'_> {
     /// An item of a collection: a story, or a profile when no story answers to the
     /// name (a book of profiles, like the seeds' 137 model workers). The story is
     /// what a message names when neither exists.
-    fn resolve_item(&self, from: &str, r: &Reference, diags: &mut Diagnostics) -> Option<PageId> {
+    fn resolve_item(&self, from: From, r: &Reference, diags: &mut Diagnostics) -> Option<PageId> {
         let profile = Reference {
             kind: Kind::Profile,
             ..r.clone()
@@ -451,11 +494,23 @@ impl Resolver<'_> {
         self.resolve(from, r, diags)
     }
 
-    fn resolve(&self, from: &str, r: &Reference, diags: &mut Diagnostics) -> Option<PageId> {
+    fn resolve(&self, from: From, r: &Reference, diags: &mut Diagnostics) -> Option<PageId> {
+        // `changxing/ding-weisong`: a source's page named with its source.
+        if let Some((origin, slug)) = r.slug.split_once('/')
+            && let Some(&i) = self.by_origin.get(&(origin, r.kind, slug))
+        {
+            return Some(i);
+        }
+        if let Some(origin) = from.origin
+            && let Some(&i) = self.by_origin.get(&(origin, r.kind, r.slug.as_str()))
+        {
+            return Some(i);
+        }
         if let Some(&i) = self.by_slug.get(&(r.kind, r.slug.clone())) {
             return Some(i);
         }
-        // A name or a Chinese file name: the page when only one has it.
+        // A name or a Chinese file name: the page when only one has it (in a
+        // federation, the one of the same site when there is one).
         let named = self
             .by_title
             .get(&(r.kind, r.slug.as_str()))
@@ -463,6 +518,16 @@ impl Resolver<'_> {
             .unwrap_or_default();
         if let [one] = named {
             return Some(*one);
+        }
+        if named.len() > 1 {
+            let same_site: Vec<PageId> = named
+                .iter()
+                .copied()
+                .filter(|&i| self.pages[i].origin.as_deref() == from.origin)
+                .collect();
+            if let [one] = same_site[..] {
+                return Some(one);
+            }
         }
         if named.len() > 1 {
             let mut named = named.to_vec();
@@ -481,7 +546,7 @@ impl Resolver<'_> {
                 list = listed.join(", ")
             ))
             .hint(t!("link.ambiguous.hint", slug = slugs[slugs.len() - 1]))
-            .in_file(from)
+            .in_file(from.file)
             .at_opt(r.position)
             .spanning(r.slug.chars().count());
             d.source_line = r.source_line.clone();
@@ -550,7 +615,7 @@ impl Resolver<'_> {
             .hint(hint)
         };
         d = d
-            .in_file(from)
+            .in_file(from.file)
             .at_opt(r.position)
             .spanning(r.slug.chars().count());
         d.source_line = r.source_line.clone();
@@ -562,7 +627,7 @@ impl Resolver<'_> {
 /// The profile a `{{ profile(slug=…) }}` shortcode shows, if it is one.
 fn resolve_profile_call(
     resolver: &Resolver,
-    from: &str,
+    from: From,
     call: &crate::load::shortcode::ShortcodeCall,
     diags: &mut Diagnostics,
 ) -> Option<PageId> {
@@ -581,6 +646,103 @@ fn resolve_profile_call(
         field: "profile shortcode",
     };
     resolver.resolve(from, &r, diags)
+}
+
+/// A source's prefix may not be an address the site makes for all (`/honors/`): its
+/// pages would be mixed with the site's own listings.
+fn check_source_prefixes(config: &Config, reserved: &[String], diags: &mut Diagnostics) {
+    for source in &config.sources {
+        let first = source.prefix.split('/').nth(1).unwrap_or("");
+        if reserved.iter().any(|r| r.trim_matches('/') == first) {
+            diags.push(
+                source
+                    .error(t!("config.source_prefix_taken", prefix = source.prefix))
+                    .hint(t!("config.source_prefix.hint", name = source.name)),
+            );
+        }
+    }
+}
+
+/// A source site's pages that name no association belong to the one its entry in
+/// `sources:` names (a county's site rarely repeats its own association on every page).
+fn source_associations(
+    config: &Config,
+    resolver: &Resolver,
+    pages: &PerPage<std::sync::Arc<Page>>,
+    links: &mut PerPage<PageLinks>,
+    diags: &mut Diagnostics,
+) {
+    for source in &config.sources {
+        let Some(slug) = &source.association else {
+            continue;
+        };
+        let r = Reference {
+            kind: Kind::Association,
+            slug: slug.clone(),
+            position: source.at,
+            source_line: source.source_line.clone(),
+            field: "association",
+        };
+        let from = From {
+            file: crate::config::SITE_FILE,
+            origin: Some(&source.name),
+        };
+        let Some(association) = resolver.resolve(from, &r, diags) else {
+            continue;
+        };
+        for (i, p) in pages.iter_ids() {
+            let belongs = matches!(p.kind, Kind::Profile | Kind::Story | Kind::Exhibition);
+            if belongs
+                && p.origin.as_deref() == Some(source.name.as_str())
+                && links[i].association.is_none()
+                && named_association(p).is_none()
+            {
+                links[i].association = Some(association);
+            }
+        }
+    }
+}
+
+fn named_association(p: &Page) -> Option<&Reference> {
+    match &p.details {
+        Details::Profile(pr) => pr.association.as_ref(),
+        Details::Story(s) => s.association.as_ref(),
+        Details::Exhibition(e) => e.association.as_ref(),
+        _ => None,
+    }
+}
+
+/// One warning for the slugs two sites of a federation both use: each keeps its page,
+/// and the message says how to name the other.
+fn report_clashes(
+    clashes: &std::collections::BTreeMap<(Kind, String), Vec<Option<String>>>,
+    diags: &mut Diagnostics,
+) {
+    let Some(((_, slug), sites)) = clashes.iter().next() else {
+        return;
+    };
+    let example = format!("{}/{slug}", sites.iter().flatten().next().map_or("", |s| s));
+    let own = t!("federation.own_site");
+    let mut list: Vec<String> = clashes
+        .iter()
+        .take(8)
+        .map(|((_, slug), sites)| {
+            let sites: Vec<&str> = sites.iter().map(|s| s.as_deref().unwrap_or(&own)).collect();
+            format!("{slug} ({})", sites.join(", "))
+        })
+        .collect();
+    if clashes.len() > list.len() {
+        list.push("…".into());
+    }
+    diags.push(
+        Diagnostic::warning(t!(
+            "federation.clash",
+            count = clashes.len(),
+            list = list.join("; ")
+        ))
+        .in_file(crate::config::SITE_FILE)
+        .hint(t!("federation.clash.hint", example = example)),
+    );
 }
 
 fn check_parent_cycles(

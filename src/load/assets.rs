@@ -116,7 +116,7 @@ pub fn resolve(
         }
     }
     let output = if static_file {
-        format!("/{}", rel.trim_start_matches('/'))
+        site.site_path(&format!("/{}", rel.trim_start_matches('/')))
     } else {
         let inside = joined
             .strip_prefix(page_dir)
@@ -126,7 +126,10 @@ pub fn resolve(
             Some(p) => format!("{page_path}{p}"),
             None => {
                 let from_content = joined.strip_prefix(&site.content).unwrap_or(&joined);
-                format!("/{}", from_content.to_string_lossy().replace('\\', "/"))
+                site.site_path(&format!(
+                    "/{}",
+                    from_content.to_string_lossy().replace('\\', "/")
+                ))
             }
         }
     };

@@ -39,6 +39,12 @@ pub fn options() -> Options {
 /// Renders a body. `base_path` (`/laomo/`) is put before site-absolute links and
 /// images (`/about/`), so they keep working when the site lives under a sub-path.
 pub fn render(markdown: &str, base_path: &str) -> Rendered {
+    render_in(markdown, base_path, &|p| p.to_string())
+}
+
+/// [`render`] for a page whose site-absolute links first go through `site_path`: a
+/// source site's page in a federated site (see `SiteRoot::link_path`).
+pub fn render_in(markdown: &str, base_path: &str, site_path: &dyn Fn(&str) -> String) -> Rendered {
     let events: Vec<(Event, Range<usize>)> = Parser::new_ext(markdown, options())
         .into_offset_iter()
         .collect();
@@ -61,7 +67,7 @@ pub fn render(markdown: &str, base_path: &str) -> Rendered {
     let events = prose(events, markdown);
     let events = heading_ids(events);
     let (events, images, remote_images) = local_images(events, &image_offsets);
-    let events = with_base_path(events, base_path);
+    let events = with_base_path(events, base_path, site_path);
 
     // Plain text for summaries: paragraphs and lists, not headings, code or tables.
     let mut plain = String::new();
@@ -462,13 +468,20 @@ fn local_images<'a>(events: Vec<Event<'a>>, offsets: &[usize]) -> (Vec<Event<'a>
     (events, images, remote)
 }
 
-fn with_base_path<'a>(events: Vec<Event<'a>>, base: &str) -> Vec<Event<'a>> {
-    if base == "/" {
-        return events;
-    }
+fn with_base_path<'a>(
+    events: Vec<Event<'a>>,
+    base: &str,
+    site_path: &dyn Fn(&str) -> String,
+) -> Vec<Event<'a>> {
     let fix = |url: CowStr<'a>| -> CowStr<'a> {
         match url.strip_prefix('/') {
-            Some(rest) if !rest.starts_with('/') => CowStr::from(format!("{base}{rest}")),
+            Some(rest) if !rest.starts_with('/') => {
+                let path = site_path(&url);
+                if base == "/" && path.len() == url.len() {
+                    return url;
+                }
+                CowStr::from(format!("{base}{}", path.trim_start_matches('/')))
+            }
             _ => url,
         }
     };

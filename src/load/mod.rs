@@ -4,6 +4,7 @@
 
 pub mod assets;
 pub mod emphasis;
+pub mod federation;
 pub mod front_matter;
 pub mod kinds;
 pub mod markdown;
@@ -41,6 +42,17 @@ pub struct SiteRoot {
     pub canonical: PathBuf,
     pub content: PathBuf,
     pub static_dir: PathBuf,
+    /// Set when this is another site shown in a federated one (`sources:`).
+    pub origin: Option<Origin>,
+}
+
+/// Where a source site's pages go in the federated site.
+#[derive(Debug, Clone)]
+pub struct Origin {
+    /// The source's name in site.yaml: `changxing`.
+    pub name: String,
+    /// `/changxing/`: every address of the source's pages starts with it.
+    pub prefix: String,
 }
 
 impl SiteRoot {
@@ -52,11 +64,65 @@ impl SiteRoot {
             content: canonical.join("content"),
             static_dir: canonical.join("static"),
             canonical,
+            origin: None,
         })
     }
 
+    /// A source site of a federated one, its addresses under the source's prefix.
+    pub fn source(source: &crate::config::SourceSite) -> std::io::Result<SiteRoot> {
+        Ok(SiteRoot {
+            origin: Some(Origin {
+                name: source.name.clone(),
+                prefix: source.prefix.clone(),
+            }),
+            ..SiteRoot::new(&source.root)?
+        })
+    }
+
+    /// A file as messages name it: `content/profiles/ding-weisong.md`, and for a
+    /// source's file `[changxing] content/profiles/ding-weisong.md`.
     pub fn rel(&self, path: &Path) -> String {
-        display_path(&self.root, path)
+        match &self.origin {
+            Some(o) => format!("[{}] {}", o.name, display_path(&self.root, path)),
+            None => display_path(&self.root, path),
+        }
+    }
+
+    /// Where a site-absolute link written in this site's Markdown goes in the built
+    /// site. A source's own pages and files are under its prefix; the listings the
+    /// federated site makes for all (`/profiles/`, `/honors/…`, `/search/`, `/`) are
+    /// the federated site's.
+    pub fn link_path(&self, path: &str) -> String {
+        if self.origin.is_none() {
+            return path.to_string();
+        }
+        let bare = path.split(['#', '?']).next().unwrap_or("");
+        let segments: Vec<&str> = bare.split('/').filter(|s| !s.is_empty()).collect();
+        let listing = match segments.first() {
+            None => true,
+            Some(&first) => {
+                first == "search"
+                    || crate::model::TaxonomyKind::ALL
+                        .iter()
+                        .any(|t| t.key() == first)
+                    || (Kind::all_sections().iter().any(|k| k.section() == first)
+                        && matches!(segments.get(1), None | Some(&"page")))
+            }
+        };
+        if listing {
+            path.to_string()
+        } else {
+            self.site_path(path)
+        }
+    }
+
+    /// A site path (`/profiles/ding-weisong/`) where this site's pages live in the
+    /// built site: under the source's prefix for a source.
+    pub fn site_path(&self, path: &str) -> String {
+        match &self.origin {
+            Some(o) => format!("{}{}", o.prefix, path.trim_start_matches('/')),
+            None => path.to_string(),
+        }
     }
 }
 

@@ -416,8 +416,12 @@ pub enum Details {
 #[derive(Debug, Clone)]
 pub struct Page {
     pub kind: Kind,
-    /// Site-relative source path, `content/profiles/ding-weisong.md`.
+    /// Site-relative source path, `content/profiles/ding-weisong.md`
+    /// (`[changxing] content/…` for a source site's page).
     pub source: String,
+    /// The source site of a federated site this page comes from (`sources:` in
+    /// site.yaml), by name; `None` for the site's own pages.
+    pub origin: Option<String>,
     pub slug: String,
     /// Site path: `/profiles/ding-weisong/`.
     pub path: String,

@@ -78,7 +78,7 @@ pub fn load_site(root: &Path, drafts: bool, diags: &mut Diagnostics) -> Option<S
     let site_root = crate::build::open_root(root, diags)?;
     let config = Config::load(root, diags)?;
     let theme = Theme::load(root, &config.theme, &config.language, diags);
-    let loaded = crate::load::load_cached(&site_root, &config, None, diags);
+    let loaded = crate::load::federation::load_all(&site_root, &config, None, diags);
     if !drafts {
         diags.soften(&loaded.draft_files);
     }

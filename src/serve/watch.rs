@@ -71,15 +71,27 @@ pub(super) fn watch(state: Arc<ServeState>) -> notify_debouncer_full::notify::Re
             debouncer.watch(&d, RecursiveMode::Recursive)?;
         }
     }
+    // A federated site's sources (as site.yaml lists them when the preview starts).
+    let sources = source_folders(&root);
+    for d in &sources {
+        if d.is_dir() {
+            debouncer.watch(d, RecursiveMode::Recursive)?;
+        }
+    }
     std::thread::spawn(move || {
         while let Ok(mut paths) = rx.recv() {
             // Take whatever else arrived meanwhile, so one rebuild covers it all.
             while let Ok(more) = rx.try_recv() {
                 paths.extend(more);
             }
+            let in_source = |p: &Path| {
+                sources.iter().any(|d| p.starts_with(d))
+                    && p.file_name()
+                        .is_some_and(|n| !crate::load::is_ignored_name(&n.to_string_lossy()))
+            };
             let changed: Vec<PathBuf> = paths
                 .into_iter()
-                .filter(|p| relevant(&state.root, p))
+                .filter(|p| relevant(&state.root, p) || in_source(p))
                 .collect();
             if changed.is_empty() {
                 continue;
@@ -88,7 +100,10 @@ pub(super) fn watch(state: Arc<ServeState>) -> notify_debouncer_full::notify::Re
             // template) may change how every page reads, so all are re-read.
             let only_markdown = changed.iter().all(|p| {
                 p.extension().is_some_and(|e| e == "md")
-                    && p.starts_with(state.root.join("content"))
+                    && (p.starts_with(state.root.join("content"))
+                        || sources
+                            .iter()
+                            .any(|d| d.ends_with("content") && p.starts_with(d)))
             });
             if only_markdown {
                 for p in &changed {
@@ -112,4 +127,18 @@ pub(super) fn watch(state: Arc<ServeState>) -> notify_debouncer_full::notify::Re
         }
     });
     Ok(debouncer)
+}
+
+/// The content/ and static/ folders of the site's sources (`sources:` in site.yaml).
+fn source_folders(root: &Path) -> Vec<PathBuf> {
+    let Some(config) =
+        crate::config::Config::load(root, &mut crate::diagnostic::Diagnostics::new())
+    else {
+        return Vec::new();
+    };
+    config
+        .sources
+        .iter()
+        .flat_map(|s| [s.root.join("content"), s.root.join("static")])
+        .collect()
 }

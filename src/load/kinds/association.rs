@@ -6,7 +6,7 @@ pub(super) fn association(cx: &mut FileCx, stem: &str) -> Option<Built> {
     let fm: AssociationFm = parse(cx, ASSOCIATION_KEYS)?;
     let name = cx.required_text(&fm.name, "name");
     let slug = title_slug(cx, &fm.slug, stem, &fm.name);
-    cx.path = section_path(Kind::Association, &slug);
+    cx.path = cx.section_path(Kind::Association, &slug);
     let founded = fm.founded.as_ref().and_then(|d| cx.date(d, "founded"));
     let parent = fm
         .parent

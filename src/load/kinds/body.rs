@@ -180,7 +180,7 @@ pub(super) fn site_links(
             }
             let position = body_position(cx, &md_lines, line_map, *offset, url);
             Some(SiteLink {
-                path,
+                path: cx.site.link_path(&path),
                 written: url.clone(),
                 position,
                 source_line: cx.lines.shared(position.line),

@@ -6,7 +6,7 @@ pub(super) fn collection(cx: &mut FileCx, stem: &str) -> Option<Built> {
     let fm: CollectionFm = parse(cx, COLLECTION_KEYS)?;
     let title = cx.required_text(&fm.title, "title");
     let slug = title_slug(cx, &fm.slug, stem, &fm.title);
-    cx.path = section_path(Kind::Collection, &slug);
+    cx.path = cx.section_path(Kind::Collection, &slug);
     if let Some(k) = &fm.kind
         && !["book", "series", "newsletter"].contains(&k.value.as_str())
     {

@@ -6,7 +6,7 @@ pub(super) fn exhibition(cx: &mut FileCx, stem: &str) -> Option<Built> {
     let fm: ExhibitionFm = parse(cx, EXHIBITION_KEYS)?;
     let title = cx.required_text(&fm.title, "title");
     let slug = title_slug(cx, &fm.slug, stem, &fm.title);
-    cx.path = section_path(Kind::Exhibition, &slug);
+    cx.path = cx.section_path(Kind::Exhibition, &slug);
     let date = fm.date.as_ref().and_then(|d| cx.date(d, "date"));
     let association = fm
         .association

@@ -345,7 +345,9 @@ pub fn load_page_text(
 
     let (expanded, sc_diags) = shortcode::expand(split.body, &rel, split.body_first_line);
     cx.diags.extend(sc_diags);
-    let rendered = markdown::render(&expanded.markdown, &config.base_path);
+    let rendered = markdown::render_in(&expanded.markdown, &config.base_path, &|p| {
+        site.link_path(p)
+    });
 
     let built = match kind {
         Kind::Profile => profile(&mut cx, &stem),
@@ -389,6 +391,7 @@ pub fn load_page_text(
     let page = Page {
         kind,
         source: rel,
+        origin: site.origin.as_ref().map(|o| o.name.clone()),
         slug: b.slug,
         path: page_path,
         title: b.title,
@@ -434,8 +437,13 @@ fn parse<T: serde::de::DeserializeOwned>(cx: &mut FileCx, keys: &[&str]) -> Opti
     }
 }
 
-fn section_path(kind: Kind, slug: &str) -> String {
-    format!("/{}/{}/", kind.section(), slug)
+impl FileCx<'_> {
+    /// The address of a page of `kind`: `/profiles/ding-weisong/`, under the source's
+    /// prefix for a page of a source site.
+    fn section_path(&self, kind: Kind, slug: &str) -> String {
+        self.site
+            .site_path(&format!("/{}/{}/", kind.section(), slug))
+    }
 }
 
 fn title_slug(
@@ -520,7 +528,9 @@ pub fn load_intro(
     };
     let (expanded, sc) = shortcode::expand(split.body, &rel, split.body_first_line);
     cx.diags.extend(sc);
-    let rendered = markdown::render(&expanded.markdown, &config.base_path);
+    let rendered = markdown::render_in(&expanded.markdown, &config.base_path, &|p| {
+        site.link_path(p)
+    });
     let mut calls = expanded.calls;
     resolve_shortcode_files(
         &mut cx,

@@ -35,7 +35,7 @@ pub(super) fn plain_page(cx: &mut FileCx, stem: &str, path: &Path, bundle: bool)
         );
     }
     segments.push(slug.clone());
-    cx.path = format!("/{}/", segments.join("/"));
+    cx.path = cx.site.site_path(&format!("/{}/", segments.join("/")));
     let date = fm.date.as_ref().and_then(|d| cx.date(d, "date"));
     Some(Built {
         slug,

@@ -20,7 +20,7 @@ pub(super) fn profile(cx: &mut FileCx, _stem: &str) -> Option<Built> {
             t!("profile.no_slug.hint"),
         );
     }
-    cx.path = section_path(Kind::Profile, &slug);
+    cx.path = cx.section_path(Kind::Profile, &slug);
 
     let mut honors = Vec::new();
     if fm.honors.value.is_empty() {

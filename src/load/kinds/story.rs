@@ -6,7 +6,7 @@ pub(super) fn story(cx: &mut FileCx, stem: &str) -> Option<Built> {
     let fm: StoryFm = parse(cx, STORY_KEYS)?;
     let title = cx.required_text(&fm.title, "title");
     let slug = title_slug(cx, &fm.slug, stem, &fm.title);
-    cx.path = section_path(Kind::Story, &slug);
+    cx.path = cx.section_path(Kind::Story, &slug);
     let date = cx.date(&fm.date, "date");
     let end_date = fm.end_date.as_ref().and_then(|e| cx.date(e, "end_date"));
     if let (Some(d), Some(e), Some(sp)) = (date, end_date, fm.end_date.as_ref())

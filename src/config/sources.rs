@@ -1,0 +1,198 @@
+//! `sources:` — the other laomo sites a federated site is built from: a provincial
+//! association's site gathering its counties' own sites, each kept by its own editors.
+
+use crate::diagnostic::{Diagnostic, Diagnostics};
+use crate::yaml::{Sp, YamlSource};
+use rust_i18n::t;
+use serde::Deserialize;
+use std::path::{Path, PathBuf};
+
+/// One entry of `sources:` as written.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub(super) struct SourceFile {
+    name: Sp<String>,
+    path: Sp<String>,
+    #[serde(default)]
+    association: Option<Sp<String>>,
+    #[serde(default)]
+    prefix: Option<Sp<String>>,
+}
+
+/// Another laomo site whose content this site shows under its own prefix.
+#[derive(Debug, Clone)]
+pub struct SourceSite {
+    /// Short ASCII name: in messages (`[changxing] content/…`) and the default prefix.
+    pub name: String,
+    /// The source's site folder (holding its `content/`).
+    pub root: PathBuf,
+    /// The association (slug or name) its pages belong to when they name none.
+    pub association: Option<String>,
+    /// Where its pages live in this site, `/changxing/`: the county site's own paths
+    /// below it, so a link written for the county site works here too.
+    pub prefix: String,
+    /// Where the entry (its `association:` when given) is in site.yaml, for messages
+    /// about it at link time.
+    pub at: Option<crate::diagnostic::Position>,
+    pub source_line: Option<crate::diagnostic::SourceLine>,
+}
+
+/// Checks `sources:`: a name that cannot be part of an address, a folder that is not a
+/// laomo site, or a prefix taken twice is an error at its line.
+pub(super) fn check(
+    raw: Vec<Sp<SourceFile>>,
+    root: &Path,
+    src: &YamlSource,
+    diags: &mut Diagnostics,
+) -> Vec<SourceSite> {
+    let mut sources: Vec<SourceSite> = Vec::new();
+    for entry in raw {
+        let s = entry.value;
+        let name = s.name.value.trim().to_string();
+        if !crate::pinyin::is_valid_slug(&name) {
+            diags.push(
+                src.error_at(&s.name, t!("config.source_name", name = name))
+                    .hint(t!("config.source_name.hint")),
+            );
+            continue;
+        }
+        if sources.iter().any(|o| o.name == name) {
+            diags.push(
+                src.error_at(&s.name, t!("config.source_twice", name = name))
+                    .hint(t!("config.source_twice.hint")),
+            );
+            continue;
+        }
+        let folder = root.join(s.path.value.trim());
+        let Ok(folder) = folder.canonicalize() else {
+            diags.push(
+                src.error_at(&s.path, t!("config.source_missing", path = s.path.value))
+                    .hint(t!("config.source_missing.hint")),
+            );
+            continue;
+        };
+        if !folder.join("content").is_dir() {
+            diags.push(
+                src.error_at(&s.path, t!("config.source_not_site", path = s.path.value))
+                    .hint(t!("config.source_not_site.hint")),
+            );
+            continue;
+        }
+        // The site itself, a folder holding it or one in its content would be read twice.
+        if let Ok(own) = root.canonicalize()
+            && (own.starts_with(&folder) || folder.starts_with(own.join("content")))
+        {
+            diags.push(
+                src.error_at(&s.path, t!("config.source_inside", path = s.path.value))
+                    .hint(t!("config.source_inside.hint")),
+            );
+            continue;
+        }
+        if let Some(other) = sources.iter().find(|o| o.root == folder) {
+            diags.push(
+                src.error_at(
+                    &s.path,
+                    t!(
+                        "config.source_same_folder",
+                        path = s.path.value,
+                        other = other.name
+                    ),
+                )
+                .hint(t!("config.source_twice.hint")),
+            );
+            continue;
+        }
+        let prefix = match &s.prefix {
+            None => format!("/{name}/"),
+            Some(p) => match normal_prefix(&p.value) {
+                Some(prefix) => prefix,
+                None => {
+                    diags.push(
+                        src.error_at(p, t!("config.source_prefix", prefix = p.value))
+                            .hint(t!("config.source_prefix.hint", name = name)),
+                    );
+                    continue;
+                }
+            },
+        };
+        let at = s.prefix.as_ref().unwrap_or(&s.name);
+        if let Some(other) = sources.iter().find(|o| {
+            o.prefix.starts_with(prefix.as_str()) || prefix.starts_with(o.prefix.as_str())
+        }) {
+            diags.push(
+                src.error_at(
+                    at,
+                    t!(
+                        "config.source_prefix_twice",
+                        prefix = prefix,
+                        other = other.name
+                    ),
+                )
+                .hint(t!("config.source_prefix.hint", name = name)),
+            );
+            continue;
+        }
+        let position = match &s.association {
+            Some(a) => src.position_of(a),
+            None => src.position_of(&s.name),
+        };
+        sources.push(SourceSite {
+            name,
+            root: folder,
+            association: s
+                .association
+                .map(|a| a.value.trim().to_string())
+                .filter(|a| !a.is_empty()),
+            prefix,
+            at: position,
+            source_line: position
+                .filter(|p| p.line > 0)
+                .and_then(|p| src.file_text.lines().nth(p.line - 1))
+                .map(crate::diagnostic::SourceLine::from),
+        });
+    }
+    sources
+}
+
+/// `/changxing/`, `changxing`, `/zj/changxing` → `/changxing/`, `/zj/changxing/`: every
+/// segment an address can carry as written (lower-case letters, digits, `-`).
+fn normal_prefix(written: &str) -> Option<String> {
+    let segments: Vec<&str> = written
+        .trim()
+        .trim_matches('/')
+        .split('/')
+        .filter(|s| !s.is_empty())
+        .collect();
+    if segments.is_empty() || !segments.iter().all(|s| crate::pinyin::is_valid_slug(s)) {
+        return None;
+    }
+    Some(format!("/{}/", segments.join("/")))
+}
+
+impl SourceSite {
+    /// An error about this entry of site.yaml, at its line.
+    pub fn error(&self, message: impl Into<String>) -> Diagnostic {
+        let mut d = Diagnostic::error(message)
+            .in_file(super::SITE_FILE)
+            .at_opt(self.at);
+        d.source_line = self.source_line.clone();
+        d
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn prefixes_are_normalised_and_checked() {
+        assert_eq!(normal_prefix("changxing").as_deref(), Some("/changxing/"));
+        assert_eq!(
+            normal_prefix("/zj/changxing").as_deref(),
+            Some("/zj/changxing/")
+        );
+        assert_eq!(normal_prefix("/"), None);
+        assert_eq!(normal_prefix("/长兴/"), None);
+        assert_eq!(normal_prefix("../x"), None);
+    }
+}

@@ -1,0 +1,291 @@
+//! Federated sites (`sources:` in site.yaml): a provincial site built from its counties'
+//! own sites, run through the real binary.
+
+mod common;
+use common::*;
+
+/// A province with its own profile and the county association, and two county sites
+/// kept inside it (`sources/…`), each with a 丁卫松 of its own.
+fn province() -> Site {
+    let site = Site::new(&[
+        (
+            "content/associations/changxing-laomo.md",
+            "---\nname: 长兴县劳模协会\nregion: 长兴县\n---\n长兴县的协会。\n",
+        ),
+        (
+            "content/profiles/an-ran.md",
+            &profile(
+                "安然",
+                "[{title: 浙江省劳动模范, year: 2015}]",
+                "长兴县",
+                "",
+            ),
+        ),
+        (
+            "content/stories/jiaoliu.md",
+            "---\ntitle: 全省交流\ndate: 2024-06-01\npeople: [pingyang/ding-weisong]\n---\n\n交流。\n",
+        ),
+        (
+            "sources/changxing/site.yaml",
+            "title: 长兴劳模\nbase_url: https://cx.example.org/\n",
+        ),
+        (
+            "sources/changxing/content/profiles/ding-weisong.md",
+            &profile(
+                "丁卫松",
+                "[{title: 全国劳动模范, year: 2020}]",
+                "长兴县",
+                "",
+            ),
+        ),
+        (
+            "sources/changxing/content/stories/xuanjiang.md",
+            "---\ntitle: 劳模宣讲进校园\ndate: 2024-05-01\npeople: [ding-weisong]\n---\n\n\
+             [丁卫松](/profiles/ding-weisong/)走进校园。[全部劳模](/profiles/)[讲稿](/files/jiangao.txt)\n",
+        ),
+        ("sources/changxing/static/files/jiangao.txt", "讲稿全文"),
+        (
+            "sources/pingyang/site.yaml",
+            "title: 平阳劳模\nbase_url: https://py.example.org/\n",
+        ),
+        (
+            "sources/pingyang/content/profiles/ding-weisong.md",
+            &profile(
+                "丁卫松",
+                "[{title: 浙江省劳动模范, year: 2010}]",
+                "长兴县",
+                "",
+            ),
+        ),
+        (
+            "sources/pingyang/content/stories/zuotan.md",
+            "---\ntitle: 平阳劳模座谈会\ndate: 2023-03-01\npeople: [ding-weisong, 安然]\n---\n\n座谈。\n",
+        ),
+    ]);
+    let yaml = std::fs::read_to_string(site.root().join("site.yaml")).expect("site.yaml");
+    site.write(
+        "site.yaml",
+        &format!(
+            "{yaml}sources:\n  - {{name: changxing, path: sources/changxing, association: 长兴县劳模协会}}\n  \
+             - name: pingyang\n    path: sources/pingyang\n    prefix: /wenzhou/pingyang/\n"
+        ),
+    );
+    site
+}
+
+#[test]
+fn sources_pages_appear_under_their_prefix_in_one_hall_of_fame() {
+    let site = province();
+    let out = site.build_ok();
+    let err = stderr(&out);
+    // The clash is reported, once, with how to name the other page.
+    assert!(
+        err.contains(
+            "1 slugs are used in more than one source: ding-weisong (changxing, pingyang)"
+        ),
+        "{err}"
+    );
+    assert!(err.contains("`changxing/ding-weisong`"), "{err}");
+
+    // Each county's pages under its prefix (a configured one for pingyang).
+    let cx = site.html("/changxing/profiles/ding-weisong/");
+    assert_eq!(texts(&cx, "h1"), ["丁卫松"]);
+    let py = site.html("/wenzhou/pingyang/profiles/ding-weisong/");
+    assert!(py.html().contains("另一位") || py.html().contains("丁卫松的事迹"));
+
+    // One hall of fame: honor rank first, every source's people and the province's own.
+    let mut hall = Vec::new();
+    for page in ["/profiles/", "/profiles/page/2/"] {
+        hall.extend(attrs(
+            &site.html(page),
+            "main a[href*='/profiles/']",
+            "href",
+        ));
+    }
+    hall.dedup();
+    let hall: Vec<&str> = hall
+        .iter()
+        .map(String::as_str)
+        .filter(|h| h.ends_with("ding-weisong/") || h.ends_with("an-ran/"))
+        .collect();
+    assert_eq!(
+        hall,
+        [
+            "/sub/changxing/profiles/ding-weisong/",
+            "/sub/profiles/an-ran/",
+            "/sub/wenzhou/pingyang/profiles/ding-weisong/",
+        ],
+        "national honor first, then pinyin"
+    );
+
+    // A county's story: its people are its own 丁卫松, its links to its own pages go
+    // under its prefix, its links to listings to the province's.
+    let story = site.html("/changxing/stories/xuanjiang/");
+    let links = attrs(&story, "main a", "href");
+    assert!(
+        links.contains(&"/sub/changxing/profiles/ding-weisong/".to_string()),
+        "{links:?}"
+    );
+    assert!(links.contains(&"/sub/profiles/".to_string()), "{links:?}");
+    // Its own static files too, copied under its prefix.
+    assert!(
+        links.contains(&"/sub/changxing/files/jiangao.txt".to_string()),
+        "{links:?}"
+    );
+    assert_eq!(site.text("changxing/files/jiangao.txt"), "讲稿全文");
+    assert!(
+        !links.iter().any(|l| l.contains("pingyang")),
+        "the other county's 丁卫松 is not this story's: {links:?}"
+    );
+    // pingyang's story names its own 丁卫松 by slug and the province's 安然 by name.
+    let zuotan = attrs(
+        &site.html("/wenzhou/pingyang/stories/zuotan/"),
+        "main a",
+        "href",
+    );
+    assert!(
+        zuotan.contains(&"/sub/wenzhou/pingyang/profiles/ding-weisong/".to_string()),
+        "{zuotan:?}"
+    );
+    assert!(
+        zuotan.contains(&"/sub/profiles/an-ran/".to_string()),
+        "{zuotan:?}"
+    );
+
+    // The province names a county's page with its source.
+    let jiaoliu = attrs(&site.html("/stories/jiaoliu/"), "main a", "href");
+    assert!(
+        jiaoliu.contains(&"/sub/wenzhou/pingyang/profiles/ding-weisong/".to_string())
+            && !jiaoliu.iter().any(|l| l.contains("/changxing/")),
+        "{jiaoliu:?}"
+    );
+
+    // The changxing source belongs to the association site.yaml names.
+    let association = site.html("/associations/changxing-laomo/");
+    let members = attrs(&association, "main a", "href");
+    assert!(
+        members.contains(&"/sub/changxing/profiles/ding-weisong/".to_string()),
+        "{members:?}"
+    );
+    assert!(texts(&cx, "main a").iter().any(|t| t == "长兴县劳模协会"));
+
+    // The sitemap and the search index know every source's pages.
+    let sitemap = site.text("sitemap.xml");
+    for url in [
+        "https://example.org/sub/changxing/profiles/ding-weisong/",
+        "https://example.org/sub/wenzhou/pingyang/stories/zuotan/",
+    ] {
+        assert!(sitemap.contains(&format!("<loc>{url}</loc>")), "{url}");
+    }
+}
+
+#[test]
+fn a_mistake_in_a_source_names_the_source_and_leaves_the_site_as_it_was() {
+    let site = province();
+    site.build_ok();
+    let before = files_under(&site.public());
+    site.write(
+        "sources/changxing/content/profiles/wang-fang.md",
+        &profile("王芳", "[{title: 五一劳动奖章, year: 2021}]", "长兴县", ""),
+    );
+    let out = site.build();
+    let err = stderr(&out);
+    assert!(!out.status.success(), "{err}");
+    assert!(
+        err.contains("--> [changxing] content/profiles/wang-fang.md:3:"),
+        "the file is named with its source: {err}"
+    );
+    assert!(err.contains("五一劳动奖章"), "{err}");
+    assert_eq!(
+        files_under(&site.public()),
+        before,
+        "public/ left as it was"
+    );
+}
+
+#[test]
+fn a_wrong_sources_entry_is_an_error_at_its_line() {
+    let site = province();
+    let yaml = std::fs::read_to_string(site.root().join("site.yaml")).expect("site.yaml");
+    let line = yaml.lines().count() + 2;
+    site.write(
+        "sources/dongtou/content/profiles/a.md",
+        &profile("甲", "[]", "长兴县", ""),
+    );
+    site.write(
+        "site.yaml",
+        &format!(
+            "{yaml}  - {{name: wencheng, path: ../no-such-county}}\n  - {{name: dongtou, path: sources/dongtou, prefix: /honors/}}\n  - {{name: 长兴, path: sources/dongtou}}\n  - {{name: lucheng, path: sources/changxing}}\n"
+        ),
+    );
+    let out = site.build();
+    assert!(!out.status.success());
+    let err = stderr(&out);
+    assert!(
+        err.contains("the source folder ../no-such-county does not exist"),
+        "{err}"
+    );
+    assert!(
+        err.contains(&format!("--> site.yaml:{}:", line - 1)),
+        "{err}"
+    );
+    assert!(
+        err.contains("the prefix /honors/ is an address the site itself uses"),
+        "{err}"
+    );
+    assert!(err.contains("`长兴` cannot be a source's name"), "{err}");
+    assert!(
+        err.contains("sources/changxing is already the source `changxing`"),
+        "{err}"
+    );
+}
+
+#[test]
+fn a_source_association_that_does_not_exist_is_an_error_in_site_yaml() {
+    let site = province();
+    let yaml = std::fs::read_to_string(site.root().join("site.yaml")).expect("site.yaml");
+    site.write(
+        "site.yaml",
+        &yaml.replace("association: 长兴县劳模协会", "association: 长兴劳模协会"),
+    );
+    let out = site.build();
+    assert!(!out.status.success());
+    let err = stderr(&out);
+    assert!(err.contains("--> site.yaml:"), "{err}");
+    assert!(err.contains("长兴劳模协会"), "{err}");
+}
+
+#[test]
+fn the_preview_serves_an_edit_in_a_source() {
+    let site = province();
+    let server = Server::start(&site);
+    let page = |port| {
+        let (status, _, body) = get_as(
+            port,
+            &format!("127.0.0.1:{port}"),
+            "/changxing/stories/xuanjiang/",
+            "",
+            std::time::Duration::from_secs(5),
+        );
+        (status, String::from_utf8_lossy(&body).to_string())
+    };
+    let (status, body) = page(server.port);
+    assert_eq!(status, 200);
+    assert!(body.contains("走进校园"), "{body}");
+    site.write(
+        "sources/changxing/content/stories/xuanjiang.md",
+        "---\ntitle: 劳模宣讲进校园\ndate: 2024-05-01\npeople: [ding-weisong]\n---\n\n宣讲改在礼堂。\n",
+    );
+    let start = std::time::Instant::now();
+    loop {
+        let (_, body) = page(server.port);
+        if body.contains("宣讲改在礼堂") {
+            break;
+        }
+        assert!(
+            start.elapsed() < std::time::Duration::from_secs(20),
+            "the edit in the source never reached the preview"
+        );
+        std::thread::sleep(std::time::Duration::from_millis(100));
+    }
+}
