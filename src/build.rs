@@ -22,6 +22,17 @@ pub struct BuildOptions {
     pub write: bool,
     /// Build even when the last build's output is proven current.
     pub force: bool,
+    /// Leave out a source site with errors instead of failing (`--skip-broken-sources`).
+    pub skip_broken_sources: bool,
+}
+
+/// What the command line changes of site.yaml for one run.
+#[derive(Debug, Default, Clone, Copy)]
+pub struct Overrides<'a> {
+    /// `--base-url`.
+    pub base_url: Option<&'a str>,
+    /// `--skip-broken-sources`.
+    pub skip_broken_sources: bool,
 }
 
 pub struct BuildReport {
@@ -83,7 +94,7 @@ impl Default for Stages {
 pub fn prepare(
     root: &Path,
     drafts: bool,
-    base_url: Option<&str>,
+    overrides: &Overrides,
     cache: Option<&load::LoadCache>,
     stop_on_error: bool,
     diags: &mut Diagnostics,
@@ -91,9 +102,10 @@ pub fn prepare(
 ) -> Option<(Renderer, SiteRoot)> {
     let site_root = open_root(root, diags)?;
     let mut config = Config::load(root, diags)?;
-    if let Some(url) = base_url {
+    if let Some(url) = overrides.base_url {
         config.set_base_url(url, diags);
     }
+    config.skip_broken_sources = overrides.skip_broken_sources;
     let theme = Theme::load(root, &config.theme, &config.language, diags);
     let loaded = load::federation::load_all(&site_root, &config, cache, diags);
     if !drafts {
@@ -219,7 +231,10 @@ pub fn build(opts: &BuildOptions) -> BuildReport {
     let mut stages = Stages::new();
     // Fingerprints of every input, taken before anything is read: a file saved during
     // the build then differs from what is recorded, and the next build runs.
-    let options = format!("drafts={} base_url={:?}", opts.drafts, opts.base_url);
+    let options = format!(
+        "drafts={} base_url={:?} skip_broken_sources={}",
+        opts.drafts, opts.base_url, opts.skip_broken_sources
+    );
     let mut fingerprint = None;
     if opts.write
         && let Some(site_root) = &site_root
@@ -242,7 +257,10 @@ pub fn build(opts: &BuildOptions) -> BuildReport {
     let Some((renderer, site_root)) = prepare(
         &opts.root,
         opts.drafts,
-        opts.base_url.as_deref(),
+        &Overrides {
+            base_url: opts.base_url.as_deref(),
+            skip_broken_sources: opts.skip_broken_sources,
+        },
         None,
         opts.write,
         &mut diags,

@@ -169,6 +169,15 @@ impl Diagnostic {
         self
     }
 
+    /// Makes an error a warning whose message (`key`, with `%{message}`) says why it
+    /// no longer stops the build.
+    pub fn demote(&mut self, key: &str) {
+        if self.is_error() {
+            self.severity = Severity::Warning;
+            self.message = rust_i18n::t!(key, message = self.message.as_str()).into_owned();
+        }
+    }
+
     pub fn is_error(&self) -> bool {
         self.severity == Severity::Error
     }
@@ -384,9 +393,7 @@ impl Diagnostics {
     pub fn soften(&mut self, draft_files: &rustc_hash::FxHashSet<String>) {
         for d in &mut self.items {
             if d.is_error() && d.file.as_ref().is_some_and(|f| draft_files.contains(f)) {
-                d.severity = Severity::Warning;
-                d.message =
-                    rust_i18n::t!("drafts.softened", message = d.message.as_str()).into_owned();
+                d.demote("drafts.softened");
             }
         }
     }

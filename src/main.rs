@@ -47,6 +47,9 @@ enum Command {
         /// Build even when nothing changed since the last build.
         #[arg(long)]
         force: bool,
+        /// Leave out a source site (`sources:`) that has errors, instead of stopping.
+        #[arg(long)]
+        skip_broken_sources: bool,
     },
     /// Check the whole site and list every problem, writing nothing.
     Check {
@@ -292,7 +295,14 @@ fn localized(cmd: clap::Command) -> clap::Command {
     for (name, args) in [
         (
             "build",
-            &["root", "output", "drafts", "base_url", "force"][..],
+            &[
+                "root",
+                "output",
+                "drafts",
+                "base_url",
+                "force",
+                "skip_broken_sources",
+            ][..],
         ),
         ("check", &["root", "drafts"]),
         ("serve", &["root", "port", "bind", "open", "drafts"]),
@@ -343,6 +353,7 @@ fn run(command: Command) -> Result<ExitCode, ExitCode> {
             drafts,
             base_url,
             force,
+            skip_broken_sources,
         } => {
             let root = site_root(root)?;
             let report = build(&BuildOptions {
@@ -352,6 +363,7 @@ fn run(command: Command) -> Result<ExitCode, ExitCode> {
                 base_url,
                 write: true,
                 force,
+                skip_broken_sources,
             });
             print_diagnostics(&report.diagnostics);
             for warning in &report.replayed {
@@ -424,6 +436,7 @@ fn run(command: Command) -> Result<ExitCode, ExitCode> {
                 base_url: None,
                 write: false,
                 force: false,
+                skip_broken_sources: false,
             });
             print_diagnostics(&report.diagnostics);
             let d = &report.diagnostics;
@@ -531,11 +544,18 @@ fn run(command: Command) -> Result<ExitCode, ExitCode> {
             let root = site_root(root)?;
             let mut diags = Diagnostics::new();
             let mut stages = laomo::build::Stages::new();
-            let exported =
-                laomo::build::prepare(&root, false, None, None, true, &mut diags, &mut stages)
-                    .and_then(|(renderer, _)| {
-                        laomo::roster::export::export(renderer.site(), &out, &mut diags)
-                    });
+            let exported = laomo::build::prepare(
+                &root,
+                false,
+                &Default::default(),
+                None,
+                true,
+                &mut diags,
+                &mut stages,
+            )
+            .and_then(|(renderer, _)| {
+                laomo::roster::export::export(renderer.site(), &out, &mut diags)
+            });
             report_made(&diags, exported, |n| {
                 t!("roster.exported", count = n, file = out.display())
             })

@@ -51,7 +51,15 @@ pub fn poster(
     diags: &mut Diagnostics,
 ) -> Option<Poster> {
     let mut stages = crate::build::Stages::new();
-    let (renderer, _) = crate::build::prepare(root, false, None, None, true, diags, &mut stages)?;
+    let (renderer, _) = crate::build::prepare(
+        root,
+        false,
+        &Default::default(),
+        None,
+        true,
+        diags,
+        &mut stages,
+    )?;
     let site = renderer.site();
     let Some(id) = find_page(site, root, query) else {
         diags.push(

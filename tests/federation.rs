@@ -289,3 +289,170 @@ fn the_preview_serves_an_edit_in_a_source() {
         std::thread::sleep(std::time::Duration::from_millis(100));
     }
 }
+
+#[test]
+fn one_person_in_two_sources_is_shown_once_with_the_honors_of_both() {
+    let site = province();
+    // The same 丁卫松 in the city's own site and the county's, recognised by id; the
+    // county's page names a photo the city's has not.
+    site.write(
+        "content/profiles/ding-weisong.md",
+        &profile(
+            "丁卫松",
+            "[{title: 浙江省劳动模范, year: 2012}]",
+            "长兴县",
+            "id: ZJ-2012-0318\n",
+        ),
+    );
+    site.write(
+        "sources/changxing/content/profiles/ding-weisong.md",
+        &profile(
+            "丁卫松",
+            "[{title: 全国劳动模范, year: 2020}, {title: 浙江省劳动模范, year: 2012}]",
+            "长兴县",
+            "id: ZJ-2012-0318\norganization: 长兴县供电公司\n",
+        ),
+    );
+    // pingyang's 丁卫松 has no id: another man of the same name, kept apart.
+    let out = site.build_ok();
+    let err = stderr(&out);
+    assert!(
+        err.contains("丁卫松 is in content/profiles/ding-weisong.md、[changxing] content/profiles/ding-weisong.md: shown once, at /profiles/ding-weisong/"),
+        "the choice is reported: {err}"
+    );
+    assert!(err.contains("id: ZJ-2012-0318"), "{err}");
+
+    // One page, the province's, with the honors of both and the county's unit.
+    let page = site.html("/profiles/ding-weisong/");
+    let text = page.root_element().text().collect::<String>();
+    assert!(text.contains("全国劳动模范"), "the county's national honor");
+    assert!(text.contains("浙江省劳动模范"));
+    assert!(text.contains("长兴县供电公司"), "what the kept page lacked");
+
+    // The county's address leads to it, and is not in the sitemap.
+    let moved = site.text("changxing/profiles/ding-weisong/index.html");
+    assert!(
+        moved.contains(
+            "<meta http-equiv=\"refresh\" content=\"0; url=/sub/profiles/ding-weisong/\">"
+        ),
+        "{moved}"
+    );
+    assert!(
+        !site
+            .text("sitemap.xml")
+            .contains("/changxing/profiles/ding-weisong/")
+    );
+
+    // The hall of fame shows him once (and pingyang's namesake too).
+    let mut hall = Vec::new();
+    for page in ["/profiles/", "/profiles/page/2/"] {
+        hall.extend(texts(&site.html(page), "main h2 a, main h3 a"));
+    }
+    assert_eq!(
+        hall.iter().filter(|t| t.as_str() == "丁卫松").count(),
+        2,
+        "the merged 丁卫松 and pingyang's: {hall:?}"
+    );
+
+    // The county's story about him links to the kept page.
+    let story = attrs(
+        &site.html("/changxing/stories/xuanjiang/"),
+        "main a",
+        "href",
+    );
+    assert!(
+        story.contains(&"/sub/profiles/ding-weisong/".to_string()),
+        "{story:?}"
+    );
+}
+
+#[test]
+fn a_same_person_rule_merges_by_name_and_unit_but_never_by_name_alone() {
+    let site = province();
+    let yaml = std::fs::read_to_string(site.root().join("site.yaml")).expect("site.yaml");
+    site.write("site.yaml", &format!("{yaml}same_person: [name]\n"));
+    let out = site.build();
+    assert!(!out.status.success());
+    assert!(
+        stderr(&out).contains("the name alone cannot tell two profiles are one person"),
+        "{}",
+        stderr(&out)
+    );
+
+    site.write(
+        "site.yaml",
+        &format!("{yaml}same_person: [name, organization]\n"),
+    );
+    for (county, unit) in [
+        ("changxing", "长兴县供电公司"),
+        ("pingyang", "长兴县供电公司"),
+    ] {
+        site.write(
+            &format!("sources/{county}/content/profiles/ding-weisong.md"),
+            &profile(
+                "丁卫松",
+                "[{title: 浙江省劳动模范, year: 2010}]",
+                "长兴县",
+                &format!("organization: {unit}\n"),
+            ),
+        );
+    }
+    let err = stderr(&site.build_ok());
+    assert!(
+        err.contains("shown once, at /changxing/profiles/ding-weisong/"),
+        "{err}"
+    );
+    assert!(err.contains("name + organization"), "{err}");
+    assert!(
+        site.public()
+            .join("changxing/profiles/ding-weisong/index.html")
+            .is_file()
+    );
+    assert!(
+        site.text("wenzhou/pingyang/profiles/ding-weisong/index.html")
+            .contains("url=/sub/changxing/profiles/ding-weisong/")
+    );
+}
+
+#[test]
+fn a_broken_source_is_left_out_loudly_only_when_asked() {
+    let site = province();
+    site.write(
+        "sources/pingyang/content/profiles/wang-fang.md",
+        &profile("王芳", "[{title: 五一劳动奖章, year: 2021}]", "长兴县", ""),
+    );
+    // pingyang's story names 安然 of the province: it goes with its source.
+    let out = site.build();
+    assert!(!out.status.success(), "by default the build stops");
+    assert!(!site.public().exists());
+
+    let out = site.run(&["build", "--skip-broken-sources"]);
+    let err = stderr(&out);
+    assert!(out.status.success(), "{err}");
+    assert!(
+        err.contains(
+            "warning: the source `pingyang` was LEFT OUT of this build: it has 1 error(s)"
+        ),
+        "{err}"
+    );
+    assert!(
+        err.contains("warning: (source left out) unknown honor title `五一劳动奖章`"),
+        "{err}"
+    );
+    assert!(
+        !site.public().join("wenzhou").exists(),
+        "none of pingyang's pages"
+    );
+    assert!(
+        site.public()
+            .join("changxing/profiles/ding-weisong/index.html")
+            .is_file()
+    );
+    // The province's story naming pingyang's 丁卫松 only warns while pingyang is out.
+    assert!(
+        err.contains("names a profile `pingyang/ding-weisong` of the source `pingyang`, left out of this build"),
+        "{err}"
+    );
+    // With pingyang gone, its 丁卫松 no longer clashes with changxing's.
+    assert!(!err.contains("used in more than one source"), "{err}");
+}

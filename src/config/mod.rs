@@ -35,6 +35,7 @@ const SITE_KEYS: &[&str] = &[
     "share",
     "print",
     "sources",
+    "same_person",
     "extra",
 ];
 
@@ -74,6 +75,8 @@ struct SiteFile {
     print: Option<paper::PrintFile>,
     #[serde(default, deserialize_with = "crate::yaml::nullable")]
     sources: Vec<Sp<sources::SourceFile>>,
+    #[serde(default, deserialize_with = "crate::yaml::nullable")]
+    same_person: Vec<Sp<String>>,
     #[serde(default)]
     extra: Option<serde_json::Value>,
 }
@@ -212,6 +215,11 @@ pub struct Config {
     pub print: PrintSettings,
     /// Other laomo sites shown in this one (`sources:`), in the order written.
     pub sources: Vec<SourceSite>,
+    /// When two profiles of different sources without `id:` are one person.
+    pub same_person: Vec<sources::PersonField>,
+    /// Set from the command line (`--skip-broken-sources`), never from site.yaml: a
+    /// source with errors is left out instead of stopping the build.
+    pub skip_broken_sources: bool,
     pub extra: serde_json::Value,
 }
 
@@ -536,6 +544,8 @@ impl Config {
             publisher: publisher::check(raw.publisher, root, src, diags),
             share: share_settings(raw.share, root, src, diags),
             print: print_settings(raw.print, root, src, diags),
+            same_person: sources::same_person(&raw.same_person, src, diags),
+            skip_broken_sources: false,
             sources: sources::check(raw.sources, root, src, diags),
             extra: raw.extra.unwrap_or(serde_json::Value::Null),
         }

@@ -170,14 +170,74 @@ fn normal_prefix(written: &str) -> Option<String> {
 }
 
 impl SourceSite {
-    /// An error about this entry of site.yaml, at its line.
-    pub fn error(&self, message: impl Into<String>) -> Diagnostic {
-        let mut d = Diagnostic::error(message)
-            .in_file(super::SITE_FILE)
-            .at_opt(self.at);
+    /// `d`, about this entry of site.yaml, placed at its line.
+    pub fn locate(&self, d: Diagnostic) -> Diagnostic {
+        let mut d = d.in_file(super::SITE_FILE).at_opt(self.at);
         d.source_line = self.source_line.clone();
         d
     }
+}
+
+/// What makes two profiles of a federation one person when neither carries an `id:`
+/// (`same_person: [name, organization]`): all the fields agree, none of them empty.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum PersonField {
+    Name,
+    Organization,
+    Region,
+    Occupation,
+}
+
+impl PersonField {
+    /// As written in site.yaml.
+    pub fn key(self) -> &'static str {
+        Self::ALL
+            .iter()
+            .find(|(_, f)| *f == self)
+            .map_or("", |(k, _)| k)
+    }
+
+    const ALL: [(&'static str, PersonField); 4] = [
+        ("name", PersonField::Name),
+        ("organization", PersonField::Organization),
+        ("region", PersonField::Region),
+        ("occupation", PersonField::Occupation),
+    ];
+}
+
+/// Checks `same_person:`. A rule of the name alone is refused: two model workers
+/// of one name are common (王伟 in many counties), and merging them would show one
+/// person's honors on another's page.
+pub(super) fn same_person(
+    raw: &[Sp<String>],
+    src: &YamlSource,
+    diags: &mut Diagnostics,
+) -> Vec<PersonField> {
+    let mut fields = Vec::new();
+    let known: Vec<&str> = PersonField::ALL.iter().map(|(k, _)| *k).collect();
+    for f in raw {
+        match PersonField::ALL.iter().find(|(k, _)| *k == f.value.trim()) {
+            Some((_, field)) if !fields.contains(field) => fields.push(*field),
+            Some(_) => {}
+            None => diags.push(
+                src.error_at(f, t!("config.same_person_field", field = f.value))
+                    .hint(t!(
+                        "config.same_person_field.hint",
+                        fields = known.join(", ")
+                    )),
+            ),
+        }
+    }
+    if fields == [PersonField::Name] {
+        if let Some(f) = raw.first() {
+            diags.push(
+                src.error_at(f, t!("config.same_person_name_only"))
+                    .hint(t!("config.same_person_name_only.hint")),
+            );
+        }
+        fields.clear();
+    }
+    fields
 }
 
 #[cfg(test)]

@@ -1,6 +1,7 @@
 //! Stage 2, link: resolve every slug, order the hall of fame, build taxonomies and
 //! backlinks, and freeze the result into one immutable `Site` the renderer reads.
 
+pub mod identity;
 mod site_links;
 pub mod taxonomy;
 
@@ -72,6 +73,9 @@ pub struct Site {
     pub associations: Vec<PageId>,
     pub plain_pages: Vec<PageId>,
     pub taxonomies: Vec<Taxonomy>,
+    /// Addresses of profiles merged into another page (one person in two sources of a
+    /// federation), each with the page it leads to.
+    pub moved: Vec<(String, PageId)>,
 }
 
 impl Site {
@@ -128,6 +132,7 @@ pub fn link(config: Config, loaded: Loaded, drafts: bool, diags: &mut Diagnostic
     }
     // Stable order whatever the load order: by kind, then source path.
     pages.sort_by(|a, b| a.kind.cmp(&b.kind).then_with(|| a.source.cmp(&b.source)));
+    let (pages, merged) = identity::merge(pages, &config, diags);
     let pages: PerPage<std::sync::Arc<Page>> = pages.into();
 
     let mut by_slug: HashMap<(Kind, String), PageId> = HashMap::default();
@@ -182,6 +187,22 @@ pub fn link(config: Config, loaded: Loaded, drafts: bool, diags: &mut Diagnostic
         }
     }
     report_clashes(&clashes, diags);
+    // A merged profile's own site still finds the person by its slug there.
+    let mut moved: Vec<(String, PageId)> = Vec::new();
+    for m in &merged {
+        let Some(&to) = by_path.get(&m.to) else {
+            continue;
+        };
+        match &m.origin {
+            Some(origin) => {
+                by_origin.insert((origin.as_str(), Kind::Profile, m.slug.as_str()), to);
+            }
+            None => {
+                by_slug.entry((Kind::Profile, m.slug.clone())).or_insert(to);
+            }
+        }
+        moved.push((m.path.clone(), to));
+    }
 
     // Editors also name pages as they know them: `people: [卢火佳]`.
     let mut by_title: HashMap<(Kind, &str), Vec<PageId>> = HashMap::default();
@@ -205,6 +226,7 @@ pub fn link(config: Config, loaded: Loaded, drafts: bool, diags: &mut Diagnostic
         drafts: &draft_slugs,
         broken: &broken,
         broken_drafts: &broken_drafts,
+        left_out: &loaded.left_out,
     };
 
     for (i, p) in pages.iter_ids() {
@@ -400,7 +422,7 @@ pub fn link(config: Config, loaded: Loaded, drafts: bool, diags: &mut Diagnostic
     for intro in loaded.intros {
         intros.insert(intro.section.clone(), intro);
     }
-    site_links::check(&pages, &taxonomies, &intros, &draft_paths, diags);
+    site_links::check(&pages, &taxonomies, &intros, &draft_paths, &moved, diags);
 
     let used_loose: HashSet<&std::path::Path> = pages
         .iter()
@@ -431,6 +453,7 @@ pub fn link(config: Config, loaded: Loaded, drafts: bool, diags: &mut Diagnostic
         associations,
         plain_pages,
         taxonomies,
+        moved,
     }
 }
 
@@ -465,6 +488,7 @@ struct Resolver<'a> {
     drafts: &'a HashSet<(Kind, String)>,
     broken: &'a HashMap<(Kind, String), String>,
     broken_drafts: &'a HashSet<String>,
+    left_out: &'a HashMap<(Kind, String), String>,
 }
 
 impl Resolver<'_> {
@@ -478,6 +502,7 @@ impl Resolver<'_> {
                 .is_some_and(|v| !v.is_empty())
             || self.drafts.contains(&key)
             || self.broken.contains_key(&key)
+            || self.left_out.contains_key(&key)
     }
 
     /// An item of a collection: a story, or a profile when no story answers to the
@@ -559,7 +584,16 @@ impl Resolver<'_> {
                 .broken
                 .get(&key)
                 .is_some_and(|f| self.broken_drafts.contains(f));
-        let mut d = if draft {
+        let mut d = if let Some(source) = self.left_out.get(&key) {
+            Diagnostic::warning(t!(
+                "federation.left_out_reference",
+                field = r.field,
+                what = r.kind.noun(),
+                slug = r.slug,
+                source = source
+            ))
+            .hint(t!("federation.left_out_reference.hint"))
+        } else if draft {
             Diagnostic::warning(t!(
                 "link.draft",
                 field = r.field,
@@ -656,7 +690,10 @@ fn check_source_prefixes(config: &Config, reserved: &[String], diags: &mut Diagn
         if reserved.iter().any(|r| r.trim_matches('/') == first) {
             diags.push(
                 source
-                    .error(t!("config.source_prefix_taken", prefix = source.prefix))
+                    .locate(Diagnostic::error(t!(
+                        "config.source_prefix_taken",
+                        prefix = source.prefix
+                    )))
                     .hint(t!("config.source_prefix.hint", name = source.name)),
             );
         }

@@ -14,6 +14,7 @@ pub fn check(
     taxonomies: &[Taxonomy],
     intros: &HashMap<String, SectionIntro>,
     draft_paths: &HashSet<String>,
+    moved: &[(String, crate::model::PageId)],
     diags: &mut Diagnostics,
 ) {
     if pages.iter().all(|p| p.site_links.is_empty()) {
@@ -30,6 +31,7 @@ pub fn check(
     let intro_paths: Vec<String> = intros.keys().map(|s| format!("/{s}/")).collect();
     known.extend(intro_paths.iter().map(String::as_str));
     known.extend(pages.iter().map(|p| p.path.as_str()));
+    known.extend(moved.iter().map(|(p, _)| p.as_str()));
     // Names as editors write them in an address (`/regions/长兴县/`, `/profiles/丁卫松/`).
     let mut by_name: HashMap<&str, Vec<&str>> = HashMap::default();
     for t in taxonomies {

@@ -2,11 +2,12 @@
 //! site.yaml), every source read with the federated site's vocabularies, so an honor a
 //! county's file names that the province does not know is an error naming the county's
 //! file (`[changxing] content/profiles/…`). Sources' section introductions are theirs
-//! alone: the federated site shows its own.
+//! alone: the federated site shows its own. With `--skip-broken-sources`, a source
+//! with errors is left out whole, its errors shown as warnings under a loud one.
 
 use super::{LoadCache, Loaded, SiteRoot, load_cached};
 use crate::config::Config;
-use crate::diagnostic::Diagnostics;
+use crate::diagnostic::{Diagnostic, Diagnostics};
 use rust_i18n::t;
 
 /// Loads the site's own content and every source's, as one.
@@ -23,13 +24,60 @@ pub fn load_all(
             Err(_) => {
                 diags.push(
                     source
-                        .error(t!("config.source_missing", path = source.root.display()))
+                        .locate(Diagnostic::error(t!(
+                            "config.source_missing",
+                            path = source.root.display()
+                        )))
                         .hint(t!("config.source_missing.hint")),
                 );
                 continue;
             }
         };
-        let more = load_cached(&root, config, cache, diags);
+        let mut found = Diagnostics::new();
+        let more = load_cached(&root, config, cache, &mut found);
+        // Errors in drafts do not stop a build that leaves drafts out (see `soften`).
+        let errors = found
+            .iter()
+            .filter(|d| d.is_error())
+            .filter(|d| {
+                d.file
+                    .as_ref()
+                    .is_none_or(|f| !more.draft_files.contains(f))
+            })
+            .count();
+        if errors > 0 && config.skip_broken_sources {
+            // Left out whole: half a county in the hall of fame would mislead.
+            diags.push(
+                source
+                    .locate(Diagnostic::warning(t!(
+                        "federation.skipped",
+                        source = source.name,
+                        count = errors
+                    )))
+                    .hint(t!("federation.skipped.hint")),
+            );
+            diags.extend(found.into_iter().map(|mut d| {
+                d.demote("federation.skipped.error");
+                d
+            }));
+            let names = more.pages.iter().flat_map(|p| {
+                [
+                    p.slug.clone(),
+                    p.title.clone(),
+                    format!("{}/{}", source.name, p.slug),
+                ]
+                .map(|name| (p.kind, name))
+            });
+            let broken = more
+                .broken
+                .into_keys()
+                .flat_map(|(kind, slug)| [(kind, format!("{}/{slug}", source.name)), (kind, slug)]);
+            for key in names.chain(broken) {
+                loaded.left_out.insert(key, source.name.clone());
+            }
+            continue;
+        }
+        diags.extend(found);
         loaded.pages.extend(more.pages);
         loaded.loose_files.extend(more.loose_files);
         loaded.broken.extend(more.broken);

@@ -66,9 +66,10 @@ pub const PROFILE_PERSON_KEYS: [&str; 9] = [
     "tags",
     "private",
 ];
-pub const PROFILE_KEYS: [&str; 18] = concat_keys(
+pub const PROFILE_KEYS: [&str; 19] = concat_keys(
     PROFILE_PERSON_KEYS,
     [
+        "id",
         "era",
         "summary",
         "portrait",
@@ -172,6 +173,8 @@ pub const PAGE_KEYS: &[&str] = &[
 #[serde(deny_unknown_fields)]
 pub struct ProfileFm {
     pub name: Sp<String>,
+    /// The person's identity across sites (a register or certificate number).
+    pub id: Option<Sp<String>>,
     pub honors: Sp<Vec<Sp<HonorEntry>>>,
     pub region: Sp<String>,
     pub association: Option<Sp<String>>,

@@ -29,6 +29,9 @@ pub struct Loaded {
     /// Pages whose file has errors, by kind and slug (from the file name): a reference
     /// to one says so instead of calling the page missing.
     pub broken: rustc_hash::FxHashMap<(Kind, String), String>,
+    /// Pages of source sites left out of this build (`--skip-broken-sources`), by kind
+    /// and slug, name and `source/slug`, with the source: a reference to one only warns.
+    pub left_out: rustc_hash::FxHashMap<(Kind, String), String>,
     /// Files of pages marked `draft: true` (read from the text when the front matter
     /// has errors), whose errors need not stop a build that leaves drafts out.
     pub draft_files: rustc_hash::FxHashSet<String>,
@@ -328,6 +331,7 @@ pub fn load_cached(
         intros,
         loose_files,
         broken,
+        left_out: Default::default(),
         draft_files,
     }
 }

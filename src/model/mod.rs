@@ -295,6 +295,9 @@ pub struct ProfileHonor {
 #[derive(Debug, Clone)]
 pub struct Profile {
     pub name: String,
+    /// Who the person is across the sites of a federation (`id:`, a register or
+    /// certificate number): profiles with one id in two sources are one person.
+    pub id: Option<String>,
     pub honors: Vec<ProfileHonor>,
     pub region: String,
     pub association: Option<Reference>,

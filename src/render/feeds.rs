@@ -69,7 +69,12 @@ pub fn atom(site: &Site) -> String {
 
 pub fn sitemap(site: &Site, paths: &[String]) -> String {
     let c = &site.config;
-    let mut sorted: Vec<&String> = paths.iter().filter(|p| p.ends_with('/')).collect();
+    // Not the addresses that only lead on to another page.
+    let moved: rustc_hash::FxHashSet<&str> = site.moved.iter().map(|(p, _)| p.as_str()).collect();
+    let mut sorted: Vec<&String> = paths
+        .iter()
+        .filter(|p| p.ends_with('/') && !moved.contains(p.as_str()))
+        .collect();
     sorted.sort();
     let mut x = String::from(
         "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<urlset xmlns=\"http://www.sitemaps.org/schemas/sitemap/0.9\">\n",

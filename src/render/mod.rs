@@ -149,6 +149,34 @@ enum Job {
     Term(usize, usize, usize),
     NotFound,
     Search,
+    /// The address of a profile merged into another page (a federation's one person
+    /// in two sources), leading to it.
+    Moved(usize),
+}
+
+/// A page that sends the browser on to `to`: at once, without a theme (there is
+/// nothing to show), and marked so search engines index only the page it leads to.
+fn moved_page(site: &Site, to: PageId) -> String {
+    let c = &site.config;
+    let page = site.page(to);
+    let escape = |t: &str| {
+        t.replace('&', "&amp;")
+            .replace('<', "&lt;")
+            .replace('>', "&gt;")
+            .replace('"', "&quot;")
+    };
+    let href = escape(&crate::load::assets::url_path(&c.url(&page.path)));
+    let canonical = escape(&crate::load::assets::url_path_full(
+        &c.permalink(&page.path),
+    ));
+    let title = escape(&page.title);
+    format!(
+        "<!DOCTYPE html>\n<html lang=\"{lang}\">\n<head>\n<meta charset=\"utf-8\">\n\
+         <title>{title}</title>\n<meta http-equiv=\"refresh\" content=\"0; url={href}\">\n\
+         <link rel=\"canonical\" href=\"{canonical}\">\n<meta name=\"robots\" content=\"noindex\">\n\
+         </head>\n<body>\n<p><a href=\"{href}\">{title}</a></p>\n</body>\n</html>\n",
+        lang = escape(&c.language),
+    )
 }
 
 /// Where hall `number` of the exhibition at `exhibition` is: `/exhibitions/x/hall-2/`.
@@ -304,6 +332,7 @@ impl Renderer {
                 jobs.extend((1..=n).map(|k| Job::Term(ti, xi, k)));
             }
         }
+        jobs.extend((0..s.moved.len()).map(Job::Moved));
         jobs
     }
 
@@ -333,6 +362,7 @@ impl Renderer {
             Job::Section(section) => format!("/{section}/"),
             Job::TaxonomyIndex(ti) => s.taxonomies[*ti].path.clone(),
             Job::Term(ti, xi, _) => s.taxonomies[*ti].terms[*xi].path.clone(),
+            Job::Moved(k) => s.moved[*k].0.clone(),
         }
     }
 
@@ -547,6 +577,8 @@ impl Renderer {
                 ctx.insert("associations", &cards(&self.views(), &s.associations));
                 self.render("index.html", &ctx, || t!("render.what.home").into_owned())
             }
+            // No theme: the page only sends the browser on.
+            Job::Moved(k) => Ok(moved_page(s, s.moved[*k].1).into_bytes()),
             Job::Search => self.render("search.html", &ctx, || {
                 t!("render.what.search").into_owned()
             }),

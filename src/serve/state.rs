@@ -54,7 +54,10 @@ impl ServeState {
         let prepared = build::prepare(
             &self.root,
             self.drafts,
-            Some(&self.base_url),
+            &build::Overrides {
+                base_url: Some(&self.base_url),
+                skip_broken_sources: false,
+            },
             Some(&self.cache),
             true,
             &mut diags,

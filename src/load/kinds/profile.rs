@@ -111,6 +111,10 @@ pub(super) fn profile(cx: &mut FileCx, _stem: &str) -> Option<Built> {
         reading,
         details: Details::Profile(Profile {
             name,
+            id: fm
+                .id
+                .map(|i| i.value.trim().to_string())
+                .filter(|i| !i.is_empty()),
             honors,
             region,
             association,
