@@ -456,3 +456,104 @@ fn a_broken_source_is_left_out_loudly_only_when_asked() {
     // With pingyang gone, its 丁卫松 no longer clashes with changxing's.
     assert!(!err.contains("used in more than one source"), "{err}");
 }
+
+/// Runs git in `dir` with a fixed identity and dates (commits made alike every run).
+fn git(dir: &std::path::Path, args: &[&str]) -> String {
+    let out = std::process::Command::new("git")
+        .args([
+            "-c",
+            "user.name=长兴编辑",
+            "-c",
+            "user.email=editor@example.org",
+        ])
+        .args([
+            "-c",
+            "init.defaultBranch=main",
+            "-c",
+            "commit.gpgsign=false",
+        ])
+        .args(args)
+        .current_dir(dir)
+        .env("GIT_AUTHOR_DATE", "2026-01-01T00:00:00+08:00")
+        .env("GIT_COMMITTER_DATE", "2026-01-01T00:00:00+08:00")
+        .output()
+        .expect("run git");
+    assert!(out.status.success(), "git {args:?}: {}", stderr(&out));
+    String::from_utf8_lossy(&out.stdout).trim().to_string()
+}
+
+#[test]
+fn a_git_source_pinned_to_a_commit_builds_the_same_site_every_time() {
+    let site = province();
+    // The county keeps its site in a git repository: two commits.
+    let repo = site.root().join("repos/fendou");
+    std::fs::create_dir_all(repo.join("content/profiles")).expect("mkdir");
+    git(&repo, &["init", "-q"]);
+    let write_profile = |body: &str| {
+        std::fs::write(
+            repo.join("content/profiles/zhou-hong.md"),
+            format!("---\nname: 周红\nhonors: [{{title: 浙江省劳动模范, year: 2018}}]\nregion: 长兴县\n---\n\n{body}\n"),
+        )
+        .expect("write");
+    };
+    write_profile("第一版事迹。");
+    std::fs::write(
+        repo.join("site.yaml"),
+        "title: 奋斗\nbase_url: https://fd.example.org/\n",
+    )
+    .expect("site.yaml");
+    git(&repo, &["add", "-A"]);
+    git(&repo, &["commit", "-q", "-m", "第一版"]);
+    let first = git(&repo, &["rev-parse", "HEAD"]);
+    write_profile("第二版事迹。");
+    git(&repo, &["commit", "-q", "-am", "第二版"]);
+
+    let yaml = std::fs::read_to_string(site.root().join("site.yaml")).expect("site.yaml");
+    let with_rev =
+        |rev: &str| format!("{yaml}  - {{name: fendou, git: repos/fendou, rev: {rev}}}\n");
+    site.write("site.yaml", &with_rev(&first));
+    let out = site.build_ok();
+    assert!(!stderr(&out).contains("follows"), "{}", stderr(&out));
+    let page = site.text("fendou/profiles/zhou-hong/index.html");
+    assert!(
+        page.contains("第一版事迹"),
+        "the pinned commit, not the newest"
+    );
+    let built = files_under(&site.public());
+
+    // Built again from scratch: the same files, byte for byte.
+    std::fs::remove_dir_all(site.root().join(".laomo-cache")).expect("clear cache");
+    std::fs::remove_dir_all(site.public()).expect("clear output");
+    site.build_ok();
+    assert_eq!(
+        files_under(&site.public()),
+        built,
+        "a pinned commit builds alike"
+    );
+
+    // Following the branch shows the newest commit, and says how to pin it.
+    site.write("site.yaml", &with_rev("main"));
+    let err = stderr(&site.build_ok());
+    let head = git(&repo, &["rev-parse", "HEAD"]);
+    assert!(
+        err.contains(&format!(
+            "the source `fendou` follows `main`, now at commit {head}"
+        )),
+        "{err}"
+    );
+    assert!(err.contains(&format!("`rev: {head}`")), "{err}");
+    assert!(
+        site.text("fendou/profiles/zhou-hong/index.html")
+            .contains("第二版事迹")
+    );
+
+    // A rev the repository does not have: an error at its line, public/ kept.
+    let before = files_under(&site.public());
+    site.write("site.yaml", &with_rev("no-such-branch"));
+    let out = site.build();
+    assert!(!out.status.success());
+    let err = stderr(&out);
+    assert!(err.contains("cannot fetch `no-such-branch` of"), "{err}");
+    assert!(err.contains("--> site.yaml:"), "{err}");
+    assert_eq!(files_under(&site.public()), before);
+}

@@ -12,7 +12,12 @@ use std::path::{Path, PathBuf};
 #[serde(deny_unknown_fields)]
 pub(super) struct SourceFile {
     name: Sp<String>,
-    path: Sp<String>,
+    #[serde(default)]
+    path: Option<Sp<String>>,
+    #[serde(default)]
+    git: Option<Sp<String>>,
+    #[serde(default)]
+    rev: Option<Sp<String>>,
     #[serde(default)]
     association: Option<Sp<String>>,
     #[serde(default)]
@@ -24,8 +29,11 @@ pub(super) struct SourceFile {
 pub struct SourceSite {
     /// Short ASCII name: in messages (`[changxing] content/…`) and the default prefix.
     pub name: String,
-    /// The source's site folder (holding its `content/`).
+    /// The source's site folder (holding its `content/`); for a git source, its
+    /// checkout in the cache, made by the load stage.
     pub root: PathBuf,
+    /// Where a git source comes from, and which of its commits is shown.
+    pub git: Option<GitPin>,
     /// The association (slug or name) its pages belong to when they name none.
     pub association: Option<String>,
     /// Where its pages live in this site, `/changxing/`: the county site's own paths
@@ -35,6 +43,15 @@ pub struct SourceSite {
     /// about it at link time.
     pub at: Option<crate::diagnostic::Position>,
     pub source_line: Option<crate::diagnostic::SourceLine>,
+}
+
+/// A git repository and the commit, tag or branch of it a source shows.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct GitPin {
+    /// A URL (`https://gitee.com/…/site.git`) or a repository folder, made absolute.
+    pub url: String,
+    /// As written: a commit id pins the source, a tag nearly, a branch follows it.
+    pub rev: String,
 }
 
 /// Checks `sources:`: a name that cannot be part of an address, a folder that is not a
@@ -63,38 +80,66 @@ pub(super) fn check(
             );
             continue;
         }
-        let folder = root.join(s.path.value.trim());
-        let Ok(folder) = folder.canonicalize() else {
-            diags.push(
-                src.error_at(&s.path, t!("config.source_missing", path = s.path.value))
-                    .hint(t!("config.source_missing.hint")),
-            );
-            continue;
+        let (folder, git, path) = match (&s.path, &s.git) {
+            (Some(path), None) => match local_site(path, root, src) {
+                Ok(folder) => (folder, None, path),
+                Err(d) => {
+                    diags.push(d);
+                    continue;
+                }
+            },
+            (None, Some(git)) => {
+                let Some(rev) = s.rev.as_ref().filter(|r| !r.value.trim().is_empty()) else {
+                    diags.push(
+                        src.error_at(git, t!("config.source_no_rev", name = name))
+                            .hint(t!("config.source_no_rev.hint")),
+                    );
+                    continue;
+                };
+                let pin = GitPin {
+                    url: repository_url(git.value.trim(), root),
+                    rev: rev.value.trim().to_string(),
+                };
+                // Checked out by the load stage, one folder per source.
+                let checkout = root.join(".laomo-cache").join("sources").join(&name);
+                (checkout, Some(pin), git)
+            }
+            (Some(_), Some(git)) => {
+                diags.push(
+                    src.error_at(git, t!("config.source_path_and_git", name = name))
+                        .hint(t!("config.source_where.hint")),
+                );
+                continue;
+            }
+            (None, None) => {
+                diags.push(
+                    src.error_at(&s.name, t!("config.source_nowhere", name = name))
+                        .hint(t!("config.source_where.hint")),
+                );
+                continue;
+            }
         };
-        if !folder.join("content").is_dir() {
-            diags.push(
-                src.error_at(&s.path, t!("config.source_not_site", path = s.path.value))
-                    .hint(t!("config.source_not_site.hint")),
-            );
-            continue;
-        }
         // The site itself, a folder holding it or one in its content would be read twice.
         if let Ok(own) = root.canonicalize()
+            && git.is_none()
             && (own.starts_with(&folder) || folder.starts_with(own.join("content")))
         {
             diags.push(
-                src.error_at(&s.path, t!("config.source_inside", path = s.path.value))
+                src.error_at(path, t!("config.source_inside", path = path.value))
                     .hint(t!("config.source_inside.hint")),
             );
             continue;
         }
-        if let Some(other) = sources.iter().find(|o| o.root == folder) {
+        if let Some(other) = sources
+            .iter()
+            .find(|o| o.root == folder || (git.is_some() && o.git == git))
+        {
             diags.push(
                 src.error_at(
-                    &s.path,
+                    path,
                     t!(
                         "config.source_same_folder",
-                        path = s.path.value,
+                        path = path.value,
                         other = other.name
                     ),
                 )
@@ -139,6 +184,7 @@ pub(super) fn check(
         sources.push(SourceSite {
             name,
             root: folder,
+            git,
             association: s
                 .association
                 .map(|a| a.value.trim().to_string())
@@ -152,6 +198,38 @@ pub(super) fn check(
         });
     }
     sources
+}
+
+/// The folder of a source given by `path:`, which must be a laomo site.
+fn local_site(path: &Sp<String>, root: &Path, src: &YamlSource) -> Result<PathBuf, Diagnostic> {
+    let Ok(folder) = root.join(path.value.trim()).canonicalize() else {
+        return Err(src
+            .error_at(path, t!("config.source_missing", path = path.value))
+            .hint(t!("config.source_missing.hint")));
+    };
+    if !folder.join("content").is_dir() {
+        return Err(src
+            .error_at(path, t!("config.source_not_site", path = path.value))
+            .hint(t!("config.source_not_site.hint")));
+    }
+    Ok(folder)
+}
+
+/// A repository as git names it: a URL (`https://…`, `ssh://…`, `git@host:…`) as
+/// written, a folder made absolute from the site's.
+fn repository_url(written: &str, root: &Path) -> String {
+    let scp_like = written
+        .split_once(':')
+        .is_some_and(|(host, _)| host.contains('@') && !host.contains('/'));
+    if written.contains("://") || scp_like {
+        return written.to_string();
+    }
+    let folder = root.join(written);
+    folder
+        .canonicalize()
+        .unwrap_or(folder)
+        .to_string_lossy()
+        .into_owned()
 }
 
 /// `/changxing/`, `changxing`, `/zj/changxing` → `/changxing/`, `/zj/changxing/`: every

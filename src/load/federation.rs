@@ -6,7 +6,8 @@
 //! with errors is left out whole, its errors shown as warnings under a loud one.
 
 use super::{LoadCache, Loaded, SiteRoot, load_cached};
-use crate::config::Config;
+use crate::config::sources::GitPin;
+use crate::config::{Config, SourceSite};
 use crate::diagnostic::{Diagnostic, Diagnostics};
 use rust_i18n::t;
 
@@ -19,6 +20,11 @@ pub fn load_all(
 ) -> Loaded {
     let mut loaded = load_cached(site, config, cache, diags);
     for source in &config.sources {
+        if let Some(pin) = &source.git
+            && !fetch(site, source, pin, diags)
+        {
+            continue;
+        }
         let root = match SiteRoot::source(source) {
             Ok(r) => r,
             Err(_) => {
@@ -84,4 +90,58 @@ pub fn load_all(
         loaded.draft_files.extend(more.draft_files);
     }
     loaded
+}
+
+/// Checks out a git source into its folder in the cache; false (with the error said)
+/// when that cannot be done or the commit holds no laomo site.
+fn fetch(site: &SiteRoot, source: &SourceSite, pin: &GitPin, diags: &mut Diagnostics) -> bool {
+    // One repository per address, shared by the sources that show parts of it.
+    let key = blake3::hash(pin.url.as_bytes()).to_hex();
+    let repository = site
+        .root
+        .join(".laomo-cache")
+        .join("git")
+        .join(format!("{}.git", &key[..16]));
+    match super::git::checkout(pin, &repository, &source.root) {
+        Ok(done) => {
+            if done.moves {
+                diags.push(
+                    source
+                        .locate(Diagnostic::warning(t!(
+                            "federation.git_moves",
+                            source = source.name,
+                            rev = pin.rev,
+                            commit = done.commit
+                        )))
+                        .hint(t!("federation.git_moves.hint", commit = done.commit)),
+                );
+            }
+            if source.root.join("content").is_dir() {
+                return true;
+            }
+            diags.push(
+                source
+                    .locate(Diagnostic::error(t!(
+                        "federation.git_not_site",
+                        url = pin.url,
+                        commit = done.commit
+                    )))
+                    .hint(t!("config.source_not_site.hint")),
+            );
+            false
+        }
+        Err(e) => {
+            diags.push(
+                source
+                    .locate(Diagnostic::error(t!(
+                        "federation.git_failed",
+                        url = pin.url,
+                        rev = pin.rev,
+                        error = e
+                    )))
+                    .hint(t!("federation.git_failed.hint")),
+            );
+            false
+        }
+    }
 }

@@ -6,6 +6,7 @@ pub mod assets;
 pub mod emphasis;
 pub mod federation;
 pub mod front_matter;
+pub mod git;
 pub mod kinds;
 pub mod markdown;
 pub mod shortcode;
