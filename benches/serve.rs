@@ -31,13 +31,34 @@ fn main() {
         .split(',')
         .filter_map(|s| s.trim().parse::<usize>().ok())
     {
-        let site = root.join(format!("site-{n}"));
+        // LAOMO_BENCH_FEDERATION=1: N profiles as a federated site of sources of 2,000
+        // (the federation benchmark's site), the edit in the first source.
+        let federated = std::env::var_os("LAOMO_BENCH_FEDERATION").is_some();
+        let (site, story, page) = if federated {
+            let k = n.div_ceil(2_000);
+            (
+                root.join(format!("federation-{k}")),
+                "sources/s0/content/stories/s0.md",
+                "/s0/stories/s0/",
+            )
+        } else {
+            (
+                root.join(format!("site-{n}")),
+                "content/stories/s0.md",
+                "/stories/s0/",
+            )
+        };
         if !site.join(".generated").exists() {
             let _ = std::fs::remove_dir_all(&site);
-            support::site_gen::generate(&site, n).expect("generate");
+            if federated {
+                support::site_gen::generate_federation(&site, n.div_ceil(2_000), 2_000)
+                    .expect("generate");
+            } else {
+                support::site_gen::generate(&site, n).expect("generate");
+            }
             std::fs::write(site.join(".generated"), "").expect("marker");
         }
-        let story = site.join("content/stories/s0.md");
+        let story = site.join(story);
         let original = std::fs::read_to_string(&story).expect("story");
         let started = Instant::now();
         let mut child = Command::new(&bin)
@@ -58,14 +79,14 @@ fn main() {
             .and_then(|r| r.split('/').next())
             .and_then(|p| p.parse().ok())
             .expect("port");
-        let _ = get(port, "/stories/s0/");
+        let _ = get(port, page);
         let mut times = Vec::new();
         for round in 0..7 {
             let marker = format!("编辑标记{round}号");
             std::fs::write(&story, format!("{original}\n{marker}\n")).expect("edit");
             let t = Instant::now();
             loop {
-                if get(port, "/stories/s0/").contains(&marker) {
+                if get(port, page).contains(&marker) {
                     break;
                 }
                 assert!(

@@ -589,3 +589,34 @@ fn a_draft_in_a_collection_is_printed_only_when_asked() {
         "{text}"
     );
 }
+
+#[test]
+#[cfg_attr(
+    laomo_no_poppler,
+    ignore = "needs poppler's pdftotext: apt install poppler-utils (.ci/run does)"
+)]
+fn a_federated_sites_book_prints_a_county_sites_story() {
+    let site = book_site();
+    // A county's own site, shown here under /changxing/, whose story goes in the book.
+    site.write(
+        "sources/changxing/content/stories/xuanjiang.md",
+        "---\ntitle: 劳模宣讲进校园\ndate: 2024-05-01\n---\n\n宣讲团走进长兴中学的礼堂。\n",
+    );
+    let yaml = std::fs::read_to_string(site.root().join("site.yaml")).expect("site.yaml");
+    site.write(
+        "site.yaml",
+        &format!("{yaml}sources:\n  - {{name: changxing, path: sources/changxing}}\n"),
+    );
+    site.write(
+        "content/collections/book.md",
+        "---\ntitle: 奋斗者足迹\nstories: [first, changxing/xuanjiang]\n---\n\n前言。\n",
+    );
+    let pdf = site.root().join("b.pdf");
+    let out = site.run(&["book", "奋斗者足迹", "-o", pdf.to_str().expect("utf-8")]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    let text = squeezed(&pdf);
+    assert!(
+        text.contains("劳模宣讲进校园") && text.contains("宣讲团走进长兴中学的礼堂。"),
+        "the county's story, title and body: {text}"
+    );
+}

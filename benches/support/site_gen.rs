@@ -278,3 +278,22 @@ pub fn generate_book(dir: &Path, portraits: &[Vec<u8>]) -> std::io::Result<()> {
     std::fs::create_dir_all(&collections)?;
     std::fs::write(collections.join("book.md"), book)
 }
+
+/// A federated site: its own site.yaml (the generator's vocabularies, cards off)
+/// listing `k` generated sources of `per_source` profiles, and one page of its own.
+pub fn generate_federation(site: &Path, k: usize, per_source: usize) -> std::io::Result<()> {
+    for s in 0..k {
+        generate(&site.join(format!("sources/s{s}")), per_source)?;
+    }
+    let own = std::fs::read_to_string(site.join("sources/s0/site.yaml"))?;
+    let mut yaml = format!("{own}share: {{cards: false}}\nsources:\n");
+    for s in 0..k {
+        yaml.push_str(&format!("  - {{name: s{s}, path: sources/s{s}}}\n"));
+    }
+    std::fs::write(site.join("site.yaml"), yaml)?;
+    std::fs::create_dir_all(site.join("content"))?;
+    std::fs::write(
+        site.join("content/about.md"),
+        "---\ntitle: 关于\n---\n\n全省各地劳模协会的网站汇总。\n",
+    )
+}

@@ -465,6 +465,13 @@ pub struct SiteLink {
 }
 
 impl Page {
+    /// The page's own file (`…/content/profiles/ding-weisong.md`), in whichever site of
+    /// a federation it comes from.
+    pub fn file(&self) -> PathBuf {
+        self.dir
+            .join(self.source.rsplit('/').next().unwrap_or_default())
+    }
+
     pub fn profile(&self) -> Option<&Profile> {
         match &self.details {
             Details::Profile(p) => Some(p),

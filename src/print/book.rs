@@ -151,7 +151,6 @@ pub fn book(
     let mut photos = PhotoList::default();
     let mut credits = Vec::new();
     let mut bodies = Bodies {
-        root: &sources.root,
         site,
         world: &mut world,
         diags,
@@ -351,7 +350,6 @@ fn chapter(
 
 /// Writes each page's body into the world as a Typst file of its own.
 struct Bodies<'a> {
-    root: &'a Path,
     site: &'a Site,
     world: &'a mut PrintWorld,
     diags: &'a mut Diagnostics,
@@ -368,7 +366,7 @@ impl Bodies<'_> {
         credits: &mut Vec<Credit>,
     ) -> Option<String> {
         let page = self.site.page(id);
-        let file = self.root.join(&page.source);
+        let file = page.file();
         let text = match std::fs::read(&file)
             .map_err(|e| e.to_string())
             .and_then(crate::load::source::decode)

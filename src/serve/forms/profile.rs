@@ -313,7 +313,8 @@ fn profile_file(state: &ServeState, slug: &str) -> Option<std::path::PathBuf> {
     let site = g.renderer.site();
     site.pages
         .iter()
-        .find(|p| p.slug == slug && matches!(p.details, Details::Profile(_)))
+        // The site's own pages only: a source site's files are its editors' to change.
+        .find(|p| p.slug == slug && p.origin.is_none() && matches!(p.details, Details::Profile(_)))
         .map(|p| state.root.join(&p.source))
 }
 

@@ -733,7 +733,8 @@ fn page_file(state: &ServeState, schema: &Schema, slug: &str) -> Option<std::pat
     let site = g.renderer.site();
     site.pages
         .iter()
-        .find(|p| p.slug == slug && p.kind == schema.kind)
+        // The site's own pages only: a source site's files are its editors' to change.
+        .find(|p| p.slug == slug && p.kind == schema.kind && p.origin.is_none())
         .map(|p| state.root.join(&p.source))
 }
 

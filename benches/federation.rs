@@ -1,0 +1,86 @@
+//! `cargo bench --bench federation`: a federated site built from K source sites of
+//! 2,000 profiles and 1,000 stories each (the `build` benchmark's generator, one site
+//! per source), with the release binary: wall time and peak memory of a cold build, of
+//! a build after one story of one source changed, and of one with nothing changed.
+//!
+//! K comes from LAOMO_BENCH_SOURCES (default "5,50": 10,000 and 100,000 profiles).
+//! Share cards are off (`share: {cards: false}`): drawing 300,000 of them is the card
+//! cache's work, measured by the `build` benchmark, not the federation's.
+
+mod support;
+
+use std::path::{Path, PathBuf};
+
+const PER_SOURCE: usize = 2_000;
+
+fn main() {
+    if support::measure::child_main() {
+        return;
+    }
+    let bin = PathBuf::from(env!("CARGO_BIN_EXE_laomo"));
+    let counts = std::env::var("LAOMO_BENCH_SOURCES").unwrap_or_else(|_| "5,50".into());
+    let root = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("target/bench-sites");
+    println!(
+        "{:>7} {:>9} {:>9} {:>10} {:>13} {:>10} {:>13} {:>10}",
+        "sources",
+        "profiles",
+        "MB in",
+        "cold s",
+        "cold peak MiB",
+        "edit s",
+        "edit peak MiB",
+        "same s"
+    );
+    for k in counts
+        .split(',')
+        .filter_map(|s| s.trim().parse::<usize>().ok())
+    {
+        let site = root.join(format!("federation-{k}"));
+        let marker = site.join(".generated");
+        if !marker.exists() {
+            let _ = std::fs::remove_dir_all(&site);
+            support::site_gen::generate_federation(&site, k, PER_SOURCE).expect("generate");
+            std::fs::write(&marker, "").expect("marker");
+        }
+        let md = walk_size(&site.join("sources"));
+        support::measure::clear(
+            &site,
+            &root.join("trash"),
+            &["public", ".public.laomo-next"],
+        );
+        let (cold, cold_peak) = support::measure::build(&bin, &site);
+        edit_one_story(&site, 1);
+        support::measure::build(&bin, &site);
+        edit_one_story(&site, 2);
+        let (edit, edit_peak) = support::measure::build(&bin, &site);
+        let (same, _) = support::measure::build(&bin, &site);
+        println!(
+            "{k:>7} {:>9} {:>9.1} {cold:>10.3} {cold_peak:>13.1} {edit:>10.3} {edit_peak:>13.1} {same:>10.3}",
+            k * PER_SOURCE,
+            md as f64 / 1e6
+        );
+    }
+}
+
+/// Appends a sentence to the first story of the first source, as an editor's fix would.
+fn edit_one_story(site: &Path, n: usize) {
+    let story = site.join("sources/s0/content/stories/s0.md");
+    let mut text = std::fs::read_to_string(&story).expect("read story");
+    text.push_str(&format!("\n第{n}次修改补充的一句话。\n"));
+    std::fs::write(&story, text).expect("edit story");
+}
+
+fn walk_size(dir: &Path) -> u64 {
+    let mut total = 0;
+    if let Ok(rd) = std::fs::read_dir(dir) {
+        for e in rd.flatten() {
+            let p = e.path();
+            if p.is_dir() {
+                total += walk_size(&p);
+            } else if let Ok(m) = e.metadata() {
+                total += m.len();
+            }
+        }
+    }
+    total
+}
