@@ -764,8 +764,17 @@ fn report_clashes(
         .iter()
         .take(8)
         .map(|((_, slug), sites)| {
-            let sites: Vec<&str> = sites.iter().map(|s| s.as_deref().unwrap_or(&own)).collect();
-            format!("{slug} ({})", sites.join(", "))
+            // At national scale one slug can be in fifty sources: name a few, count all.
+            let mut named: Vec<&str> = sites
+                .iter()
+                .take(4)
+                .map(|s| s.as_deref().unwrap_or(&own))
+                .collect();
+            let more = t!("federation.clash_more", count = sites.len());
+            if sites.len() > named.len() {
+                named.push(&more);
+            }
+            format!("{slug} ({})", named.join(", "))
         })
         .collect();
     if clashes.len() > list.len() {
