@@ -40,19 +40,14 @@ fn main() {
             support::site_gen::generate(&site, n).expect("generate");
             std::fs::write(&marker, "").expect("marker");
         }
-        let md: u64 = walk_size(&site.join("content"));
-        support::measure::clear(
-            &site,
-            &root.join("trash"),
-            &["public", ".public.laomo-next"],
-        );
-        let (cold, cold_peak) = support::measure::build(&bin, &site);
-        // The second build creates the staging copy; from the third on, builds reuse it.
-        edit_one_story(&site, 1);
-        support::measure::build(&bin, &site);
-        edit_one_story(&site, 2);
-        let (edit, edit_peak) = support::measure::build(&bin, &site);
-        let (same, same_peak) = support::measure::build(&bin, &site);
+        let md = support::measure::folder_size(&site.join("content"));
+        let support::measure::Runs {
+            cold: (cold, cold_peak),
+            edit: (edit, edit_peak),
+            same: (same, same_peak),
+        } = support::measure::cold_edit_same(&bin, &site, &root.join("trash"), |n| {
+            edit_one_story(&site, n)
+        });
         println!(
             "{n:>7} {:>9.1} {cold:>10.3} {cold_peak:>13.1} {edit:>10.3} {edit_peak:>13.1} {same:>10.3} {same_peak:>13.1}",
             md as f64 / 1e6
@@ -74,19 +69,4 @@ fn edit_one_story(site: &Path, n: usize) {
     let mut text = std::fs::read_to_string(story).expect("read story");
     text.push_str(&format!("\n第{n}次修改补充的一句话。\n"));
     std::fs::write(story, text).expect("edit story");
-}
-
-fn walk_size(dir: &Path) -> u64 {
-    let mut total = 0;
-    if let Ok(rd) = std::fs::read_dir(dir) {
-        for e in rd.flatten() {
-            let p = e.path();
-            if p.is_dir() {
-                total += walk_size(&p);
-            } else if let Ok(m) = e.metadata() {
-                total += m.len();
-            }
-        }
-    }
-    total
 }

@@ -102,16 +102,13 @@ pub fn inputs(root: &Path, previous: Option<&Manifest>) -> BTreeMap<String, Inpu
     walk(root, INPUTS, "");
     // A federated site's sources are inputs too: their content and static files, as
     // site.yaml lists them now (its own mistakes are the build's to report).
-    if let Some(config) =
-        crate::config::Config::load(root, &mut crate::diagnostic::Diagnostics::new())
-    {
-        for source in &config.sources {
-            walk(
-                &source.root,
-                &["content", "static"],
-                &format!("[{}] ", source.name),
-            );
-        }
+    use crate::config::sources;
+    for source in sources::listed(root) {
+        walk(
+            &source.root,
+            &sources::READ_FOLDERS,
+            &format!("[{}] ", source.name),
+        );
     }
     files
         .into_par_iter()

@@ -78,3 +78,43 @@ pub fn clear(site: &Path, trash: &Path, dirs: &[&str]) {
         }
     }
 }
+
+/// One site's builds as a deploy sees them: cold (no previous output), after an edit
+/// (`edit(n)` changes one story; the first edited build makes the staging copy, the
+/// second is the steady state measured), and with nothing changed. (wall s, peak MiB).
+pub struct Runs {
+    pub cold: (f64, f64),
+    pub edit: (f64, f64),
+    pub same: (f64, f64),
+}
+
+pub fn cold_edit_same(bin: &Path, site: &Path, trash: &Path, edit: impl Fn(usize)) -> Runs {
+    clear(site, trash, &["public", ".public.laomo-next"]);
+    let cold = build(bin, site);
+    edit(1);
+    build(bin, site);
+    edit(2);
+    let edited = build(bin, site);
+    Runs {
+        cold,
+        edit: edited,
+        same: build(bin, site),
+    }
+}
+
+/// Bytes of the files under `dir`.
+pub fn folder_size(dir: &Path) -> u64 {
+    let Ok(rd) = std::fs::read_dir(dir) else {
+        return 0;
+    };
+    rd.flatten()
+        .map(|e| {
+            let p = e.path();
+            if p.is_dir() {
+                folder_size(&p)
+            } else {
+                e.metadata().map_or(0, |m| m.len())
+            }
+        })
+        .sum()
+}

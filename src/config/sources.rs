@@ -45,6 +45,18 @@ pub struct SourceSite {
     pub source_line: Option<crate::diagnostic::SourceLine>,
 }
 
+/// The folders of a source site a build reads.
+pub const READ_FOLDERS: [&str; 2] = ["content", "static"];
+
+/// The sources site.yaml lists now, for callers that only need where they are (the
+/// build manifest, the preview's watcher): site.yaml's own mistakes are the build's
+/// to report.
+pub fn listed(root: &Path) -> Vec<SourceSite> {
+    super::Config::load(root, &mut Diagnostics::new())
+        .map(|c| c.sources)
+        .unwrap_or_default()
+}
+
 /// A git repository and the commit, tag or branch of it a source shows.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct GitPin {

@@ -709,6 +709,7 @@ fn source_associations(
     links: &mut PerPage<PageLinks>,
     diags: &mut Diagnostics,
 ) {
+    let mut by_source: HashMap<&str, PageId> = HashMap::default();
     for source in &config.sources {
         let Some(slug) = &source.association else {
             continue;
@@ -724,18 +725,22 @@ fn source_associations(
             file: crate::config::SITE_FILE,
             origin: Some(&source.name),
         };
-        let Some(association) = resolver.resolve(from, &r, diags) else {
-            continue;
-        };
-        for (i, p) in pages.iter_ids() {
-            let belongs = matches!(p.kind, Kind::Profile | Kind::Story | Kind::Exhibition);
-            if belongs
-                && p.origin.as_deref() == Some(source.name.as_str())
-                && links[i].association.is_none()
-                && named_association(p).is_none()
-            {
-                links[i].association = Some(association);
-            }
+        if let Some(association) = resolver.resolve(from, &r, diags) {
+            by_source.insert(&source.name, association);
+        }
+    }
+    if by_source.is_empty() {
+        return;
+    }
+    // One pass over the pages, whatever the number of sources.
+    for (i, p) in pages.iter_ids() {
+        let belongs = matches!(p.kind, Kind::Profile | Kind::Story | Kind::Exhibition);
+        if let Some(&association) = p.origin.as_deref().and_then(|o| by_source.get(o))
+            && belongs
+            && links[i].association.is_none()
+            && named_association(p).is_none()
+        {
+            links[i].association = Some(association);
         }
     }
 }

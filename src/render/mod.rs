@@ -159,12 +159,7 @@ enum Job {
 fn moved_page(site: &Site, to: PageId) -> String {
     let c = &site.config;
     let page = site.page(to);
-    let escape = |t: &str| {
-        t.replace('&', "&amp;")
-            .replace('<', "&lt;")
-            .replace('>', "&gt;")
-            .replace('"', "&quot;")
-    };
+    let escape = feeds::escape_xml;
     let href = escape(&crate::load::assets::url_path(&c.url(&page.path)));
     let canonical = escape(&crate::load::assets::url_path_full(
         &c.permalink(&page.path),

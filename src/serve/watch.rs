@@ -131,14 +131,9 @@ pub(super) fn watch(state: Arc<ServeState>) -> notify_debouncer_full::notify::Re
 
 /// The content/ and static/ folders of the site's sources (`sources:` in site.yaml).
 fn source_folders(root: &Path) -> Vec<PathBuf> {
-    let Some(config) =
-        crate::config::Config::load(root, &mut crate::diagnostic::Diagnostics::new())
-    else {
-        return Vec::new();
-    };
-    config
-        .sources
+    use crate::config::sources;
+    sources::listed(root)
         .iter()
-        .flat_map(|s| [s.root.join("content"), s.root.join("static")])
+        .flat_map(|s| sources::READ_FOLDERS.map(|f| s.root.join(f)))
         .collect()
 }
