@@ -173,6 +173,65 @@ fn edits_are_served_and_errors_show_an_overlay() {
     );
 }
 
+#[test]
+fn pages_that_come_and_go_between_edits_are_served() {
+    // The preview keeps its walk of content/ while only known files change: a file
+    // that comes or goes after edits must still be found, or be gone.
+    let site = sample();
+    let server = Server::start(&site);
+    let p = server.port;
+    site.write("content/about.md", "---\ntitle: 关于一\n---\n一。\n");
+    wait_for(
+        || body(p, "/about/").contains("<h1>关于一</h1>"),
+        "the first edit",
+    );
+    site.write("content/about.md", "---\ntitle: 关于二\n---\n二。\n");
+    wait_for(
+        || body(p, "/about/").contains("<h1>关于二</h1>"),
+        "the second edit",
+    );
+
+    site.write(
+        "content/stories/xuanjiang.md",
+        "---\ntitle: 劳模宣讲进校园\ndate: 2024-05-01\n---\n宣讲。\n",
+    );
+    wait_for(
+        || body(p, "/stories/xuanjiang/").contains("劳模宣讲进校园"),
+        "a new story",
+    );
+    wait_for(
+        || body(p, "/stories/").contains("/stories/xuanjiang/"),
+        "the new story listed",
+    );
+    site.write(
+        "content/stories/xuanjiang.md",
+        "---\ntitle: 劳模宣讲进社区\ndate: 2024-05-01\n---\n宣讲。\n",
+    );
+    wait_for(
+        || body(p, "/stories/xuanjiang/").contains("劳模宣讲进社区"),
+        "the new story edited",
+    );
+
+    // A new bundle: a folder with its index.md.
+    site.write(
+        "content/profiles/wang-fang/index.md",
+        &profile("王芳", "[{title: 全国劳动模范}]", "长兴县", ""),
+    );
+    wait_for(
+        || get(p, "/profiles/wang-fang/", "").0 == 200,
+        "a new profile bundle",
+    );
+
+    std::fs::remove_file(site.root().join("content/stories/xuanjiang.md")).expect("rm");
+    wait_for(
+        || {
+            get(p, "/stories/xuanjiang/", "").0 == 404
+                && !body(p, "/stories/").contains("/stories/xuanjiang/")
+        },
+        "the deleted story gone",
+    );
+}
+
 #[cfg(unix)]
 #[test]
 fn ctrl_c_stops_cleanly() {

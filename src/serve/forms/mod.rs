@@ -355,6 +355,8 @@ fn draft_saved(shown: &str, again: &str, again_label: &str) -> Response {
 /// Builds now, so the page is there when the browser follows the redirect (the watcher
 /// will hear of the change too, a moment later).
 async fn rebuild_now(state: &Arc<ServeState>) {
+    // A form may have made a new file or folder, which no walk has seen yet.
+    state.cache.forget_walks();
     let rebuilt = state.clone();
     let _ = tokio::task::spawn_blocking(move || rebuilt.rebuild(true)).await;
 }
