@@ -326,7 +326,7 @@ pub fn build(opts: &BuildOptions) -> BuildReport {
                 let _ = crate::manifest::record(
                     &opts.root,
                     &output,
-                    inputs,
+                    crate::manifest::with_git_checkouts(&opts.root, inputs),
                     &options,
                     report.pages,
                     report.files,

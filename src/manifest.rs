@@ -78,50 +78,95 @@ fn mtime(m: &std::fs::Metadata) -> i128 {
 /// are taken from it.
 pub fn inputs(root: &Path, previous: Option<&Manifest>) -> BTreeMap<String, Input> {
     let mut files: Vec<(String, PathBuf, std::fs::Metadata)> = Vec::new();
-    let mut walk = |root: &Path, tops: &[&str], label: &str| {
-        for top in tops {
-            for e in walkdir::WalkDir::new(root.join(top))
-                .follow_links(true)
-                .into_iter()
-                .flatten()
-            {
-                if !e.file_type().is_file() {
-                    continue;
-                }
-                let Ok(meta) = e.metadata() else { continue };
-                let rel = e
-                    .path()
-                    .strip_prefix(root)
-                    .unwrap_or(e.path())
-                    .to_string_lossy()
-                    .replace('\\', "/");
-                files.push((format!("{label}{rel}"), e.path().to_path_buf(), meta));
-            }
-        }
-    };
-    walk(root, INPUTS, "");
+    walk_inputs(root, INPUTS, "", &mut files);
     // A federated site's sources are inputs too: their content and static files, as
     // site.yaml lists them now (its own mistakes are the build's to report).
     use crate::config::sources;
     for source in sources::listed(root) {
-        walk(
+        walk_inputs(
             &source.root,
             &sources::READ_FOLDERS,
-            &format!("[{}] ", source.name),
+            &source_label(&source.name),
+            &mut files,
         );
     }
+    fingerprint(files, previous.map(|m| &m.inputs))
+}
+
+/// The git sources' files as they are after a build, in place of what `inputs` found
+/// before it: their checkouts are laomo's own files in the cache, written during the
+/// build (the first build of a source finds none before it, and without this the
+/// next build would run again for nothing); no editor saves into them meanwhile.
+pub fn with_git_checkouts(
+    root: &Path,
+    mut inputs: BTreeMap<String, Input>,
+) -> BTreeMap<String, Input> {
+    use crate::config::sources;
+    for source in sources::listed(root).iter().filter(|s| s.git.is_some()) {
+        let label = source_label(&source.name);
+        let before: BTreeMap<String, Input> = inputs
+            .iter()
+            .filter(|(rel, _)| rel.starts_with(&label))
+            .map(|(rel, i)| (rel.clone(), i.clone()))
+            .collect();
+        inputs.retain(|rel, _| !rel.starts_with(&label));
+        let mut files = Vec::new();
+        walk_inputs(&source.root, &sources::READ_FOLDERS, &label, &mut files);
+        inputs.extend(fingerprint(files, Some(&before)));
+    }
+    inputs
+}
+
+fn source_label(name: &str) -> String {
+    format!("[{name}] ")
+}
+
+/// Every file under `root`'s `tops`, named `{label}{path from root}`.
+fn walk_inputs(
+    root: &Path,
+    tops: &[&str],
+    label: &str,
+    files: &mut Vec<(String, PathBuf, std::fs::Metadata)>,
+) {
+    for top in tops {
+        for e in walkdir::WalkDir::new(root.join(top))
+            .follow_links(true)
+            .into_iter()
+            .flatten()
+        {
+            if !e.file_type().is_file() {
+                continue;
+            }
+            let Ok(meta) = e.metadata() else { continue };
+            let rel = e
+                .path()
+                .strip_prefix(root)
+                .unwrap_or(e.path())
+                .to_string_lossy()
+                .replace('\\', "/");
+            files.push((format!("{label}{rel}"), e.path().to_path_buf(), meta));
+        }
+    }
+}
+
+/// Size, time and hash of each file; a hash is taken again only when the size or
+/// time differs from `known`.
+fn fingerprint(
+    files: Vec<(String, PathBuf, std::fs::Metadata)>,
+    known: Option<&BTreeMap<String, Input>>,
+) -> BTreeMap<String, Input> {
     files
         .into_par_iter()
         .map(|(rel, path, meta)| {
             let (size, mtime) = (meta.len(), mtime(&meta));
-            let known = previous
-                .and_then(|m| m.inputs.get(&rel))
+            let hash = known
+                .and_then(|m| m.get(&rel))
                 .filter(|i| i.size == size && i.mtime == mtime)
-                .map(|i| i.hash.clone());
-            let hash = known.unwrap_or_else(|| match std::fs::read(&path) {
-                Ok(bytes) => blake3::hash(&bytes).to_hex().to_string(),
-                Err(_) => String::new(),
-            });
+                .map(|i| i.hash.clone())
+                .unwrap_or_else(|| match std::fs::read(&path) {
+                    Ok(bytes) => blake3::hash(&bytes).to_hex().to_string(),
+                    Err(_) => String::new(),
+                });
             (rel, Input { size, mtime, hash })
         })
         .collect()

@@ -530,6 +530,14 @@ fn a_git_source_pinned_to_a_commit_builds_the_same_site_every_time() {
         built,
         "a pinned commit builds alike"
     );
+    // The checkout made by that build is part of what the next one compares with.
+    let again = site.build_ok();
+    let said = String::from_utf8_lossy(&again.stdout).to_string();
+    assert!(
+        said.contains("nothing changed since the last build"),
+        "{said}{}",
+        stderr(&again)
+    );
 
     // Following the branch shows the newest commit, and says how to pin it.
     site.write("site.yaml", &with_rev("main"));
