@@ -291,6 +291,56 @@ fn the_preview_serves_an_edit_in_a_source() {
 }
 
 #[test]
+fn a_source_added_while_the_preview_runs_is_shown_and_watched() {
+    let site = province();
+    let yaml = std::fs::read_to_string(site.root().join("site.yaml")).expect("site.yaml");
+    site.write(
+        "sources/wencheng/site.yaml",
+        "title: 文成劳模\nbase_url: https://wc.example.org/\n",
+    );
+    site.write(
+        "sources/wencheng/content/profiles/zhou-hong.md",
+        &profile("周红", "[{title: 浙江省劳动模范}]", "长兴县", ""),
+    );
+    let server = Server::start(&site);
+    let page = |port| {
+        let (status, _, body) = get_as(
+            port,
+            &format!("127.0.0.1:{port}"),
+            "/wencheng/profiles/zhou-hong/",
+            "",
+            std::time::Duration::from_secs(5),
+        );
+        (status, String::from_utf8_lossy(&body).to_string())
+    };
+    assert_eq!(page(server.port).0, 404, "not a source yet");
+    let wait = |what: &str, done: &dyn Fn() -> bool| {
+        let start = std::time::Instant::now();
+        while !done() {
+            assert!(
+                start.elapsed() < std::time::Duration::from_secs(20),
+                "{what} never reached the preview"
+            );
+            std::thread::sleep(std::time::Duration::from_millis(100));
+        }
+    };
+    site.write(
+        "site.yaml",
+        &format!("{yaml}  - {{name: wencheng, path: sources/wencheng}}\n"),
+    );
+    wait("the new source", &|| page(server.port).1.contains("周红"));
+    // Its folder is watched from then on: an edit in it is shown.
+    site.write(
+        "sources/wencheng/content/profiles/zhou-hong.md",
+        &profile("周红", "[{title: 浙江省劳动模范}]", "长兴县", "")
+            .replace("周红的事迹。", "周红带出了三十个徒弟。"),
+    );
+    wait("the edit in the new source", &|| {
+        page(server.port).1.contains("三十个徒弟")
+    });
+}
+
+#[test]
 fn one_person_in_two_sources_is_shown_once_with_the_honors_of_both() {
     let site = province();
     // The same 丁卫松 in the city's own site and the county's, recognised by id; the

@@ -71,18 +71,34 @@ pub(super) fn watch(state: Arc<ServeState>) -> notify_debouncer_full::notify::Re
             debouncer.watch(&d, RecursiveMode::Recursive)?;
         }
     }
-    // A federated site's sources (as site.yaml lists them when the preview starts).
-    let sources = source_folders(&root);
+    // A federated site's sources, as site.yaml lists them now and after each change of it.
+    let mut sources = source_folders(&root);
     for d in &sources {
         if d.is_dir() {
             debouncer.watch(d, RecursiveMode::Recursive)?;
         }
     }
+    let debouncer = Arc::new(std::sync::Mutex::new(debouncer));
+    // Weak: dropping what `watch` returns still stops the watcher and this thread.
+    let watching = Arc::downgrade(&debouncer);
+    let settings = root.join("site.yaml");
     std::thread::spawn(move || {
         while let Ok(mut paths) = rx.recv() {
             // Take whatever else arrived meanwhile, so one rebuild covers it all.
             while let Ok(more) = rx.try_recv() {
                 paths.extend(more);
+            }
+            // A source added to site.yaml while the preview runs is watched from now on.
+            if paths.contains(&settings) {
+                let listed = source_folders(&root);
+                if let Some(d) = watching.upgrade()
+                    && let Ok(mut d) = d.lock()
+                {
+                    for dir in listed.iter().filter(|d| !sources.contains(d) && d.is_dir()) {
+                        let _ = d.watch(dir, RecursiveMode::Recursive);
+                    }
+                }
+                sources = listed;
             }
             let in_source = |p: &Path| {
                 sources.iter().any(|d| p.starts_with(d))
