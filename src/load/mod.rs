@@ -144,7 +144,6 @@ pub fn is_ignored_name(name: &str) -> bool {
         || name.eq_ignore_ascii_case("desktop.ini")
 }
 
-#[derive(Clone)]
 enum Entry {
     Page { path: PathBuf, bundle: bool },
     Intro { path: PathBuf },
