@@ -61,12 +61,9 @@ fn main() {
     let bin = PathBuf::from(env!("CARGO_BIN_EXE_laomo"));
     let root = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("target/bench-book");
     let site = root.join("site");
-    let marker = root.join(".generated");
-    if !marker.exists() {
-        let _ = std::fs::remove_dir_all(&root);
+    support::site_gen::once(&root, || {
         support::site_gen::generate_book(&site, &portraits()).expect("generate the book site");
-        std::fs::write(&marker, "").expect("marker");
-    }
+    });
     let pdf = root.join("book.pdf");
     let args = [
         OsStr::new("book"),

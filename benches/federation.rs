@@ -36,12 +36,9 @@ fn main() {
         .filter_map(|s| s.trim().parse::<usize>().ok())
     {
         let site = root.join(format!("federation-{k}"));
-        let marker = site.join(".generated");
-        if !marker.exists() {
-            let _ = std::fs::remove_dir_all(&site);
+        support::site_gen::once(&site, || {
             support::site_gen::generate_federation(&site, k, PER_SOURCE).expect("generate");
-            std::fs::write(&marker, "").expect("marker");
-        }
+        });
         let md = support::measure::folder_size(&site.join("sources"));
         let support::measure::Runs {
             cold: (cold, cold_peak),

@@ -158,15 +158,14 @@ fn main() {
 
     // One 48-megapixel photo: peak memory of the whole build.
     let big = root.join("big");
-    if !big.join(".generated").exists() {
+    support::site_gen::once(&big, || {
         let img = DynamicImage::ImageRgb8(RgbImage::from_fn(8000, 6000, |x, y| {
             Rgb([(x % 251) as u8, (y % 241) as u8, ((x + y) % 239) as u8])
         }));
         let mut bytes = std::io::Cursor::new(Vec::new());
         img.write_to(&mut bytes, ImageFormat::Jpeg).expect("encode");
         write_site(&big, &[("big.jpg".into(), bytes.into_inner())], true);
-        std::fs::write(big.join(".generated"), "").expect("marker");
-    }
+    });
     support::measure::clear(&big, &trash, &outputs);
     let (t, peak) = support::measure::build(&bin, &big);
     println!("one 48-megapixel photo (8000×6000): {t:.2} s, peak {peak:.0} MiB");

@@ -48,16 +48,14 @@ fn main() {
                 "/stories/s0/",
             )
         };
-        if !site.join(".generated").exists() {
-            let _ = std::fs::remove_dir_all(&site);
+        support::site_gen::once(&site, || {
             if federated {
                 support::site_gen::generate_federation(&site, n.div_ceil(2_000), 2_000)
                     .expect("generate");
             } else {
                 support::site_gen::generate(&site, n).expect("generate");
             }
-            std::fs::write(site.join(".generated"), "").expect("marker");
-        }
+        });
         let story = site.join(story);
         let original = std::fs::read_to_string(&story).expect("story");
         let started = Instant::now();

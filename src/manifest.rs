@@ -104,12 +104,10 @@ pub fn with_git_checkouts(
     use crate::config::sources;
     for source in sources::listed(root).iter().filter(|s| s.git.is_some()) {
         let label = source_label(&source.name);
-        let before: BTreeMap<String, Input> = inputs
-            .iter()
-            .filter(|(rel, _)| rel.starts_with(&label))
-            .map(|(rel, i)| (rel.clone(), i.clone()))
-            .collect();
-        inputs.retain(|rel, _| !rel.starts_with(&label));
+        let before: BTreeMap<String, Input>;
+        (before, inputs) = std::mem::take(&mut inputs)
+            .into_iter()
+            .partition(|(rel, _)| rel.starts_with(&label));
         let mut files = Vec::new();
         walk_inputs(&source.root, &sources::READ_FOLDERS, &label, &mut files);
         inputs.extend(fingerprint(files, Some(&before)));

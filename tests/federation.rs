@@ -259,32 +259,38 @@ fn a_source_association_that_does_not_exist_is_an_error_in_site_yaml() {
 fn the_preview_serves_an_edit_in_a_source() {
     let site = province();
     let server = Server::start(&site);
-    let page = |port| {
-        let (status, _, body) = get_as(
-            port,
-            &format!("127.0.0.1:{port}"),
-            "/changxing/stories/xuanjiang/",
-            "",
-            std::time::Duration::from_secs(5),
-        );
-        (status, String::from_utf8_lossy(&body).to_string())
-    };
-    let (status, body) = page(server.port);
+    let page = || preview_page(server.port, "/changxing/stories/xuanjiang/");
+    let (status, body) = page();
     assert_eq!(status, 200);
     assert!(body.contains("走进校园"), "{body}");
     site.write(
         "sources/changxing/content/stories/xuanjiang.md",
         "---\ntitle: 劳模宣讲进校园\ndate: 2024-05-01\npeople: [ding-weisong]\n---\n\n宣讲改在礼堂。\n",
     );
+    wait_for_preview("the edit in the source", || {
+        page().1.contains("宣讲改在礼堂")
+    });
+}
+
+/// A page of the preview on `port`: its status and text.
+fn preview_page(port: u16, path: &str) -> (u16, String) {
+    let (status, _, body) = get_as(
+        port,
+        &format!("127.0.0.1:{port}"),
+        path,
+        "",
+        std::time::Duration::from_secs(5),
+    );
+    (status, String::from_utf8_lossy(&body).to_string())
+}
+
+/// Waits up to 20 s for `done`, which the preview shows after a rebuild.
+fn wait_for_preview(what: &str, done: impl Fn() -> bool) {
     let start = std::time::Instant::now();
-    loop {
-        let (_, body) = page(server.port);
-        if body.contains("宣讲改在礼堂") {
-            break;
-        }
+    while !done() {
         assert!(
             start.elapsed() < std::time::Duration::from_secs(20),
-            "the edit in the source never reached the preview"
+            "{what} never reached the preview"
         );
         std::thread::sleep(std::time::Duration::from_millis(100));
     }
@@ -303,40 +309,21 @@ fn a_source_added_while_the_preview_runs_is_shown_and_watched() {
         &profile("周红", "[{title: 浙江省劳动模范}]", "长兴县", ""),
     );
     let server = Server::start(&site);
-    let page = |port| {
-        let (status, _, body) = get_as(
-            port,
-            &format!("127.0.0.1:{port}"),
-            "/wencheng/profiles/zhou-hong/",
-            "",
-            std::time::Duration::from_secs(5),
-        );
-        (status, String::from_utf8_lossy(&body).to_string())
-    };
-    assert_eq!(page(server.port).0, 404, "not a source yet");
-    let wait = |what: &str, done: &dyn Fn() -> bool| {
-        let start = std::time::Instant::now();
-        while !done() {
-            assert!(
-                start.elapsed() < std::time::Duration::from_secs(20),
-                "{what} never reached the preview"
-            );
-            std::thread::sleep(std::time::Duration::from_millis(100));
-        }
-    };
+    let page = || preview_page(server.port, "/wencheng/profiles/zhou-hong/");
+    assert_eq!(page().0, 404, "not a source yet");
     site.write(
         "site.yaml",
         &format!("{yaml}  - {{name: wencheng, path: sources/wencheng}}\n"),
     );
-    wait("the new source", &|| page(server.port).1.contains("周红"));
+    wait_for_preview("the new source", || page().1.contains("周红"));
     // Its folder is watched from then on: an edit in it is shown.
     site.write(
         "sources/wencheng/content/profiles/zhou-hong.md",
         &profile("周红", "[{title: 浙江省劳动模范}]", "长兴县", "")
             .replace("周红的事迹。", "周红带出了三十个徒弟。"),
     );
-    wait("the edit in the new source", &|| {
-        page(server.port).1.contains("三十个徒弟")
+    wait_for_preview("the edit in the new source", || {
+        page().1.contains("三十个徒弟")
     });
 }
 

@@ -126,6 +126,17 @@ const HONORS: &[&str] = &[
     "劳动模范",
 ];
 
+/// Makes `dir` with `make` unless an earlier run finished making it (its `.generated`
+/// marker is written last, so a run cut off halfway starts over).
+pub fn once(dir: &Path, make: impl FnOnce()) {
+    let marker = dir.join(".generated");
+    if !marker.exists() {
+        let _ = std::fs::remove_dir_all(dir);
+        make();
+        std::fs::write(&marker, "").expect("marker");
+    }
+}
+
 /// Writes a site with `n` profiles into `dir` (which must be empty or absent).
 pub fn generate(dir: &Path, n: usize) -> std::io::Result<u64> {
     let mut rng = Rng(0x9E37_79B9_7F4A_7C15 ^ n as u64);
