@@ -116,3 +116,21 @@ fn a_mistake_in_a_draft_is_a_warning_that_says_why_in_chinese() {
     );
     assert!(!err.contains("in a draft"), "{err}");
 }
+
+#[test]
+fn a_placeholder_left_in_a_published_page_is_explained_in_chinese() {
+    let site = Site::new(&[(
+        "content/profiles/wang-wei.md",
+        "---\nname: 王伟\nhonors: [{title: 全国劳动模范}]\nregion: 长兴县\n---\n\n在这里写王伟的先进事迹。\n",
+    )]);
+    let out = bare(&site, &["build"], &[]);
+    let err = stderr(&out);
+    assert_eq!(out.status.code(), Some(0), "{err}");
+    assert!(
+        err.contains("警告：这个页面要发布了，但还留着 `laomo new` 写的占位文字")
+            && err.contains(" --> content/profiles/wang-wei.md:7:1")
+            && err.contains("= 提示：请在这里写上正文，或者在写好之前加回 `draft: true`"),
+        "{err}"
+    );
+    assert!(!err.contains("write the page's own text"), "{err}");
+}

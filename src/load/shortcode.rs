@@ -46,6 +46,23 @@ pub struct Expanded {
 /// Replaces every shortcode call in `body` with a block marker; errors name file positions.
 /// `first_line` is the 0-based line of the file where the body starts.
 pub fn expand(body: &str, file: &str, first_line: usize) -> (Expanded, Vec<Diagnostic>) {
+    // Most bodies call no shortcode: they come out as they went in, one line for one,
+    // without the walk line by line (2 % of a build's time in perf).
+    if !body.contains("{{") {
+        let lines = body.split_inclusive('\n').count();
+        return (
+            Expanded {
+                markdown: body.to_string(),
+                calls: Vec::new(),
+                line_map: (first_line + 1..first_line + 1 + lines).collect(),
+            },
+            Vec::new(),
+        );
+    }
+    expand_lines(body, file, first_line)
+}
+
+fn expand_lines(body: &str, file: &str, first_line: usize) -> (Expanded, Vec<Diagnostic>) {
     let mut out = String::with_capacity(body.len() + 64);
     let mut calls = Vec::new();
     let mut diags = Vec::new();
@@ -421,6 +438,24 @@ mod tests {
 
     fn run(body: &str) -> (Expanded, Vec<Diagnostic>) {
         expand(body, "t.md", 0)
+    }
+
+    #[test]
+    fn a_body_without_calls_comes_out_as_the_line_by_line_walk_makes_it() {
+        for body in [
+            "",
+            "一行",
+            "前文\n\n```\n代码 { x }\n```\n后文\n",
+            "末行没有换行\r\n第二行",
+            "\n\n\n",
+        ] {
+            let (fast, d) = expand(body, "t.md", 7);
+            let (slow, _) = expand_lines(body, "t.md", 7);
+            assert!(d.is_empty());
+            assert_eq!(fast.markdown, slow.markdown, "{body:?}");
+            assert_eq!(fast.line_map, slow.line_map, "{body:?}");
+            assert!(fast.calls.is_empty() && slow.calls.is_empty());
+        }
     }
 
     #[test]

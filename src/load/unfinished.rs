@@ -14,19 +14,23 @@ pub const PLACEHOLDER: &str = "在这里写";
 /// file (1-based), `rel` the file for messages.
 pub fn check(body: &str, first_line: usize, rel: &str) -> Vec<Diagnostic> {
     let mut out = Vec::new();
-    for (i, line) in body.lines().enumerate() {
+    // Walked line by line only when the body has one: most never do.
+    let lines = if body.contains(PLACEHOLDER) {
+        body.lines()
+    } else {
+        "".lines()
+    };
+    for (i, line) in lines.enumerate() {
         let t = line.trim();
         if t.starts_with(PLACEHOLDER) {
             let col = line.chars().take_while(|c| c.is_whitespace()).count() + 1;
             out.push(
                 Diagnostic::warning(t!("unfinished.placeholder"))
-                .in_file(rel)
-                .at(Position::new(first_line + i, col))
-                .spanning(t.chars().count())
-                .with_line(Some(line))
-                .hint(
-                    "write the page's own text here, or put `draft: true` back until it is ready",
-                ),
+                    .in_file(rel)
+                    .at(Position::new(first_line + i, col))
+                    .spanning(t.chars().count())
+                    .with_line(Some(line))
+                    .hint(t!("unfinished.placeholder.hint")),
             );
         }
     }
