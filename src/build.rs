@@ -231,9 +231,14 @@ pub fn build(opts: &BuildOptions) -> BuildReport {
     let mut stages = Stages::new();
     // Fingerprints of every input, taken before anything is read: a file saved during
     // the build then differs from what is recorded, and the next build runs.
+    // The language too: the warnings a build replays, and those the load stage keeps,
+    // are in the language they were first shown in.
     let options = format!(
-        "drafts={} base_url={:?} skip_broken_sources={}",
-        opts.drafts, opts.base_url, opts.skip_broken_sources
+        "drafts={} base_url={:?} skip_broken_sources={} language={}",
+        opts.drafts,
+        opts.base_url,
+        opts.skip_broken_sources,
+        &*rust_i18n::locale()
     );
     let mut fingerprint = None;
     if opts.write
@@ -253,6 +258,19 @@ pub fn build(opts: &BuildOptions) -> BuildReport {
         }
         fingerprint = Some(inputs);
     }
+    // What earlier builds loaded, for every file unchanged since (see load::stored).
+    let load_cache = match (&fingerprint, &site_root) {
+        (Some(inputs), Some(site_root)) => {
+            let stamps = inputs.iter().map(|(rel, i)| {
+                let (hash, size, mtime) = (i.hash.clone(), i.size, i.mtime);
+                (rel.as_str(), load::stored::Stamp { hash, size, mtime })
+            });
+            let build = format!("{} {options}", crate::manifest::laomo_identity());
+            load::stored::Store::new(&site_root.root, &build, stamps, !opts.force)
+                .map(load::LoadCache::stored)
+        }
+        _ => None,
+    };
     stages.done("fingerprint");
     let Some((renderer, site_root)) = prepare(
         &opts.root,
@@ -261,7 +279,7 @@ pub fn build(opts: &BuildOptions) -> BuildReport {
             base_url: opts.base_url.as_deref(),
             skip_broken_sources: opts.skip_broken_sources,
         },
-        None,
+        load_cache.as_ref(),
         opts.write,
         &mut diags,
         &mut stages,
@@ -316,6 +334,9 @@ pub fn build(opts: &BuildOptions) -> BuildReport {
         Ok(()) => {
             report.written = true;
             renderer.share_cards().prune();
+            if let Some(c) = &load_cache {
+                c.prune();
+            }
             if let Some(inputs) = fingerprint {
                 let warnings = diags
                     .iter()

@@ -62,16 +62,9 @@ pub fn laomo_identity() -> String {
     let exe = std::env::current_exe()
         .ok()
         .and_then(|p| std::fs::metadata(p).ok())
-        .map(|m| format!("{} {}", m.len(), mtime(&m)))
+        .map(|m| format!("{} {}", m.len(), crate::util::fs::mtime_ns(&m)))
         .unwrap_or_default();
     format!("{} {exe}", env!("CARGO_PKG_VERSION"))
-}
-
-fn mtime(m: &std::fs::Metadata) -> i128 {
-    m.modified()
-        .ok()
-        .and_then(|t| t.duration_since(std::time::UNIX_EPOCH).ok())
-        .map_or(0, |d| d.as_nanos() as i128)
 }
 
 /// Every input file with its fingerprint; hashes of files unchanged since `previous`
@@ -156,7 +149,7 @@ fn fingerprint(
     files
         .into_par_iter()
         .map(|(rel, path, meta)| {
-            let (size, mtime) = (meta.len(), mtime(&meta));
+            let (size, mtime) = (meta.len(), crate::util::fs::mtime_ns(&meta));
             let hash = known
                 .and_then(|m| m.get(&rel))
                 .filter(|i| i.size == size && i.mtime == mtime)
@@ -186,7 +179,7 @@ pub fn output_id(output: &Path) -> Option<OutputId> {
         format!("{}:{}", meta.dev(), meta.ino())
     };
     #[cfg(not(unix))]
-    let folder = format!("{}", mtime(&meta));
+    let folder = format!("{}", crate::util::fs::mtime_ns(&meta));
     let mut top: Vec<(String, u64)> = std::fs::read_dir(output)
         .ok()?
         .flatten()

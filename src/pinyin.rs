@@ -122,7 +122,11 @@ pub struct Reading {
 }
 
 impl Reading {
-    fn new(syllables: Vec<Syllable>, given_start: Option<usize>, text: String) -> Reading {
+    pub(crate) fn new(
+        syllables: Vec<Syllable>,
+        given_start: Option<usize>,
+        text: String,
+    ) -> Reading {
         let letters: Vec<String> = syllables
             .iter()
             .map(|s| s.letters.replace('ü', "v"))

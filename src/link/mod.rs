@@ -677,7 +677,7 @@ fn resolve_profile_call(
             .unwrap_or_default(),
         position: Some(call.position),
         source_line: Some(call.source_line.clone()),
-        field: "profile shortcode",
+        field: "profile shortcode".into(),
     };
     resolver.resolve(from, &r, diags)
 }
@@ -719,7 +719,7 @@ fn source_associations(
             slug: slug.clone(),
             position: source.at,
             source_line: source.source_line.clone(),
-            field: "association",
+            field: "association".into(),
         };
         let from = From {
             file: crate::config::SITE_FILE,

@@ -11,6 +11,7 @@ pub mod kinds;
 pub mod markdown;
 pub mod shortcode;
 pub mod source;
+pub mod stored;
 pub mod unfinished;
 
 use crate::config::Config;
@@ -149,11 +150,14 @@ enum Entry {
     Intro { path: PathBuf },
 }
 
-/// Loaded files kept between builds by `laomo serve`, keyed by path, size and
-/// modification time: a rebuild re-reads only what changed.
+/// Loaded files kept between builds: in memory by `laomo serve`, keyed by path, size
+/// and modification time (a rebuild re-reads only what changed), or on disk for
+/// `laomo build` (see [`stored`]).
 #[derive(Default)]
 pub struct LoadCache {
     files: std::sync::Mutex<rustc_hash::FxHashMap<PathBuf, Cached>>,
+    /// `laomo build`'s store on disk; the memory above is then not used.
+    stored: Option<stored::Store>,
     /// Set by a caller that watches the files and forgets each one that changes
     /// (`laomo serve`): cached entries are then used without looking at the disk.
     pub watched: std::sync::atomic::AtomicBool,
@@ -249,6 +253,22 @@ impl LoadCache {
         }
     }
 
+    /// A cache for `laomo build`: what earlier builds loaded, kept on disk.
+    pub fn stored(store: stored::Store) -> LoadCache {
+        LoadCache {
+            stored: Some(store),
+            ..Default::default()
+        }
+    }
+
+    /// Removes what the store holds for files since changed or gone (after a build
+    /// that succeeded).
+    pub fn prune(&self) {
+        if let Some(s) = &self.stored {
+            s.prune();
+        }
+    }
+
     fn get_any(&self, path: &Path) -> Option<Loaded1> {
         let m = self.files.lock().ok()?;
         m.get(path).map(|c| c.result.clone())
@@ -323,6 +343,11 @@ pub fn load_cached(
             {
                 return hit;
             }
+            let stored = cache.and_then(|c| c.stored.as_ref());
+            if let Some(hit) = stored.and_then(|s| s.get(site, e)) {
+                return hit;
+            }
+            let cache = cache.filter(|_| stored.is_none());
             let meta = cache.and_then(|_| std::fs::metadata(path).ok());
             let key = meta.as_ref().map(|m| (m.len(), m.modified().ok()));
             if let (Some(c), Some((len, modified))) = (cache, key)
@@ -347,6 +372,9 @@ pub fn load_cached(
             };
             if let (Some(c), Some((len, modified))) = (cache, key) {
                 c.put(path, len, modified, &result);
+            }
+            if let Some(s) = stored {
+                s.put(site, e, &result);
             }
             result
         })

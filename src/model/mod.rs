@@ -281,8 +281,9 @@ pub struct Reference {
     pub slug: String,
     pub position: Option<Position>,
     pub source_line: Option<crate::diagnostic::SourceLine>,
-    /// The front-matter key, for messages (`people`, `association`…).
-    pub field: &'static str,
+    /// The front-matter key, for messages (`people`, `association`…). Owned when read
+    /// back from the load stage's store.
+    pub field: std::borrow::Cow<'static, str>,
 }
 
 #[derive(Debug, Clone)]

@@ -18,6 +18,15 @@ pub fn replace_whole(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
     Ok(())
 }
 
+/// A file's modification time in nanoseconds since the epoch (0 when unknown), as the
+/// build manifest and the load stage's store keep it.
+pub fn mtime_ns(m: &std::fs::Metadata) -> i128 {
+    m.modified()
+        .ok()
+        .and_then(|t| t.duration_since(std::time::UNIX_EPOCH).ok())
+        .map_or(0, |d| d.as_nanos() as i128)
+}
+
 /// Whether a cache entry may be removed by a build that started at `started` and does
 /// not use it. Another build of the same site may be running at once (two outputs, a
 /// preview beside a deploy): what it made since we started, and the temporaries it is

@@ -71,7 +71,7 @@ impl FileCx<'_> {
             slug: sp.value.trim().to_string(),
             source_line: position.and_then(|p| self.lines.shared(p.line)),
             position,
-            field,
+            field: field.into(),
         }
     }
 

@@ -1,0 +1,727 @@
+//! What the load stage made of each file, kept between runs of `laomo build`: a deploy
+//! after one edit reads and parses that one file and takes every other page from here
+//! (loading all 15,000 files again was over a third of such a build at 10,000 profiles).
+//!
+//! An entry is found by a key that covers all that loading a file reads: the file's own
+//! content and place (the build manifest's fingerprints say what it holds without
+//! reading it), and, for every file at once, the laomo binary, the language of its
+//! messages, site.yaml and the build's options, the site's folder, the names of every
+//! Markdown file and the content of every other input (a photo gives pages its size, a
+//! missing one's hint names its neighbours). Change any of those and every file is
+//! loaded again, which is always right; an edit to one page changes one key.
+//!
+//! Entries are files in `.laomo-cache/loads/`, named by their key; one that cannot be
+//! read is loaded again. A site with `git:` sources keeps none: their files are fetched
+//! during the build, after the fingerprints are taken.
+
+use super::{Entry, Loaded1, SiteRoot};
+use crate::config::Paper;
+use crate::diagnostic::{Diagnostic, Position, Severity, SourceLine};
+use crate::model::shortcode::{ArgValue, ShortcodeCall};
+use crate::model::{
+    Association, Collection, Date, Details, Exhibit, Exhibition, Figure, Hall, Image, ImageOrigin,
+    Kind, Media, Page, Part, PlainPage, Profile, ProfileHonor, Reference, SectionIntro, SiteLink,
+    Story,
+};
+use crate::pinyin::{Reading, Syllable};
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+
+/// Written first in every entry: a file of another format is not read as this one.
+const MAGIC: &[u8] = b"laomo-load 1\n";
+
+/// The entries of one site's builds, and what this build used of them.
+pub struct Store {
+    dir: PathBuf,
+    /// Everything every file's load depends on, hashed.
+    common: blake3::Hash,
+    /// The Markdown files as the manifest found them, by the path it and messages use.
+    stamps: rustc_hash::FxHashMap<String, Stamp>,
+    /// Entries are written, but not read (`laomo build --force`: a build from nothing).
+    read: bool,
+    used: std::sync::Mutex<rustc_hash::FxHashSet<String>>,
+    started: std::time::SystemTime,
+}
+
+impl Store {
+    /// The store of the site at `root`, for a build of this laomo with these options
+    /// (`build`), whose inputs are as `inputs` (the build manifest's fingerprints, taken
+    /// before anything is read). None for a site with `git:` sources.
+    pub fn new<'a>(
+        root: &Path,
+        build: &str,
+        inputs: impl IntoIterator<Item = (&'a str, Stamp)>,
+        read: bool,
+    ) -> Option<Store> {
+        if crate::config::sources::listed(root)
+            .iter()
+            .any(|s| s.git.is_some())
+        {
+            return None;
+        }
+        let mut common = blake3::Hasher::new();
+        common.update(MAGIC);
+        for part in [
+            build.to_string(),
+            rust_i18n::locale().to_string(),
+            std::path::absolute(root)
+                .unwrap_or_else(|_| root.to_path_buf())
+                .to_string_lossy()
+                .into_owned(),
+        ] {
+            common.update(part.as_bytes()).update(b"\0");
+        }
+        let mut stamps = rustc_hash::FxHashMap::default();
+        for (rel, stamp) in inputs {
+            common.update(rel.as_bytes()).update(b"\0");
+            if is_page_file(rel) {
+                stamps.insert(rel.to_string(), stamp);
+            } else {
+                common.update(stamp.hash.as_bytes()).update(b"\0");
+            }
+        }
+        Some(Store {
+            dir: root.join(".laomo-cache").join("loads"),
+            common: common.finalize(),
+            stamps,
+            read,
+            used: Default::default(),
+            started: std::time::SystemTime::now(),
+        })
+    }
+
+    /// The entry's key, and the file as the manifest found it.
+    fn key(&self, site: &SiteRoot, entry: &Entry) -> Option<(String, &Stamp)> {
+        let (path, what) = match entry {
+            Entry::Page { path, bundle } => (path, if *bundle { "bundle" } else { "page" }),
+            Entry::Intro { path } => (path, "intro"),
+        };
+        let rel = site.rel(path);
+        let input = self.stamps.get(&rel).filter(|i| !i.hash.is_empty())?;
+        let mut key = blake3::Hasher::new();
+        for part in [
+            self.common.as_bytes(),
+            rel.as_bytes(),
+            what.as_bytes(),
+            input.hash.as_bytes(),
+        ] {
+            key.update(part).update(b"\0");
+        }
+        let key = key.finalize().to_hex().to_string();
+        if let Ok(mut used) = self.used.lock() {
+            used.insert(key.clone());
+        }
+        Some((key, input))
+    }
+
+    /// What an earlier build made of this file, if nothing it depends on has changed.
+    pub(super) fn get(&self, site: &SiteRoot, entry: &Entry) -> Option<Loaded1> {
+        if !self.read {
+            return None;
+        }
+        let (key, _) = self.key(site, entry)?;
+        let bytes = std::fs::read(self.dir.join(key)).ok()?;
+        let mut input = In {
+            bytes: bytes.strip_prefix(MAGIC)?,
+            lines: Vec::new(),
+        };
+        let result = Loaded1::take(&mut input)?;
+        input.bytes.is_empty().then_some(result)
+    }
+
+    /// Keeps what this build made of the file, for the next. Failing to write costs
+    /// only time, next build.
+    pub(super) fn put(&self, site: &SiteRoot, entry: &Entry, result: &Loaded1) {
+        let Some((key, input)) = self.key(site, entry) else {
+            return;
+        };
+        // A file saved since the manifest took its hash was loaded as it is now: kept
+        // under the old hash, it would stand for text it does not hold.
+        let (Entry::Page { path, .. } | Entry::Intro { path }) = entry;
+        let unchanged = std::fs::metadata(path)
+            .is_ok_and(|m| m.len() == input.size && crate::util::fs::mtime_ns(&m) == input.mtime);
+        if !unchanged {
+            return;
+        }
+        let mut out = Out {
+            bytes: MAGIC.to_vec(),
+            lines: Default::default(),
+            whole: true,
+        };
+        result.put(&mut out);
+        if out.whole {
+            let _ = std::fs::create_dir_all(&self.dir);
+            let _ = crate::util::fs::replace_whole(&self.dir.join(key), &out.bytes);
+        }
+    }
+
+    /// Removes the entries this build did not use (those of files since changed or
+    /// gone), once it has succeeded.
+    pub fn prune(&self) {
+        let Ok(used) = self.used.lock() else { return };
+        let Ok(entries) = std::fs::read_dir(&self.dir) else {
+            return;
+        };
+        for e in entries.flatten() {
+            let name = e.file_name().to_string_lossy().into_owned();
+            if !used.contains(&name)
+                && crate::util::fs::cache_entry_is_stale(&e.path(), self.started)
+            {
+                let _ = std::fs::remove_file(e.path());
+            }
+        }
+    }
+}
+
+/// An input file as the build manifest found it.
+pub struct Stamp {
+    /// blake3 of the content, hex.
+    pub hash: String,
+    pub size: u64,
+    /// Nanoseconds since the epoch (`util::fs::mtime_ns`).
+    pub mtime: i128,
+}
+
+/// Whether an input is a Markdown file of a site's content (`content/…/x.md`, or
+/// `[source] content/…` for a source site's).
+fn is_page_file(rel: &str) -> bool {
+    let rel = match rel.strip_prefix('[') {
+        Some(labelled) => labelled.split_once("] ").map_or(rel, |(_, r)| r),
+        None => rel,
+    };
+    rel.starts_with("content/") && rel.to_ascii_lowercase().ends_with(".md")
+}
+
+/// An entry being written. A line shared by many diagnostics or calls is written
+/// once (a hostile page's one line may hold 20,000 calls).
+struct Out {
+    bytes: Vec<u8>,
+    lines: rustc_hash::FxHashMap<*const u8, u64>,
+    /// False when something cannot be kept (a path that is not UTF-8): not written.
+    whole: bool,
+}
+
+struct In<'a> {
+    bytes: &'a [u8],
+    lines: Vec<SourceLine>,
+}
+
+impl In<'_> {
+    fn bytes(&mut self, n: usize) -> Option<&[u8]> {
+        if self.bytes.len() < n {
+            return None;
+        }
+        let (head, rest) = self.bytes.split_at(n);
+        self.bytes = rest;
+        Some(head)
+    }
+}
+
+/// A value an entry can hold: written in a fixed order, read back in the same.
+trait Stored: Sized {
+    fn put(&self, out: &mut Out);
+    fn take(input: &mut In) -> Option<Self>;
+}
+
+impl Stored for u64 {
+    fn put(&self, out: &mut Out) {
+        out.bytes.extend_from_slice(&self.to_le_bytes());
+    }
+    fn take(input: &mut In) -> Option<Self> {
+        Some(u64::from_le_bytes(input.bytes(8)?.try_into().ok()?))
+    }
+}
+
+/// Integers go through u64, checked on the way back.
+macro_rules! stored_int {
+    ($($t:ty),*) => {$(
+        impl Stored for $t {
+            fn put(&self, out: &mut Out) {
+                (*self as i64 as u64).put(out);
+            }
+            fn take(input: &mut In) -> Option<Self> {
+                <$t>::try_from(u64::take(input)? as i64).ok()
+            }
+        }
+    )*};
+}
+stored_int!(u8, u32, usize, i32, i64);
+
+impl Stored for bool {
+    fn put(&self, out: &mut Out) {
+        out.bytes.push(u8::from(*self));
+    }
+    fn take(input: &mut In) -> Option<Self> {
+        match input.bytes(1)? {
+            [0] => Some(false),
+            [1] => Some(true),
+            _ => None,
+        }
+    }
+}
+
+impl Stored for f64 {
+    fn put(&self, out: &mut Out) {
+        self.to_bits().put(out);
+    }
+    fn take(input: &mut In) -> Option<Self> {
+        Some(f64::from_bits(u64::take(input)?))
+    }
+}
+
+impl Stored for String {
+    fn put(&self, out: &mut Out) {
+        self.len().put(out);
+        out.bytes.extend_from_slice(self.as_bytes());
+    }
+    fn take(input: &mut In) -> Option<Self> {
+        let n = usize::take(input)?;
+        let bytes = input.bytes(n)?;
+        Some(simdutf8::basic::from_utf8(bytes).ok()?.to_owned())
+    }
+}
+
+impl Stored for std::borrow::Cow<'static, str> {
+    fn put(&self, out: &mut Out) {
+        self.to_string().put(out);
+    }
+    fn take(input: &mut In) -> Option<Self> {
+        Some(String::take(input)?.into())
+    }
+}
+
+impl Stored for PathBuf {
+    fn put(&self, out: &mut Out) {
+        match self.to_str() {
+            Some(s) => s.to_string().put(out),
+            None => out.whole = false,
+        }
+    }
+    fn take(input: &mut In) -> Option<Self> {
+        Some(PathBuf::from(String::take(input)?))
+    }
+}
+
+impl Stored for SourceLine {
+    fn put(&self, out: &mut Out) {
+        let next = out.lines.len() as u64;
+        match out.lines.get(&self.as_ptr()).copied() {
+            Some(n) => n.put(out),
+            None => {
+                out.lines.insert(self.as_ptr(), next);
+                next.put(out);
+                self.to_string().put(out);
+            }
+        }
+    }
+    fn take(input: &mut In) -> Option<Self> {
+        let n = usize::take(input)?;
+        if n < input.lines.len() {
+            return Some(input.lines[n].clone());
+        }
+        if n != input.lines.len() {
+            return None;
+        }
+        let line: SourceLine = String::take(input)?.into();
+        input.lines.push(line.clone());
+        Some(line)
+    }
+}
+
+impl<T: Stored> Stored for Option<T> {
+    fn put(&self, out: &mut Out) {
+        match self {
+            None => false.put(out),
+            Some(v) => {
+                true.put(out);
+                v.put(out);
+            }
+        }
+    }
+    fn take(input: &mut In) -> Option<Self> {
+        Some(match bool::take(input)? {
+            false => None,
+            true => Some(T::take(input)?),
+        })
+    }
+}
+
+impl<T: Stored> Stored for Vec<T> {
+    fn put(&self, out: &mut Out) {
+        self.len().put(out);
+        for v in self {
+            v.put(out);
+        }
+    }
+    fn take(input: &mut In) -> Option<Self> {
+        let n = usize::take(input)?;
+        // A damaged length must not reserve gigabytes.
+        let mut v = Vec::with_capacity(n.min(1024));
+        for _ in 0..n {
+            v.push(T::take(input)?);
+        }
+        Some(v)
+    }
+}
+
+impl<T: Stored> Stored for Arc<T> {
+    fn put(&self, out: &mut Out) {
+        (**self).put(out);
+    }
+    fn take(input: &mut In) -> Option<Self> {
+        Some(Arc::new(T::take(input)?))
+    }
+}
+
+impl<A: Stored, B: Stored> Stored for (A, B) {
+    fn put(&self, out: &mut Out) {
+        self.0.put(out);
+        self.1.put(out);
+    }
+    fn take(input: &mut In) -> Option<Self> {
+        Some((A::take(input)?, B::take(input)?))
+    }
+}
+
+impl<A: Stored, B: Stored, C: Stored> Stored for (A, B, C) {
+    fn put(&self, out: &mut Out) {
+        self.0.put(out);
+        self.1.put(out);
+        self.2.put(out);
+    }
+    fn take(input: &mut In) -> Option<Self> {
+        Some((A::take(input)?, B::take(input)?, C::take(input)?))
+    }
+}
+
+impl<V: Stored> Stored for BTreeMap<String, V> {
+    fn put(&self, out: &mut Out) {
+        self.len().put(out);
+        for (k, v) in self {
+            k.put(out);
+            v.put(out);
+        }
+    }
+    fn take(input: &mut In) -> Option<Self> {
+        let n = usize::take(input)?;
+        let mut m = BTreeMap::new();
+        for _ in 0..n {
+            m.insert(String::take(input)?, V::take(input)?);
+        }
+        Some(m)
+    }
+}
+
+/// Front matter's free-form fields, as JSON text.
+impl Stored for serde_json::Value {
+    fn put(&self, out: &mut Out) {
+        match serde_json::to_string(self) {
+            Ok(s) => s.put(out),
+            Err(_) => out.whole = false,
+        }
+    }
+    fn take(input: &mut In) -> Option<Self> {
+        serde_json::from_str(&String::take(input)?).ok()
+    }
+}
+
+/// Structs are written field by field. A field added to one of these types and not
+/// here fails to compile (`take` builds the whole struct).
+macro_rules! stored_struct {
+    ($($t:ident { $($f:ident),* $(,)? })*) => {$(
+        impl Stored for $t {
+            fn put(&self, out: &mut Out) {
+                $( self.$f.put(out); )*
+            }
+            fn take(input: &mut In) -> Option<Self> {
+                Some($t { $( $f: Stored::take(input)?, )* })
+            }
+        }
+    )*};
+}
+
+stored_struct! {
+    Page { kind, source, origin, slug, path, title, draft, date, summary, search_text,
+        content, shortcodes, inline_images, extra, reading, attachments, site_links, dir,
+        details }
+    SectionIntro { section, source, title, summary, content, shortcodes, inline_images,
+        extra }
+    ShortcodeCall { name, args, position, source_line, image, video }
+    Image { src, width, height, alt, caption, credit, output, source, origin }
+    ImageOrigin { page, field, position, source_line }
+    Media { src, output, source }
+    Position { line, column }
+    Date { year, month, day }
+    SiteLink { path, written, position, source_line }
+    Reference { kind, slug, position, source_line, field }
+    ProfileHonor { honor, year }
+    Profile { name, id, honors, region, association, organization, occupation, industry,
+        era, tags, portrait, gallery }
+    Story { end_date, date_note, association, people, category, tags, location, cover,
+        gallery, figures }
+    Figure { label, value, is_number }
+    Hall { title, intro, exhibits }
+    Exhibition { association, featured, cover, halls }
+    Part { title, date, stories }
+    Collection { kind, subtitle, paper, published, publisher, cover, parts }
+    Association { name, short_name, kind, parent, founded, region, members, logo }
+    PlainPage { menu_order }
+    Paper { width, height, top, bottom, inside, outside, font_size }
+    Syllable { letters, tone, han }
+    Diagnostic { severity, file, position, span, message, hint, source_line }
+}
+
+/// Sort keys are made again from the syllables, as the reading made them.
+impl Stored for Reading {
+    fn put(&self, out: &mut Out) {
+        self.syllables.put(out);
+        self.given_start.put(out);
+        self.text.put(out);
+    }
+    fn take(input: &mut In) -> Option<Self> {
+        Some(Reading::new(
+            Stored::take(input)?,
+            Stored::take(input)?,
+            Stored::take(input)?,
+        ))
+    }
+}
+
+/// Enums without fields, by their place in a list of all of them.
+macro_rules! stored_unit_enum {
+    ($($t:ident [$($v:ident),* $(,)?])*) => {$(
+        impl Stored for $t {
+            fn put(&self, out: &mut Out) {
+                const ALL: &[$t] = &[$($t::$v),*];
+                let i = ALL.iter().position(|v| v == self).unwrap_or(0);
+                out.bytes.push(i as u8);
+            }
+            fn take(input: &mut In) -> Option<Self> {
+                const ALL: &[$t] = &[$($t::$v),*];
+                ALL.get(usize::from(input.bytes(1)?[0])).copied()
+            }
+        }
+    )*};
+}
+
+stored_unit_enum! {
+    Kind [Profile, Story, Exhibition, Collection, Association, Page]
+    Severity [Error, Warning]
+}
+
+fn tag(out: &mut Out, t: u8) {
+    out.bytes.push(t);
+}
+
+impl Stored for Details {
+    fn put(&self, out: &mut Out) {
+        match self {
+            Details::Profile(v) => {
+                tag(out, 0);
+                v.put(out);
+            }
+            Details::Story(v) => {
+                tag(out, 1);
+                v.put(out);
+            }
+            Details::Exhibition(v) => {
+                tag(out, 2);
+                v.put(out);
+            }
+            Details::Collection(v) => {
+                tag(out, 3);
+                v.put(out);
+            }
+            Details::Association(v) => {
+                tag(out, 4);
+                v.put(out);
+            }
+            Details::Page(v) => {
+                tag(out, 5);
+                v.put(out);
+            }
+        }
+    }
+    fn take(input: &mut In) -> Option<Self> {
+        Some(match input.bytes(1)?[0] {
+            0 => Details::Profile(Stored::take(input)?),
+            1 => Details::Story(Stored::take(input)?),
+            2 => Details::Exhibition(Stored::take(input)?),
+            3 => Details::Collection(Stored::take(input)?),
+            4 => Details::Association(Stored::take(input)?),
+            5 => Details::Page(Stored::take(input)?),
+            _ => return None,
+        })
+    }
+}
+
+impl Stored for Exhibit {
+    fn put(&self, out: &mut Out) {
+        match self {
+            Exhibit::Profile(r) => {
+                tag(out, 0);
+                r.put(out);
+            }
+            Exhibit::Story(r) => {
+                tag(out, 1);
+                r.put(out);
+            }
+            Exhibit::Image(i) => {
+                tag(out, 2);
+                i.put(out);
+            }
+            Exhibit::Video {
+                video,
+                poster,
+                caption,
+            } => {
+                tag(out, 3);
+                video.put(out);
+                poster.put(out);
+                caption.put(out);
+            }
+        }
+    }
+    fn take(input: &mut In) -> Option<Self> {
+        Some(match input.bytes(1)?[0] {
+            0 => Exhibit::Profile(Stored::take(input)?),
+            1 => Exhibit::Story(Stored::take(input)?),
+            2 => Exhibit::Image(Stored::take(input)?),
+            3 => Exhibit::Video {
+                video: Stored::take(input)?,
+                poster: Stored::take(input)?,
+                caption: Stored::take(input)?,
+            },
+            _ => return None,
+        })
+    }
+}
+
+impl Stored for ArgValue {
+    fn put(&self, out: &mut Out) {
+        match self {
+            ArgValue::Text(s) => {
+                tag(out, 0);
+                s.put(out);
+            }
+            ArgValue::Number(n) => {
+                tag(out, 1);
+                n.put(out);
+            }
+            ArgValue::Bool(b) => {
+                tag(out, 2);
+                b.put(out);
+            }
+        }
+    }
+    fn take(input: &mut In) -> Option<Self> {
+        Some(match input.bytes(1)?[0] {
+            0 => ArgValue::Text(Stored::take(input)?),
+            1 => ArgValue::Number(Stored::take(input)?),
+            2 => ArgValue::Bool(Stored::take(input)?),
+            _ => return None,
+        })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn round_trip<T: Stored>(v: &T) -> Option<T> {
+        let mut out = Out {
+            bytes: Vec::new(),
+            lines: Default::default(),
+            whole: true,
+        };
+        v.put(&mut out);
+        let mut input = In {
+            bytes: &out.bytes,
+            lines: Vec::new(),
+        };
+        let back = T::take(&mut input)?;
+        input.bytes.is_empty().then_some(back)
+    }
+
+    fn written<T: Stored>(v: &T) -> usize {
+        let mut out = Out {
+            bytes: Vec::new(),
+            lines: Default::default(),
+            whole: true,
+        };
+        v.put(&mut out);
+        out.bytes.len()
+    }
+
+    #[test]
+    fn a_shared_line_is_kept_once_and_comes_back_shared() {
+        let text = "{{ figure(src=\"a.jpg\") }} 劳模宣讲进校园。";
+        let shared: SourceLine = text.into();
+        let diags = |line: &dyn Fn() -> SourceLine| -> Vec<Diagnostic> {
+            (0..3)
+                .map(|i| Diagnostic {
+                    severity: Severity::Warning,
+                    file: Some("content/stories/宣讲.md".into()),
+                    position: Some(Position::new(7, i + 1)),
+                    span: 2,
+                    message: format!("第 {i} 个"),
+                    hint: None,
+                    source_line: Some(line()),
+                })
+                .collect()
+        };
+        let one_line = diags(&|| shared.clone());
+        let three_lines = diags(&|| text.into());
+        // Each line written again costs its length (8 bytes) and its text.
+        assert_eq!(
+            written(&one_line) + 2 * (8 + text.len()),
+            written(&three_lines)
+        );
+        let back = round_trip(&one_line).expect("read back");
+        assert_eq!(back, one_line);
+        let (a, b) = (&back[0].source_line, &back[2].source_line);
+        assert!(Arc::ptr_eq(
+            a.as_ref().expect("line"),
+            b.as_ref().expect("line")
+        ));
+    }
+
+    #[test]
+    fn a_cut_or_damaged_entry_is_not_read() {
+        let v: Vec<String> = vec!["王伟".into(), "全国劳动模范".into()];
+        assert_eq!(round_trip(&v).as_ref(), Some(&v));
+        let mut out = Out {
+            bytes: Vec::new(),
+            lines: Default::default(),
+            whole: true,
+        };
+        v.put(&mut out);
+        for cut in 0..out.bytes.len() {
+            let mut input = In {
+                bytes: &out.bytes[..cut],
+                lines: Vec::new(),
+            };
+            assert!(Vec::<String>::take(&mut input).is_none(), "cut at {cut}");
+        }
+        // A length of 2^60 fails on the missing bytes, without reserving them.
+        let mut huge = Vec::new();
+        huge.extend_from_slice(&(1u64 << 60).to_le_bytes());
+        let mut input = In {
+            bytes: &huge,
+            lines: Vec::new(),
+        };
+        assert!(Vec::<String>::take(&mut input).is_none());
+    }
+
+    #[test]
+    fn page_files_are_told_from_other_inputs() {
+        assert!(is_page_file("content/profiles/wang-wei.md"));
+        assert!(is_page_file("content/stories/宣讲/index.MD"));
+        assert!(is_page_file("[changxing] content/profiles/wang-wei.md"));
+        assert!(!is_page_file("content/profiles/wang-wei.jpg"));
+        assert!(!is_page_file("themes/default/templates/readme.md"));
+        assert!(!is_page_file("static/notes.md"));
+        assert!(!is_page_file("[changxing] static/notes.md"));
+    }
+}
