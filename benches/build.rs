@@ -2,9 +2,10 @@
 //! with the release binary and prints wall time and peak memory of each build.
 //!
 //! Sizes come from LAOMO_BENCH_SIZES (default "1000,10000"). Each size is built cold
-//! (no previous output and no staging folder); then one story is edited before each of
-//! two more builds, and "edit" is the second, the steady state of a deploy after one
-//! change (the writer reuses the old tree); "same" is one more build with nothing
+//! (no previous output, no staging folder, no stored loads: photos and cards stay
+//! cached); then one story is edited before each of two more builds, and "edit" is the
+//! second, the steady state of a deploy after one change (the writer reuses the old
+//! tree, the load stage its stored pages); "same" is one more build with nothing
 //! changed, which laomo proves current and skips (src/manifest.rs).
 
 mod support;

@@ -272,7 +272,7 @@ pub fn build(opts: &BuildOptions) -> BuildReport {
         _ => None,
     };
     stages.done("fingerprint");
-    let Some((renderer, site_root)) = prepare(
+    let prepared = prepare(
         &opts.root,
         opts.drafts,
         &Overrides {
@@ -283,7 +283,12 @@ pub fn build(opts: &BuildOptions) -> BuildReport {
         opts.write,
         &mut diags,
         &mut stages,
-    ) else {
+    );
+    // Kept even when the build fails: what a file loads to does not depend on others.
+    if let Some(c) = load_cache {
+        c.save();
+    }
+    let Some((renderer, site_root)) = prepared else {
         return finish(report, diags);
     };
     report.pages = renderer.site().pages.len();
@@ -334,9 +339,6 @@ pub fn build(opts: &BuildOptions) -> BuildReport {
         Ok(()) => {
             report.written = true;
             renderer.share_cards().prune();
-            if let Some(c) = &load_cache {
-                c.prune();
-            }
             if let Some(inputs) = fingerprint {
                 let warnings = diags
                     .iter()

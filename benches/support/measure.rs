@@ -89,7 +89,12 @@ pub struct Runs {
 }
 
 pub fn cold_edit_same(bin: &Path, site: &Path, trash: &Path, edit: impl Fn(usize)) -> Runs {
-    clear(site, trash, &["public", ".public.laomo-next"]);
+    // Cold is a first build: nothing loaded before (photos and cards stay cached).
+    clear(
+        site,
+        trash,
+        &["public", ".public.laomo-next", ".laomo-cache/loads.pack"],
+    );
     let cold = build(bin, site);
     edit(1);
     build(bin, site);

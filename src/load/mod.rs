@@ -261,11 +261,10 @@ impl LoadCache {
         }
     }
 
-    /// Removes what the store holds for files since changed or gone (after a build
-    /// that succeeded).
-    pub fn prune(&self) {
-        if let Some(s) = &self.stored {
-            s.prune();
+    /// Writes what the store is to hold for the next build, once loading is done.
+    pub fn save(self) {
+        if let Some(s) = self.stored {
+            s.save();
         }
     }
 
