@@ -3,10 +3,9 @@
 //!
 //! After a successful build, a manifest in `.laomo-cache/builds/` (one per output
 //! folder; never in the output, which is published and must not list drafts' file
-//! names) records every input file
-//! (site.yaml, content/, static/, themes/, templates/, and the content/ and static/ of
-//! every source site: path, size, modification time and a blake3 hash of the content),
-//! the laomo binary, the build's options, the
+//! names) records every input file (site.yaml, content/, static/, themes/, templates/,
+//! i18n/, and the content/ and static/ of every source site: path, size, modification
+//! time and a blake3 hash of the content), the laomo binary, the build's options, the
 //! output's file count and size, and the warnings shown. The next build compares:
 //! a file whose size and time are unchanged keeps its recorded hash (as make and cargo
 //! trust times); any other is hashed again, so a touched but unchanged file does not
@@ -32,7 +31,14 @@ pub fn location(root: &Path, output: &Path) -> PathBuf {
 }
 
 /// The folders and files of a site that a build reads.
-const INPUTS: &[&str] = &["site.yaml", "content", "static", "themes", "templates"];
+const INPUTS: &[&str] = &[
+    "site.yaml",
+    "content",
+    "static",
+    "themes",
+    "templates",
+    "i18n",
+];
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Input {

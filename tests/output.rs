@@ -269,3 +269,19 @@ fn a_build_with_nothing_changed_does_no_work_and_any_change_rebuilds() {
     assert!(String::from_utf8_lossy(&out.stdout).contains("built "));
     assert!(site.public().join("profiles/cao-gao/index.html").is_file());
 }
+
+#[test]
+fn the_sites_own_interface_wording_is_an_input_of_the_build() {
+    let site = small_site();
+    site.build_ok();
+    assert!(site.text("/index.html").contains("跳到正文"));
+    // An editor rewords one of the theme's interface texts: the next build shows it.
+    site.write("i18n/zh-CN.yaml", "skip_to_content: 直接看正文\n");
+    let said = String::from_utf8_lossy(&site.build_ok().stdout).to_string();
+    assert!(said.contains("built "), "{said}");
+    let home = site.text("/index.html");
+    assert!(
+        home.contains("直接看正文") && !home.contains("跳到正文"),
+        "{home}"
+    );
+}
