@@ -633,6 +633,10 @@ impl Resolver<'_> {
             let hint = match (by_name.flatten(), nearest(&r.slug, slugs)) {
                 (Some(h), _) => h,
                 (None, Some(n)) => t!("link.missing.did_you_mean", slug = n).into_owned(),
+                // A profile's slug is made from the name, not the file's.
+                (None, None) if r.kind == Kind::Profile => {
+                    t!("link.missing.hint.profile").into_owned()
+                }
                 (None, None) => t!(
                     "link.missing.hint",
                     what = r.kind.noun(),
