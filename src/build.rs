@@ -80,6 +80,13 @@ impl Stages {
         }
         self.t = Instant::now();
     }
+
+    /// A line about the build's work, shown with the timings.
+    pub fn note(&self, text: &str) {
+        if self.on {
+            eprintln!("timing: {text}");
+        }
+    }
 }
 
 impl Default for Stages {
@@ -285,8 +292,10 @@ pub fn build(opts: &BuildOptions) -> BuildReport {
         &mut stages,
     );
     // Kept even when the build fails: what a file loads to does not depend on others.
-    if let Some(c) = load_cache {
-        c.save();
+    if let Some((taken, loaded)) = load_cache.and_then(load::LoadCache::save) {
+        stages.note(&format!(
+            "stored   {taken} files taken from the store, {loaded} loaded"
+        ));
     }
     let Some((renderer, site_root)) = prepared else {
         return finish(report, diags);

@@ -30,7 +30,14 @@ fn story(title: &str, person: &str, body: &str) -> String {
 /// The inputs of a site, copied into a new folder: no output, no cache.
 fn clean_copy(from: &Path) -> Site {
     let copy = Site::new(&[]);
-    for top in ["site.yaml", "content", "static", "templates"] {
+    for top in [
+        "site.yaml",
+        "content",
+        "static",
+        "templates",
+        "themes",
+        "i18n",
+    ] {
         for e in walkdir::WalkDir::new(from.join(top))
             .into_iter()
             .filter_map(Result::ok)
@@ -141,6 +148,67 @@ fn edit(site: &Site, dice: &mut Dice, step: usize, stories: &mut Vec<String>) ->
     }
 }
 
+/// Builds, and says how many files the load stage loaded (not taken from its store).
+fn build_counting_loads(site: &Site) -> (std::process::Output, Option<usize>) {
+    let out = laomo()
+        .env("LAOMO_TIMINGS", "1")
+        .args(["build", "--root"])
+        .arg(site.root())
+        .current_dir(site.root())
+        .output()
+        .expect("run laomo");
+    let loaded = stderr(&out).lines().find_map(|l| {
+        let (head, _) = l.strip_prefix("timing: stored")?.split_once(" loaded")?;
+        head.rsplit(' ').next()?.parse().ok()
+    });
+    (out, loaded)
+}
+
+/// The same messages, but for where each site is and what its photo cache held.
+fn said(o: &std::process::Output, site: &Site) -> String {
+    stderr(o)
+        .replace(&site.root().display().to_string(), "SITE")
+        .lines()
+        .filter(|l| !l.starts_with("photos: ") && !l.starts_with("timing: "))
+        .collect::<Vec<_>>()
+        .join("\n")
+}
+
+/// The same files with the same bytes under both folders.
+fn same_files(a: &Path, b: &Path, what: &str) {
+    let (a, b) = (files_under(a), files_under(b));
+    let names = |v: &[(String, Vec<u8>)]| v.iter().map(|(p, _)| p.clone()).collect::<Vec<_>>();
+    assert_eq!(names(&a), names(&b), "{what}");
+    for ((path, x), (_, y)) in a.iter().zip(&b) {
+        assert!(x == y, "{what}: {path} differs from a clean build's");
+    }
+}
+
+/// Sets every file of the site back ten seconds.
+fn saved_a_while_ago(root: &Path) {
+    let then = std::time::SystemTime::now() - std::time::Duration::from_secs(10);
+    for top in [
+        "site.yaml",
+        "content",
+        "static",
+        "templates",
+        "themes",
+        "i18n",
+    ] {
+        for e in walkdir::WalkDir::new(root.join(top))
+            .into_iter()
+            .filter_map(Result::ok)
+            .filter(|e| e.file_type().is_file())
+        {
+            std::fs::File::options()
+                .write(true)
+                .open(e.path())
+                .and_then(|f| f.set_modified(then))
+                .expect("set the time");
+        }
+    }
+}
+
 fn run_edits(seed: u64, steps: usize) {
     let site = Site::new(&[]);
     for (i, name) in NAMES.iter().enumerate() {
@@ -181,7 +249,21 @@ fn run_edits(seed: u64, steps: usize) {
         if step > 0 {
             done.push(edit(&site, &mut dice, step, &mut stories));
         }
-        let incremental = site.build();
+        // Saved a while ago, as an editor's files are by the time they build (a file
+        // saved in the last two seconds is loaded again next build, to be safe).
+        saved_a_while_ago(site.root());
+        let (incremental, stored) = build_counting_loads(&site);
+        // After a story's text changed, that story is loaded and every other page taken
+        // from the store (but a page with a mistake, which is never kept).
+        if done.last().is_some_and(|d| d.starts_with("changed story")) {
+            let broken = usize::from(site.root().join("content/stories/broken.md").exists());
+            assert_eq!(
+                stored,
+                Some(1 + broken),
+                "{done:?}\n{}",
+                stderr(&incremental)
+            );
+        }
         let clean = clean_copy(site.root());
         let fresh = clean.build();
         let what = format!("seed {seed}, after: {done:?}");
@@ -192,14 +274,6 @@ fn run_edits(seed: u64, steps: usize) {
             stderr(&incremental)
         );
         // The same messages, but for where each site is and what its photo cache held.
-        let said = |o: &std::process::Output, site: &Site| {
-            stderr(o)
-                .replace(&site.root().display().to_string(), "SITE")
-                .lines()
-                .filter(|l| !l.starts_with("photos: "))
-                .collect::<Vec<_>>()
-                .join("\n")
-        };
         assert_eq!(said(&incremental, &site), said(&fresh, &clean), "{what}");
         assert!(
             stderr(&incremental).contains("在这里写"),
@@ -207,21 +281,15 @@ fn run_edits(seed: u64, steps: usize) {
             stderr(&incremental)
         );
         if fresh.status.success() {
-            let (a, b) = (files_under(&site.public()), files_under(&clean.public()));
-            let names =
-                |v: &[(String, Vec<u8>)]| v.iter().map(|(p, _)| p.clone()).collect::<Vec<_>>();
-            assert_eq!(names(&a), names(&b), "{what}");
-            for ((path, x), (_, y)) in a.iter().zip(&b) {
-                assert!(x == y, "{what}: {path} differs from a clean build's");
-            }
+            same_files(&site.public(), &clean.public(), &what);
         }
     }
     // What the store keeps: a record for each Markdown file, none for files since
-    // changed or gone (records: 32-byte key, u64 length, data; see src/load/stored.rs).
+    // changed or gone (records: 32-byte key, u64 length, data; src/load/stored.rs).
     let _ = std::fs::remove_file(site.root().join("content/stories/broken.md"));
     site.build_ok();
     let pack = std::fs::read(site.root().join(".laomo-cache/loads.pack")).expect("pack");
-    let mut rest = &pack[b"laomo-loads 1\n".len()..];
+    let mut rest = &pack[b"laomo-loads 2\n".len()..];
     let mut records = 0;
     while rest.len() >= 40 {
         let len = u64::from_le_bytes(rest[32..40].try_into().expect("8 bytes")) as usize;
@@ -246,4 +314,34 @@ fn builds_after_random_edits_match_builds_from_nothing() {
     for seed in seeds {
         run_edits(seed, 10);
     }
+}
+
+/// Every kind of page (bundles, shortcodes, exhibitions, collections, associations,
+/// section introductions): the example site, one story edited, against a clean build.
+#[test]
+fn the_example_site_after_one_edit_matches_a_build_from_nothing() {
+    let site = clean_copy(Path::new(env!("CARGO_MANIFEST_DIR")));
+    saved_a_while_ago(site.root());
+    let (first, _) = build_counting_loads(&site);
+    assert!(first.status.success(), "{}", stderr(&first));
+    let mut stories: Vec<_> = walkdir::WalkDir::new(site.root().join("content/stories"))
+        .into_iter()
+        .filter_map(Result::ok)
+        .filter(|e| e.path().extension().is_some_and(|x| x == "md"))
+        .filter(|e| e.file_name() != "_index.md")
+        .map(|e| e.into_path())
+        .collect();
+    stories.sort();
+    let story = &stories[0];
+    let text = std::fs::read_to_string(story).expect("read");
+    std::fs::write(story, format!("{text}\n劳模宣讲进校园，又添一场。\n")).expect("edit");
+    saved_a_while_ago(site.root());
+    let (edited, loaded) = build_counting_loads(&site);
+    assert!(edited.status.success(), "{}", stderr(&edited));
+    assert_eq!(loaded, Some(1), "{}", stderr(&edited));
+    let clean = clean_copy(site.root());
+    let fresh = clean.build();
+    assert!(fresh.status.success(), "{}", stderr(&fresh));
+    assert_eq!(said(&edited, &site), said(&fresh, &clean));
+    same_files(&site.public(), &clean.public(), "the example site");
 }

@@ -261,11 +261,10 @@ impl LoadCache {
         }
     }
 
-    /// Writes what the store is to hold for the next build, once loading is done.
-    pub fn save(self) {
-        if let Some(s) = self.stored {
-            s.save();
-        }
+    /// Writes what the store is to hold for the next build, once loading is done;
+    /// returns how many files were taken from it and how many loaded.
+    pub fn save(self) -> Option<(usize, usize)> {
+        self.stored.map(stored::Store::save)
     }
 
     fn get_any(&self, path: &Path) -> Option<Loaded1> {

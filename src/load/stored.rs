@@ -10,13 +10,20 @@
 //! missing one's hint names its neighbours). Change any of those and every file is
 //! loaded again, which is always right; an edit to one page changes one key.
 //!
+//! Some results are never kept, and loaded each time: a page with an error (its
+//! messages may name files no key covers, such as a missing photo's neighbours), a
+//! page using a file outside content/ and static/ (not fingerprinted), a file saved in
+//! the two seconds before the build (it may be saved again within one tick of the file
+//! system's clock, unseen), and everything a build loaded while another input changed.
+//!
 //! The entries are one file, `.laomo-cache/loads.pack`: after a header, records of a
-//! 32-byte key, a length (u64, little-endian) and the entry, compressed (LZ4). A file
-//! each was simpler, but creating 15,000 files cost a first build 2–8 s on a virtual
-//! disk; one file is written in one go, and only when the build changed what it holds.
-//! It is read whole at the start (35 MB at 10,000 profiles) and let go after loading.
-//! What cannot be read is loaded again. A site with `git:` sources keeps none: their
-//! files are fetched during the build, after the fingerprints are taken.
+//! 32-byte key, a length (u64, little-endian) and the entry: 16 bytes of its blake3,
+//! then the entry compressed (LZ4). A file each was simpler, but creating 15,000 files
+//! cost a first build 3–9 s on a virtual disk; one file is written in one go, and only
+//! when the build changed what it holds. It is read whole at the start (39 MB at 10,000
+//! profiles) and let go after loading. What cannot be read is loaded again. A site with
+//! `git:` sources keeps none: their files are fetched during the build, after the
+//! fingerprints are taken.
 
 use super::{Entry, Loaded1, SiteRoot};
 use crate::config::Paper;
@@ -33,9 +40,12 @@ use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
 /// The pack's first bytes: a file of another format is not read as this one.
-const MAGIC: &[u8] = b"laomo-loads 1\n";
+const MAGIC: &[u8] = b"laomo-loads 2\n";
 
 type Key = [u8; 32];
+
+/// A file saved this recently before the build is not kept (see [`Store::put`]).
+const RECENT_NS: i128 = 2_000_000_000;
 
 /// The stored loads of one site, and what this build takes from them and adds.
 pub struct Store {
@@ -44,6 +54,13 @@ pub struct Store {
     common: blake3::Hash,
     /// The Markdown files as the manifest found them, by the path it and messages use.
     stamps: rustc_hash::FxHashMap<String, Stamp>,
+    /// Every other input file, where it is and as the manifest found it: one changed
+    /// while this build loaded makes what it loaded unfit to keep.
+    others: Vec<(PathBuf, u64, i128)>,
+    /// When the fingerprints were taken, in nanoseconds since the epoch.
+    started: i128,
+    taken: std::sync::atomic::AtomicUsize,
+    loaded: std::sync::atomic::AtomicUsize,
     /// The pack the last build left, and where each record is in it.
     old: Vec<u8>,
     index: rustc_hash::FxHashMap<Key, std::ops::Range<usize>>,
@@ -63,6 +80,7 @@ impl Store {
         inputs: impl IntoIterator<Item = (&'a str, Stamp)>,
         read: bool,
     ) -> Option<Store> {
+        let started = crate::util::fs::now_ns();
         if crate::config::sources::listed(root)
             .iter()
             .any(|s| s.git.is_some())
@@ -81,14 +99,23 @@ impl Store {
         ] {
             common.update(part.as_bytes()).update(b"\0");
         }
-        let mut stamps = rustc_hash::FxHashMap::default();
+        let sources = crate::config::sources::listed(root);
+        let (mut stamps, mut others) = (rustc_hash::FxHashMap::default(), Vec::new());
         for (rel, stamp) in inputs {
             common.update(rel.as_bytes()).update(b"\0");
             if is_page_file(rel) {
                 stamps.insert(rel.to_string(), stamp);
-            } else {
-                common.update(stamp.hash.as_bytes()).update(b"\0");
+                continue;
             }
+            common.update(stamp.hash.as_bytes()).update(b"\0");
+            let path = match rel.strip_prefix('[').and_then(|r| r.split_once("] ")) {
+                Some((name, r)) => match sources.iter().find(|s| s.name == name) {
+                    Some(s) => s.root.join(r),
+                    None => continue,
+                },
+                None => root.join(rel),
+            };
+            others.push((path, stamp.size, stamp.mtime));
         }
         let file = root.join(".laomo-cache").join("loads.pack");
         let old = match read {
@@ -100,6 +127,10 @@ impl Store {
             file,
             common: common.finalize(),
             stamps,
+            others,
+            started,
+            taken: Default::default(),
+            loaded: Default::default(),
             old,
             index,
             kept: Default::default(),
@@ -129,8 +160,24 @@ impl Store {
 
     /// What an earlier build made of this file, if nothing it depends on has changed.
     pub(super) fn get(&self, site: &SiteRoot, entry: &Entry) -> Option<Loaded1> {
+        use std::sync::atomic::Ordering::Relaxed;
+        let found = self.find(site, entry);
+        match found {
+            Some(_) => self.taken.fetch_add(1, Relaxed),
+            None => self.loaded.fetch_add(1, Relaxed),
+        };
+        found
+    }
+
+    fn find(&self, site: &SiteRoot, entry: &Entry) -> Option<Loaded1> {
         let (key, _) = self.key(site, entry)?;
-        let packed = &self.old[self.index.get(&key)?.clone()];
+        let record = &self.old[self.index.get(&key)?.clone()];
+        // A checksum first: LZ4 has none, and a flipped byte in a text decodes to a
+        // page that reads fine but is wrong.
+        let (check, packed) = record.split_at_checked(16)?;
+        if check != &blake3::hash(packed).as_bytes()[..16] {
+            return None;
+        }
         // The size written before the data: a damaged one must not reserve gigabytes
         // (LZ4 shrinks text at most 255 times).
         let size = u32::from_le_bytes(packed.get(..4)?.try_into().ok()?) as usize;
@@ -159,10 +206,29 @@ impl Store {
         };
         // A file saved since the manifest took its hash was loaded as it is now: kept
         // under the old hash, it would stand for text it does not hold.
+        // And one saved just before the build may be saved again within the same tick
+        // of the file system's clock (2 s on FAT), unseen: kept next time.
         let (Entry::Page { path, .. } | Entry::Intro { path }) = entry;
         let unchanged = std::fs::metadata(path)
             .is_ok_and(|m| m.len() == stamp.size && crate::util::fs::mtime_ns(&m) == stamp.mtime);
-        if !unchanged {
+        if !unchanged || stamp.mtime > self.started - RECENT_NS {
+            return;
+        }
+        // A page with a mistake is loaded again each time (its messages may name files
+        // no key covers, such as the neighbours of a missing photo); so is a page using
+        // a file outside content/ and static/, which the fingerprints do not cover.
+        let (page, intro, diags) = result;
+        if diags.iter().any(Diagnostic::is_error) {
+            return;
+        }
+        let inside = |a: crate::model::Asset| {
+            a.source().starts_with(&site.content) || a.source().starts_with(&site.static_dir)
+        };
+        let assets = page.iter().flat_map(|p| p.assets());
+        if !assets
+            .chain(intro.iter().flat_map(|i| i.assets()))
+            .all(inside)
+        {
             return;
         }
         let mut out = Out {
@@ -173,8 +239,10 @@ impl Store {
         result.put(&mut out);
         if out.whole {
             let packed = lz4_flex::block::compress_prepend_size(&out.bytes);
+            let mut record = blake3::hash(&packed).as_bytes()[..16].to_vec();
+            record.extend_from_slice(&packed);
             if let Ok(mut fresh) = self.fresh.lock() {
-                fresh.push((key, packed));
+                fresh.push((key, record));
             }
         }
     }
@@ -182,11 +250,24 @@ impl Store {
     /// Writes the pack for the next build: the records this build used and the ones
     /// it made (those of files since changed or gone are left out). Nothing is written
     /// when that is what the pack already holds. Failing to write costs only time.
-    pub fn save(self) {
+    pub fn save(self) -> (usize, usize) {
+        let counts = (self.taken.into_inner(), self.loaded.into_inner());
         let kept = self.kept.into_inner().unwrap_or_default();
-        let fresh = self.fresh.into_inner().unwrap_or_default();
-        if fresh.is_empty() && kept.len() == self.index.len() {
-            return;
+        let mut fresh = self.fresh.into_inner().unwrap_or_default();
+        // Nothing loaded (a build that stopped before loading) or nothing new.
+        if fresh.is_empty() && (kept.is_empty() || kept.len() == self.index.len()) {
+            return counts;
+        }
+        // A photo or site.yaml changed while this build loaded: what it loaded may
+        // have read either version, and the key says the old one.
+        use rayon::prelude::*;
+        let moved = self.others.par_iter().any(|(path, size, mtime)| {
+            std::fs::metadata(path).map_or(true, |m| {
+                m.len() != *size || crate::util::fs::mtime_ns(&m) != *mtime
+            })
+        });
+        if moved {
+            fresh.clear();
         }
         let mut old: Vec<(&Key, &std::ops::Range<usize>)> = self
             .index
@@ -213,6 +294,7 @@ impl Store {
             let _ = std::fs::create_dir_all(dir);
         }
         let _ = crate::util::fs::replace_whole(&self.file, &pack);
+        counts
     }
 }
 
@@ -480,16 +562,70 @@ impl<V: Stored> Stored for BTreeMap<String, V> {
     }
 }
 
-/// Front matter's free-form fields, as JSON text.
+/// Front matter's free-form fields, as a tree: numbers keep their exact bits (JSON text
+/// read back may differ in a float's last digit).
 impl Stored for serde_json::Value {
     fn put(&self, out: &mut Out) {
-        match serde_json::to_string(self) {
-            Ok(s) => s.put(out),
-            Err(_) => out.whole = false,
+        use serde_json::Value;
+        match self {
+            Value::Null => tag(out, 0),
+            Value::Bool(b) => {
+                tag(out, 1);
+                b.put(out);
+            }
+            Value::Number(n) => match (n.as_u64(), n.as_i64(), n.as_f64()) {
+                (Some(u), _, _) => {
+                    tag(out, 2);
+                    u.put(out);
+                }
+                (None, Some(i), _) => {
+                    tag(out, 3);
+                    i.put(out);
+                }
+                (None, None, Some(f)) => {
+                    tag(out, 4);
+                    f.put(out);
+                }
+                _ => out.whole = false,
+            },
+            Value::String(s) => {
+                tag(out, 5);
+                s.put(out);
+            }
+            Value::Array(items) => {
+                tag(out, 6);
+                items.put(out);
+            }
+            Value::Object(map) => {
+                tag(out, 7);
+                map.len().put(out);
+                for (k, v) in map {
+                    k.put(out);
+                    v.put(out);
+                }
+            }
         }
     }
     fn take(input: &mut In) -> Option<Self> {
-        serde_json::from_str(&String::take(input)?).ok()
+        use serde_json::Value;
+        Some(match input.bytes(1)?[0] {
+            0 => Value::Null,
+            1 => Value::Bool(Stored::take(input)?),
+            2 => Value::from(u64::take(input)?),
+            3 => Value::from(i64::take(input)?),
+            4 => Value::Number(serde_json::Number::from_f64(f64::take(input)?)?),
+            5 => Value::String(Stored::take(input)?),
+            6 => Value::Array(Stored::take(input)?),
+            7 => {
+                let n = usize::take(input)?;
+                let mut map = serde_json::Map::new();
+                for _ in 0..n {
+                    map.insert(String::take(input)?, <Value as Stored>::take(input)?);
+                }
+                Value::Object(map)
+            }
+            _ => return None,
+        })
     }
 }
 
@@ -555,26 +691,26 @@ impl Stored for Reading {
     }
 }
 
-/// Enums without fields, by their place in a list of all of them.
+/// Enums without fields, by number. A variant added and not listed fails to compile.
 macro_rules! stored_unit_enum {
-    ($($t:ident [$($v:ident),* $(,)?])*) => {$(
+    ($($t:ident { $($v:ident = $n:literal),* $(,)? })*) => {$(
         impl Stored for $t {
             fn put(&self, out: &mut Out) {
-                const ALL: &[$t] = &[$($t::$v),*];
-                let i = ALL.iter().position(|v| v == self).unwrap_or(0);
-                out.bytes.push(i as u8);
+                out.bytes.push(match self { $($t::$v => $n),* });
             }
             fn take(input: &mut In) -> Option<Self> {
-                const ALL: &[$t] = &[$($t::$v),*];
-                ALL.get(usize::from(input.bytes(1)?[0])).copied()
+                match input.bytes(1)?[0] {
+                    $($n => Some($t::$v),)*
+                    _ => None,
+                }
             }
         }
     )*};
 }
 
 stored_unit_enum! {
-    Kind [Profile, Story, Exhibition, Collection, Association, Page]
-    Severity [Error, Warning]
+    Kind { Profile = 0, Story = 1, Exhibition = 2, Collection = 3, Association = 4, Page = 5 }
+    Severity { Error = 0, Warning = 1 }
 }
 
 fn tag(out: &mut Out, t: u8) {

@@ -27,6 +27,13 @@ pub fn mtime_ns(m: &std::fs::Metadata) -> i128 {
         .map_or(0, |d| d.as_nanos() as i128)
 }
 
+/// The time now in nanoseconds since the epoch, comparable with [`mtime_ns`].
+pub fn now_ns() -> i128 {
+    std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map_or(0, |d| d.as_nanos() as i128)
+}
+
 /// Whether a cache entry may be removed by a build that started at `started` and does
 /// not use it. Another build of the same site may be running at once (two outputs, a
 /// preview beside a deploy): what it made since we started, and the temporaries it is
