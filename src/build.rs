@@ -268,12 +268,8 @@ pub fn build(opts: &BuildOptions) -> BuildReport {
     // What earlier builds loaded, for every file unchanged since (see load::stored).
     let load_cache = match (&fingerprint, &site_root) {
         (Some(inputs), Some(site_root)) => {
-            let stamps = inputs.iter().map(|(rel, i)| {
-                let (hash, size, mtime) = (i.hash.clone(), i.size, i.mtime);
-                (rel.as_str(), load::stored::Stamp { hash, size, mtime })
-            });
             let build = format!("{} {options}", crate::manifest::laomo_identity());
-            load::stored::Store::new(&site_root.root, &build, stamps, !opts.force)
+            load::stored::Store::new(&site_root.root, &build, inputs, !opts.force)
                 .map(load::LoadCache::stored)
         }
         _ => None,

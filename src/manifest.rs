@@ -40,13 +40,8 @@ const INPUTS: &[&str] = &[
     "i18n",
 ];
 
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-pub struct Input {
-    pub size: u64,
-    /// Modification time in nanoseconds since the epoch.
-    pub mtime: i128,
-    pub hash: String,
-}
+/// An input file as the build found it (the load stage's store keys on it too).
+pub use crate::util::fs::Fingerprint as Input;
 
 #[derive(Debug, Serialize, Deserialize)]
 pub struct Manifest {

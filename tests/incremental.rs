@@ -27,28 +27,32 @@ fn story(title: &str, person: &str, body: &str) -> String {
     format!("---\ntitle: {title}\ndate: 2024-03-12\npeople: [{person}]\n---\n\n{body}\n")
 }
 
-/// The inputs of a site, copied into a new folder: no output, no cache.
-fn clean_copy(from: &Path) -> Site {
-    let copy = Site::new(&[]);
-    for top in [
+/// Every input file of the site at `root` (no output, no cache), with its path from it.
+fn input_files(root: &Path) -> Vec<(String, std::path::PathBuf)> {
+    let tops = [
         "site.yaml",
         "content",
         "static",
         "templates",
         "themes",
         "i18n",
-    ] {
-        for e in walkdir::WalkDir::new(from.join(top))
-            .into_iter()
-            .filter_map(Result::ok)
-            .filter(|e| e.file_type().is_file())
-        {
-            let rel = e.path().strip_prefix(from).expect("inside");
-            copy.write_bytes(
-                &rel.to_string_lossy(),
-                &std::fs::read(e.path()).expect("read"),
-            );
-        }
+    ];
+    tops.iter()
+        .flat_map(|top| walkdir::WalkDir::new(root.join(top)))
+        .filter_map(Result::ok)
+        .filter(|e| e.file_type().is_file())
+        .map(|e| {
+            let rel = e.path().strip_prefix(root).expect("inside");
+            (rel.to_string_lossy().into_owned(), e.path().to_path_buf())
+        })
+        .collect()
+}
+
+/// The inputs of a site, copied into a new folder.
+fn clean_copy(from: &Path) -> Site {
+    let copy = Site::new(&[]);
+    for (rel, path) in input_files(from) {
+        copy.write_bytes(&rel, &std::fs::read(path).expect("read"));
     }
     copy
 }
@@ -187,25 +191,12 @@ fn same_files(a: &Path, b: &Path, what: &str) {
 /// Sets every file of the site back ten seconds.
 fn saved_a_while_ago(root: &Path) {
     let then = std::time::SystemTime::now() - std::time::Duration::from_secs(10);
-    for top in [
-        "site.yaml",
-        "content",
-        "static",
-        "templates",
-        "themes",
-        "i18n",
-    ] {
-        for e in walkdir::WalkDir::new(root.join(top))
-            .into_iter()
-            .filter_map(Result::ok)
-            .filter(|e| e.file_type().is_file())
-        {
-            std::fs::File::options()
-                .write(true)
-                .open(e.path())
-                .and_then(|f| f.set_modified(then))
-                .expect("set the time");
-        }
+    for (_, path) in input_files(root) {
+        std::fs::File::options()
+            .write(true)
+            .open(path)
+            .and_then(|f| f.set_modified(then))
+            .expect("set the time");
     }
 }
 

@@ -35,6 +35,7 @@ use crate::model::{
     Story,
 };
 use crate::pinyin::{Reading, Syllable};
+use crate::util::fs::Fingerprint;
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
@@ -53,7 +54,7 @@ pub struct Store {
     /// Everything every file's load depends on, hashed.
     common: blake3::Hash,
     /// The Markdown files as the manifest found them, by the path it and messages use.
-    stamps: rustc_hash::FxHashMap<String, Stamp>,
+    stamps: rustc_hash::FxHashMap<String, Fingerprint>,
     /// Every other input file, where it is and as the manifest found it: one changed
     /// while this build loaded makes what it loaded unfit to keep.
     others: Vec<(PathBuf, u64, i128)>,
@@ -74,17 +75,15 @@ impl Store {
     /// (`build`), whose inputs are as `inputs` (the build manifest's fingerprints, taken
     /// before anything is read). `read: false` starts from nothing (`--force`). None
     /// for a site with `git:` sources.
-    pub fn new<'a>(
+    pub fn new(
         root: &Path,
         build: &str,
-        inputs: impl IntoIterator<Item = (&'a str, Stamp)>,
+        inputs: &BTreeMap<String, Fingerprint>,
         read: bool,
     ) -> Option<Store> {
         let started = crate::util::fs::now_ns();
-        if crate::config::sources::listed(root)
-            .iter()
-            .any(|s| s.git.is_some())
-        {
+        let sources = crate::config::sources::listed(root);
+        if sources.iter().any(|s| s.git.is_some()) {
             return None;
         }
         let mut common = blake3::Hasher::new();
@@ -99,12 +98,11 @@ impl Store {
         ] {
             common.update(part.as_bytes()).update(b"\0");
         }
-        let sources = crate::config::sources::listed(root);
         let (mut stamps, mut others) = (rustc_hash::FxHashMap::default(), Vec::new());
         for (rel, stamp) in inputs {
             common.update(rel.as_bytes()).update(b"\0");
             if is_page_file(rel) {
-                stamps.insert(rel.to_string(), stamp);
+                stamps.insert(rel.clone(), stamp.clone());
                 continue;
             }
             common.update(stamp.hash.as_bytes()).update(b"\0");
@@ -139,7 +137,7 @@ impl Store {
     }
 
     /// The entry's key, and the file as the manifest found it.
-    fn key(&self, site: &SiteRoot, entry: &Entry) -> Option<(Key, &Stamp)> {
+    fn key(&self, site: &SiteRoot, entry: &Entry) -> Option<(Key, &Fingerprint)> {
         let (path, what) = match entry {
             Entry::Page { path, bundle } => (path, if *bundle { "bundle" } else { "page" }),
             Entry::Intro { path } => (path, "intro"),
@@ -231,11 +229,7 @@ impl Store {
         {
             return;
         }
-        let mut out = Out {
-            bytes: Vec::new(),
-            lines: Default::default(),
-            whole: true,
-        };
+        let mut out = Out::new();
         result.put(&mut out);
         if out.whole {
             let packed = lz4_flex::block::compress_prepend_size(&out.bytes);
@@ -323,15 +317,6 @@ fn records(pack: &[u8]) -> rustc_hash::FxHashMap<Key, std::ops::Range<usize>> {
     index
 }
 
-/// An input file as the build manifest found it.
-pub struct Stamp {
-    /// blake3 of the content, hex.
-    pub hash: String,
-    pub size: u64,
-    /// Nanoseconds since the epoch (`util::fs::mtime_ns`).
-    pub mtime: i128,
-}
-
 /// Whether an input is a Markdown file of a site's content (`content/…/x.md`, or
 /// `[source] content/…` for a source site's).
 fn is_page_file(rel: &str) -> bool {
@@ -349,6 +334,16 @@ struct Out {
     lines: rustc_hash::FxHashMap<*const u8, u64>,
     /// False when something cannot be kept (a path that is not UTF-8): not written.
     whole: bool,
+}
+
+impl Out {
+    fn new() -> Out {
+        Out {
+            bytes: Vec::new(),
+            lines: Default::default(),
+            whole: true,
+        }
+    }
 }
 
 struct In<'a> {
@@ -717,46 +712,31 @@ fn tag(out: &mut Out, t: u8) {
     out.bytes.push(t);
 }
 
-impl Stored for Details {
-    fn put(&self, out: &mut Out) {
-        match self {
-            Details::Profile(v) => {
-                tag(out, 0);
-                v.put(out);
+/// Enums whose variants each hold one value, by number and then the value.
+macro_rules! stored_enum {
+    ($($t:ident { $($v:ident = $n:literal),* $(,)? })*) => {$(
+        impl Stored for $t {
+            fn put(&self, out: &mut Out) {
+                match self {
+                    $($t::$v(value) => {
+                        tag(out, $n);
+                        value.put(out);
+                    })*
+                }
             }
-            Details::Story(v) => {
-                tag(out, 1);
-                v.put(out);
-            }
-            Details::Exhibition(v) => {
-                tag(out, 2);
-                v.put(out);
-            }
-            Details::Collection(v) => {
-                tag(out, 3);
-                v.put(out);
-            }
-            Details::Association(v) => {
-                tag(out, 4);
-                v.put(out);
-            }
-            Details::Page(v) => {
-                tag(out, 5);
-                v.put(out);
+            fn take(input: &mut In) -> Option<Self> {
+                Some(match input.bytes(1)?[0] {
+                    $($n => $t::$v(Stored::take(input)?),)*
+                    _ => return None,
+                })
             }
         }
-    }
-    fn take(input: &mut In) -> Option<Self> {
-        Some(match input.bytes(1)?[0] {
-            0 => Details::Profile(Stored::take(input)?),
-            1 => Details::Story(Stored::take(input)?),
-            2 => Details::Exhibition(Stored::take(input)?),
-            3 => Details::Collection(Stored::take(input)?),
-            4 => Details::Association(Stored::take(input)?),
-            5 => Details::Page(Stored::take(input)?),
-            _ => return None,
-        })
-    }
+    )*};
+}
+
+stored_enum! {
+    Details { Profile = 0, Story = 1, Exhibition = 2, Collection = 3, Association = 4, Page = 5 }
+    ArgValue { Text = 0, Number = 1, Bool = 2 }
 }
 
 impl Stored for Exhibit {
@@ -801,43 +781,12 @@ impl Stored for Exhibit {
     }
 }
 
-impl Stored for ArgValue {
-    fn put(&self, out: &mut Out) {
-        match self {
-            ArgValue::Text(s) => {
-                tag(out, 0);
-                s.put(out);
-            }
-            ArgValue::Number(n) => {
-                tag(out, 1);
-                n.put(out);
-            }
-            ArgValue::Bool(b) => {
-                tag(out, 2);
-                b.put(out);
-            }
-        }
-    }
-    fn take(input: &mut In) -> Option<Self> {
-        Some(match input.bytes(1)?[0] {
-            0 => ArgValue::Text(Stored::take(input)?),
-            1 => ArgValue::Number(Stored::take(input)?),
-            2 => ArgValue::Bool(Stored::take(input)?),
-            _ => return None,
-        })
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
 
     fn round_trip<T: Stored>(v: &T) -> Option<T> {
-        let mut out = Out {
-            bytes: Vec::new(),
-            lines: Default::default(),
-            whole: true,
-        };
+        let mut out = Out::new();
         v.put(&mut out);
         let mut input = In {
             bytes: &out.bytes,
@@ -848,11 +797,7 @@ mod tests {
     }
 
     fn written<T: Stored>(v: &T) -> usize {
-        let mut out = Out {
-            bytes: Vec::new(),
-            lines: Default::default(),
-            whole: true,
-        };
+        let mut out = Out::new();
         v.put(&mut out);
         out.bytes.len()
     }
@@ -894,11 +839,7 @@ mod tests {
     fn a_cut_or_damaged_entry_is_not_read() {
         let v: Vec<String> = vec!["王伟".into(), "全国劳动模范".into()];
         assert_eq!(round_trip(&v).as_ref(), Some(&v));
-        let mut out = Out {
-            bytes: Vec::new(),
-            lines: Default::default(),
-            whole: true,
-        };
+        let mut out = Out::new();
         v.put(&mut out);
         for cut in 0..out.bytes.len() {
             let mut input = In {

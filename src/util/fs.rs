@@ -18,6 +18,17 @@ pub fn replace_whole(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
     Ok(())
 }
 
+/// A file as a build found it: what the manifest records of each input, and what the
+/// load stage's store keys its entries on.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+pub struct Fingerprint {
+    pub size: u64,
+    /// Modification time in nanoseconds since the epoch ([`mtime_ns`]).
+    pub mtime: i128,
+    /// blake3 of the content, hex.
+    pub hash: String,
+}
+
 /// A file's modification time in nanoseconds since the epoch (0 when unknown), as the
 /// build manifest and the load stage's store keep it.
 pub fn mtime_ns(m: &std::fs::Metadata) -> i128 {
