@@ -301,7 +301,18 @@ pub fn build(opts: &BuildOptions) -> BuildReport {
         renderer.render_all(&write::Discard, &mut diags);
         return finish(report, diags);
     }
-    let staging = match Staging::prepare(&output) {
+    // What earlier builds wrote into the output folders (see write::record): kept
+    // beside the manifest, for the same site and output.
+    let record = {
+        let file = crate::manifest::location(&opts.root, &output).with_extension("written");
+        let identity = crate::manifest::laomo_identity();
+        Some(if opts.force {
+            write::record::Record::empty(file, &identity)
+        } else {
+            write::record::Record::open(file, &identity)
+        })
+    };
+    let staging = match Staging::prepare(&output, record) {
         Ok(s) => s,
         Err(e) => {
             diags.push(Diagnostic::error(t!(
@@ -312,8 +323,14 @@ pub fn build(opts: &BuildOptions) -> BuildReport {
             return finish(report, diags);
         }
     };
-    let mut paths = renderer.render_all(&staging, &mut diags);
+    let rendered = renderer.render_all(&staging, &mut diags);
     stages.done("render");
+    stages.note(&format!(
+        "pages    {} rendered, {} kept as they were",
+        rendered.paths.len() - rendered.kept,
+        rendered.kept
+    ));
+    let mut paths = rendered.paths;
     if let Err(e) = write_extras(
         &renderer,
         &site_root,

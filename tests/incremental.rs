@@ -335,4 +335,48 @@ fn the_example_site_after_one_edit_matches_a_build_from_nothing() {
     assert!(fresh.status.success(), "{}", stderr(&fresh));
     assert_eq!(said(&edited, &site), said(&fresh, &clean));
     same_files(&site.public(), &clean.public(), "the example site");
+
+    // Edited again: the staging folder now holds the build before last, whose pages
+    // are known to the writer's record. Only the story's own page is rendered (its
+    // card elsewhere shows title, summary and photo, not the text added at its end).
+    // A page of the staging folder changed by hand, same size, is rendered again.
+    let staging = site.root().join(".public.laomo-next");
+    let tampered = staging.join("about/index.html");
+    let html = std::fs::read(&tampered).expect("a page in the staging folder");
+    std::fs::write(
+        &tampered,
+        html.iter()
+            .map(|b| b.to_ascii_uppercase())
+            .collect::<Vec<_>>(),
+    )
+    .expect("change it");
+    std::fs::write(
+        story,
+        format!("{text}\n劳模宣讲进校园，又添一场。\n第二场在社区。\n"),
+    )
+    .expect("edit");
+    saved_a_while_ago(site.root());
+    let (again, _) = build_counting_loads(&site);
+    assert!(again.status.success(), "{}", stderr(&again));
+    let rendered = stderr(&again)
+        .lines()
+        .find_map(|l| {
+            let (n, _) = l.strip_prefix("timing: pages")?.trim().split_once(' ')?;
+            n.parse::<usize>().ok()
+        })
+        .expect("the count of rendered pages");
+    assert_eq!(
+        rendered,
+        2,
+        "the story and the page changed by hand\n{}",
+        stderr(&again)
+    );
+    let clean = clean_copy(site.root());
+    let fresh = clean.build();
+    assert_eq!(said(&again, &site), said(&fresh, &clean));
+    same_files(
+        &site.public(),
+        &clean.public(),
+        "the example site, edited twice",
+    );
 }

@@ -2,6 +2,7 @@
 //! Pages are rendered in parallel and handed to the writer as they are done, so the
 //! whole site is never held in memory at once.
 
+pub mod context;
 pub mod feeds;
 mod hall_filter;
 pub mod share_card;
@@ -12,6 +13,7 @@ use crate::diagnostic::{Diagnostic, Diagnostics};
 use crate::link::Site;
 use crate::load::shortcode;
 use crate::model::{Details, Kind, PageId, TaxonomyKind};
+use context::{OutputKey, PageContext};
 use rayon::prelude::*;
 use rust_i18n::t;
 use serde::Serialize;
@@ -23,6 +25,46 @@ use view::*;
 /// Everything a render stage produces goes through this: site path and bytes.
 pub trait Sink: Sync {
     fn emit(&self, site_path: &str, bytes: &[u8]) -> std::io::Result<()>;
+
+    /// Whether the file at `site_path` already holds what `key` makes: then it is not
+    /// made again. A sink that keeps nothing holds nothing.
+    fn holds(&self, _site_path: &str, _key: &OutputKey) -> bool {
+        false
+    }
+
+    /// Writes `bytes`, made from `key`, so that a later build [`holds`](Sink::holds) them.
+    fn emit_made(&self, site_path: &str, _key: &OutputKey, bytes: &[u8]) -> std::io::Result<()> {
+        self.emit(site_path, bytes)
+    }
+}
+
+/// The pages of a render: the site paths written, and how many of them were kept as
+/// the sink held them.
+pub struct RenderReport {
+    pub paths: Vec<String>,
+    pub kept: usize,
+}
+
+/// What a job renders: a template and its context, or bytes made without a template.
+enum Composed<'a> {
+    Template {
+        name: &'a str,
+        /// Boxed: a hasher's state is 2 KB, the other variant 24 bytes.
+        ctx: Box<PageContext>,
+        /// Names the page in a message; called only when there is one.
+        what: Box<dyn FnOnce() -> String + 'a>,
+    },
+    Bytes(Vec<u8>),
+}
+
+impl<'a> Composed<'a> {
+    fn template(name: &'a str, ctx: PageContext, what: impl FnOnce() -> String + 'a) -> Self {
+        Composed::Template {
+            name,
+            ctx: Box::new(ctx),
+            what: Box::new(what),
+        }
+    }
 }
 
 /// Loads and checks all templates; template syntax errors are diagnostics with positions.
@@ -189,7 +231,7 @@ pub struct Renderer {
     share_cards: std::sync::Arc<crate::share::card::Cards>,
     tera: Tera,
     theme: Theme,
-    global: Context,
+    global: PageContext,
     /// Each pinyin initial in the hall of fame, A to Z, with the page (from 1) of its first
     /// person in hall order.
     hall_initials: Vec<(char, usize)>,
@@ -263,7 +305,19 @@ impl Renderer {
             logo: c.publisher.logo.as_deref().map(|l| c.url(l)),
             extra: &c.extra,
         };
-        let mut global = Context::new();
+        // Everything a page's bytes depend on besides its context: the templates, the
+        // base path `url()` puts in front, the fonts `fit()` measures with.
+        let mut seed = Vec::new();
+        for (name, (text, _)) in &theme.templates {
+            for part in [name.as_bytes(), text.as_bytes()] {
+                seed.extend_from_slice(&(part.len() as u64).to_le_bytes());
+                seed.extend_from_slice(part);
+            }
+        }
+        seed.extend_from_slice(c.base_path.as_bytes());
+        seed.push(0);
+        seed.extend_from_slice(share_cards.font_key().as_bytes());
+        let mut global = PageContext::seeded(&seed);
         global.insert("site", &sv);
         global.insert("t", &theme.strings);
         let cards = view::card_slots(&site);
@@ -388,16 +442,31 @@ impl Renderer {
         Some(self.render_job(job))
     }
 
-    pub fn render_all(&self, sink: &dyn Sink, diags: &mut Diagnostics) -> Vec<String> {
+    /// Renders every page into `sink`; a page whose file the sink already holds (same
+    /// template, same context) is not rendered again.
+    pub fn render_all(&self, sink: &dyn Sink, diags: &mut Diagnostics) -> RenderReport {
         let jobs = self.jobs();
         let problems = Mutex::new(Vec::new());
-        let written: Vec<String> = jobs
+        let kept = std::sync::atomic::AtomicUsize::new(0);
+        let paths: Vec<String> = jobs
             .par_iter()
             .filter_map(|job| {
                 let path = self.job_path(job);
-                let written = self
-                    .render_job(job)
-                    .and_then(|html| sink.emit(&path, &html).map_err(Diagnostic::write_failed));
+                let written = self.compose(job).and_then(|composed| match composed {
+                    Composed::Template { name, ctx, what } => {
+                        let key = ctx.key(name);
+                        if sink.holds(&path, &key) {
+                            kept.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+                            return Ok(());
+                        }
+                        let html = self.render(name, ctx.context(), what)?;
+                        sink.emit_made(&path, &key, &html)
+                            .map_err(Diagnostic::write_failed)
+                    }
+                    Composed::Bytes(bytes) => {
+                        sink.emit(&path, &bytes).map_err(Diagnostic::write_failed)
+                    }
+                });
                 match written {
                     Ok(()) => Some(path),
                     Err(d) => {
@@ -408,7 +477,10 @@ impl Renderer {
             })
             .collect();
         diags.extend(problems.into_inner().unwrap_or_default());
-        written
+        RenderReport {
+            kept: kept.into_inner(),
+            paths,
+        }
     }
 
     /// Renders straight into bytes: pages go to disk as they are, with no UTF-8 re-check.
@@ -430,7 +502,7 @@ impl Renderer {
         Ok(out)
     }
 
-    fn intro(&self, section: &str, ctx: &mut Context) -> Result<(), Diagnostic> {
+    fn intro(&self, section: &str, ctx: &mut PageContext) -> Result<(), Diagnostic> {
         if let Some(intro) = self.site.intros.get(section) {
             let html = self.expand_shortcodes(
                 &intro.content,
@@ -516,6 +588,14 @@ impl Renderer {
 
     /// Renders one job; its path comes from the route table, never from here.
     fn render_job(&self, job: &Job) -> Result<Vec<u8>, Diagnostic> {
+        match self.compose(job)? {
+            Composed::Template { name, ctx, what } => self.render(name, ctx.context(), what),
+            Composed::Bytes(bytes) => Ok(bytes),
+        }
+    }
+
+    /// What a job renders, up to the template: its context, which is its key.
+    fn compose<'a>(&'a self, job: &'a Job) -> Result<Composed<'a>, Diagnostic> {
         let s = &self.site;
         let c = &s.config;
         let per = c.paginate;
@@ -570,16 +650,18 @@ impl Renderer {
                 ctx.insert("featured_exhibitions", &cards(&self.views(), &featured));
                 ctx.insert("collections", &cards(&self.views(), &s.collections));
                 ctx.insert("associations", &cards(&self.views(), &s.associations));
-                self.render("index.html", &ctx, || t!("render.what.home").into_owned())
+                Ok(Composed::template("index.html", ctx, || {
+                    t!("render.what.home").into_owned()
+                }))
             }
             // No theme: the page only sends the browser on.
-            Job::Moved(k) => Ok(moved_page(s, s.moved[*k].1).into_bytes()),
-            Job::Search => self.render("search.html", &ctx, || {
+            Job::Moved(k) => Ok(Composed::Bytes(moved_page(s, s.moved[*k].1).into_bytes())),
+            Job::Search => Ok(Composed::template("search.html", ctx, || {
                 t!("render.what.search").into_owned()
-            }),
-            Job::NotFound => self.render("404.html", &ctx, || {
+            })),
+            Job::NotFound => Ok(Composed::template("404.html", ctx, || {
                 t!("render.what.not_found").into_owned()
-            }),
+            })),
             Job::Hall(n) => {
                 self.intro("profiles", &mut ctx)?;
                 let total = s.hall_of_fame.len().div_ceil(per).max(1);
@@ -631,9 +713,9 @@ impl Renderer {
                     &paginator(s, &base, *n, total, per, s.hall_of_fame.len()),
                 );
                 ctx.insert("filters", &self.filters());
-                self.render("profiles.html", &ctx, || {
+                Ok(Composed::template("profiles.html", ctx, || {
                     t!("render.what.hall").into_owned()
-                })
+                }))
             }
             Job::Listing(kind, n) => {
                 self.intro(kind.section(), &mut ctx)?;
@@ -654,9 +736,9 @@ impl Renderer {
                     &cards(&self.views(), &all[start..(start + per).min(all.len())]),
                 );
                 ctx.insert("paginator", &paginator(s, &base, *n, total, per, all.len()));
-                self.render("section.html", &ctx, || {
+                Ok(Composed::template("section.html", ctx, || {
                     t!("render.what.listing", section = kind.section()).into_owned()
-                })
+                }))
             }
             Job::Page(i) => {
                 let p = &s.pages[*i];
@@ -678,21 +760,21 @@ impl Renderer {
                 )?;
                 ctx.insert("page", &page_view(&self.views(), *i));
                 ctx.insert_value("content", Value::safe_string(&html));
-                self.render(template, &ctx, || p.source.to_string())
+                Ok(Composed::template(template, ctx, || p.source.to_string()))
             }
             Job::ExhibitionHall(i, n) => {
                 let p = &s.pages[*i];
                 let page = page_view(&self.views(), *i);
                 ctx.insert("hall", &page.details.halls.get(n - 1));
                 ctx.insert("page", &page);
-                self.render("exhibition_hall.html", &ctx, || {
+                Ok(Composed::template("exhibition_hall.html", ctx, move || {
                     t!(
                         "render.what.hall_of_exhibition",
                         number = n,
                         page = p.source
                     )
                     .into_owned()
-                })
+                }))
             }
             Job::Section(section) => {
                 self.intro(section, &mut ctx)?;
@@ -712,9 +794,9 @@ impl Renderer {
                     "paginator",
                     &paginator(s, prefix, 1, 1, per, children.len()),
                 );
-                self.render("section.html", &ctx, || {
+                Ok(Composed::template("section.html", ctx, move || {
                     t!("render.what.section", section = section).into_owned()
-                })
+                }))
             }
             Job::TaxonomyIndex(ti) => {
                 let t = &s.taxonomies[*ti];
@@ -733,9 +815,9 @@ impl Renderer {
                 let terms: Vec<TermView> =
                     t.terms.iter().map(|x| self.term_view(t.kind, x)).collect();
                 ctx.insert("terms", &terms);
-                self.render("taxonomy.html", &ctx, || {
+                Ok(Composed::template("taxonomy.html", ctx, || {
                     t!("render.what.taxonomy", key = t.kind.key()).into_owned()
-                })
+                }))
             }
             Job::Term(ti, xi, n) => {
                 let t = &s.taxonomies[*ti];
@@ -765,9 +847,9 @@ impl Renderer {
                     "paginator",
                     &paginator(s, &base, *n, total, per, term.pages.len()),
                 );
-                self.render("term.html", &ctx, || {
+                Ok(Composed::template("term.html", ctx, || {
                     t!("render.what.term", name = term.name).into_owned()
-                })
+                }))
             }
         }
     }
@@ -881,7 +963,7 @@ impl Renderer {
                 // Unresolved, a draft, or unknown: already reported at load or link time.
                 String::new()
             } else {
-                let bytes = self.render(&template, &ctx, || {
+                let bytes = self.render(&template, ctx.context(), || {
                     t!("render.what.shortcode", source = source, name = call.name).into_owned()
                 })?;
                 String::from_utf8_lossy(&bytes).trim().to_string()

@@ -8,7 +8,11 @@
 //! The swap is one `renameat2(RENAME_EXCHANGE)` on Linux, so `public/` is never
 //! missing, not even for a moment.
 
+pub mod record;
+
 use crate::render::Sink;
+use crate::render::context::OutputKey;
+use record::{Digest, Record};
 use std::collections::HashSet;
 use std::fs;
 use std::io;
@@ -21,6 +25,8 @@ pub struct Staging {
     pub fresh: bool,
     /// A write failed: the tree is incomplete.
     failed: std::sync::atomic::AtomicBool,
+    /// What earlier builds wrote into these folders (see [`record`]).
+    record: Option<Record>,
 }
 
 /// `public/` -> `.public.laomo-next/`, in the same folder so the swap is a rename.
@@ -90,16 +96,16 @@ impl Staging {
     }
 }
 
-/// Whether the open file has other names (a cache file linked into the site).
-fn shares_bytes(file: &fs::File) -> bool {
+/// Whether the file has other names (a cache file linked into the site).
+fn shares_bytes(meta: &fs::Metadata) -> bool {
     #[cfg(unix)]
     {
         use std::os::unix::fs::MetadataExt;
-        file.metadata().is_ok_and(|m| m.nlink() > 1)
+        meta.nlink() > 1
     }
     #[cfg(not(unix))]
     {
-        let _ = file;
+        let _ = meta;
         true
     }
 }
@@ -115,7 +121,8 @@ pub fn file_for(root: &Path, site_path: &str) -> PathBuf {
 }
 
 impl Staging {
-    pub fn prepare(output: &Path) -> io::Result<Staging> {
+    /// The staging folder beside `output`; `record` is what earlier builds wrote.
+    pub fn prepare(output: &Path, record: Option<Record>) -> io::Result<Staging> {
         let dir = staging_dir(output);
         // A staging folder that is a file or a link is not ours to reuse.
         if let Ok(m) = fs::symlink_metadata(&dir)
@@ -132,6 +139,7 @@ impl Staging {
             output: output.to_path_buf(),
             fresh,
             failed: Default::default(),
+            record,
         })
     }
 
@@ -210,8 +218,19 @@ impl Staging {
         top.par_iter().try_for_each(|dir| prune_tree(dir, keep))
     }
 
-    /// Puts the staged site in place of the output; the old site becomes the staging folder.
-    pub fn swap_in(self) -> io::Result<()> {
+    /// Puts the staged site in place of the output; the old site becomes the staging
+    /// folder. The record is kept only once the new site is in place.
+    pub fn swap_in(mut self) -> io::Result<()> {
+        let record = self.record.take();
+        self.exchange_with_output()?;
+        if let Some(record) = record {
+            // Without a record the next build compares by reading, as it always could.
+            let _ = record.save();
+        }
+        Ok(())
+    }
+
+    fn exchange_with_output(&self) -> io::Result<()> {
         if fs::symlink_metadata(&self.output).is_err() {
             return fs::rename(&self.dir, &self.output);
         }
@@ -293,43 +312,88 @@ fn exchange(_a: &Path, _b: &Path) -> io::Result<()> {
 
 impl Sink for Staging {
     fn emit(&self, site_path: &str, bytes: &[u8]) -> io::Result<()> {
+        self.emit_made(site_path, &[0; 32], bytes)
+    }
+
+    fn holds(&self, site_path: &str, key: &OutputKey) -> bool {
+        let Some(record) = self.record.as_ref().filter(|_| !self.fresh) else {
+            return false;
+        };
+        let Ok(meta) = fs::symlink_metadata(file_for(&self.dir, site_path)) else {
+            return false;
+        };
+        match record.find(&meta) {
+            Some(e) if e.key == short(key) => {
+                record.note(&meta, e.key, e.content);
+                true
+            }
+            _ => false,
+        }
+    }
+
+    fn emit_made(&self, site_path: &str, key: &OutputKey, bytes: &[u8]) -> io::Result<()> {
         let dest = file_for(&self.dir, site_path);
-        self.write_file(&dest, bytes)
+        self.write_file(&dest, short(key), bytes)
             .map_err(|e| self.fail(&dest, e))
     }
 }
 
+/// A key as the record keeps it.
+fn short(key: &OutputKey) -> Digest {
+    let mut d = [0; 16];
+    d.copy_from_slice(&key[..16]);
+    d
+}
+
 impl Staging {
-    fn write_file(&self, dest: &Path, bytes: &[u8]) -> io::Result<()> {
-        let dest = dest.to_path_buf();
+    /// Writes `bytes` unless the file already has them; notes the file in the record.
+    fn write_file(&self, dest: &Path, key: Digest, bytes: &[u8]) -> io::Result<()> {
+        let content = record::digest(bytes);
+        let note = |meta: &fs::Metadata| {
+            if let Some(r) = &self.record {
+                r.note(meta, key, content)
+            }
+        };
         if !self.fresh
-            && let Ok(mut old) = fs::File::open(&dest)
+            && let Ok(meta) = fs::symlink_metadata(dest)
+            && !meta.is_dir()
         {
-            // Same bytes already there (from the build before last): leave the file alone.
-            let mut was = Vec::with_capacity(bytes.len());
-            if io::Read::read_to_end(&mut old, &mut was).is_ok() && was == bytes {
+            // Same bytes already there (from the build before last): leave the file
+            // alone. The record says so from the file's metadata; without it, read.
+            let same = match self.record.as_ref().and_then(|r| r.find(&meta)) {
+                Some(e) => e.content == content,
+                None => meta.is_file() && fs::read(dest).is_ok_and(|was| was == bytes),
+            };
+            if same {
+                note(&meta);
                 return Ok(());
+            }
+            // Never written through: a link would lead the bytes out of the output.
+            if meta.file_type().is_symlink() {
+                fs::remove_file(dest)?;
             }
             // A second name of a cache file (see `link_cached`) is replaced, not written
             // into: the cache's copy must stay as it is.
-            if shares_bytes(&old) {
-                fs::remove_file(&dest)?;
+            if shares_bytes(&meta) {
+                fs::remove_file(dest)?;
             }
         }
-        match fs::write(&dest, bytes) {
-            Ok(()) => Ok(()),
+        let meta = match record::write_new(dest, bytes) {
+            Ok(meta) => meta,
             Err(e) if e.kind() == io::ErrorKind::NotFound => {
                 if let Some(parent) = dest.parent() {
                     self.make_dirs(parent)?;
                 }
-                fs::write(&dest, bytes)
+                record::write_new(dest, bytes)?
             }
             // A folder where the file must go (a section became a page): replace it.
             Err(_) => {
-                remove_if_dir(&dest)?;
-                fs::write(&dest, bytes)
+                remove_if_dir(dest)?;
+                record::write_new(dest, bytes)?
             }
-        }
+        };
+        note(&meta);
+        Ok(())
     }
 
     fn make_dirs(&self, dir: &Path) -> io::Result<()> {

@@ -1,0 +1,272 @@
+//! What the writer put into each output file, kept between builds.
+//!
+//! The staging folder holds the site of the build before last. To learn whether one
+//! of its files already has the bytes a page would get, the writer used to read the
+//! file and compare, for every file of the site. The record answers from a `stat`:
+//! a file whose inode, size and modification time are as recorded holds the bytes
+//! recorded for it, and the key they were made from (a page's template context, a QR
+//! code's address). A page whose key is unchanged is then neither rendered nor
+//! written. Anything the record does not know exactly is made, compared and written
+//! as before: a file changed by hand has another time, a new file another inode.
+
+use std::fs::Metadata;
+use std::io::{self, Read, Write};
+use std::path::PathBuf;
+use std::sync::Mutex;
+
+use rustc_hash::FxHashMap;
+
+const MAGIC: &[u8] = b"laomo-written 1\n";
+
+/// Keys and contents are compared by the first 16 bytes of their blake3 hashes.
+pub type Digest = [u8; 16];
+
+/// The bytes of a file as written, and what they were made from.
+#[derive(Clone, Copy, PartialEq, Eq, Debug)]
+pub struct Entry {
+    pub len: u64,
+    pub modified: i128,
+    pub key: Digest,
+    pub content: Digest,
+}
+
+/// The entries of the two output folders (the site and the staging folder), by inode.
+pub struct Record {
+    file: PathBuf,
+    identity: String,
+    /// What the last build wrote: the files of the site now published.
+    last: Vec<(u64, Entry)>,
+    known: FxHashMap<u64, Entry>,
+    /// What this build wrote or found as it should be.
+    now: Mutex<Vec<(u64, Entry)>>,
+}
+
+pub fn digest(bytes: &[u8]) -> Digest {
+    let mut d = [0; 16];
+    d.copy_from_slice(&blake3::hash(bytes).as_bytes()[..16]);
+    d
+}
+
+/// The inode of a regular file: how the record finds it.
+#[cfg(unix)]
+fn inode(meta: &Metadata) -> Option<u64> {
+    use std::os::unix::fs::MetadataExt;
+    meta.is_file().then(|| meta.ino())
+}
+
+/// Without inodes a file cannot be told from a new one with the same time: the
+/// record knows nothing and every file is compared by reading it.
+#[cfg(not(unix))]
+fn inode(_meta: &Metadata) -> Option<u64> {
+    None
+}
+
+impl Record {
+    /// The record kept in `file`, if it was written by this `identity` (laomo's build):
+    /// another version of laomo may make other bytes from the same key.
+    pub fn open(file: PathBuf, identity: &str) -> Record {
+        let (last, older) = read(&file, identity).unwrap_or_default();
+        let mut known: FxHashMap<u64, Entry> = older.into_iter().collect();
+        known.extend(last.iter().copied());
+        Record {
+            file,
+            identity: identity.to_string(),
+            last,
+            known,
+            now: Mutex::new(Vec::new()),
+        }
+    }
+
+    /// What the record knows of the file with this metadata, if it is still as written.
+    pub fn find(&self, meta: &Metadata) -> Option<Entry> {
+        let entry = self.known.get(&inode(meta)?)?;
+        (entry.len == meta.len() && entry.modified == crate::util::fs::mtime_ns(meta))
+            .then_some(*entry)
+    }
+
+    /// Notes that the file with this metadata holds `content`, made from `key`.
+    pub fn note(&self, meta: &Metadata, key: Digest, content: Digest) {
+        let Some(ino) = inode(meta) else { return };
+        let entry = Entry {
+            len: meta.len(),
+            modified: crate::util::fs::mtime_ns(meta),
+            key,
+            content,
+        };
+        self.now
+            .lock()
+            .unwrap_or_else(|p| p.into_inner())
+            .push((ino, entry));
+    }
+
+    /// Keeps what this build wrote, and what the last one wrote: after the swap they
+    /// are the site and the staging folder. Call only when the new site is in place.
+    pub fn save(self) -> io::Result<()> {
+        let now = self.now.into_inner().unwrap_or_else(|p| p.into_inner());
+        let mut out = Vec::with_capacity(64 + (now.len() + self.last.len()) * 56);
+        out.extend_from_slice(MAGIC);
+        put_bytes(&mut out, self.identity.as_bytes());
+        for list in [&now, &self.last] {
+            out.extend_from_slice(&(list.len() as u64).to_le_bytes());
+            for (ino, e) in list.iter() {
+                out.extend_from_slice(&ino.to_le_bytes());
+                out.extend_from_slice(&e.len.to_le_bytes());
+                out.extend_from_slice(&e.modified.to_le_bytes());
+                out.extend_from_slice(&e.key);
+                out.extend_from_slice(&e.content);
+            }
+        }
+        let check = digest(&out);
+        out.extend_from_slice(&check);
+        if let Some(dir) = self.file.parent() {
+            std::fs::create_dir_all(dir)?;
+        }
+        crate::util::fs::replace_whole(&self.file, &out)
+    }
+
+    /// A record that knows nothing yet (`laomo build --force`) and keeps what this
+    /// build writes.
+    pub fn empty(file: PathBuf, identity: &str) -> Record {
+        Record {
+            file,
+            identity: identity.to_string(),
+            last: Vec::new(),
+            known: FxHashMap::default(),
+            now: Mutex::new(Vec::new()),
+        }
+    }
+}
+
+fn put_bytes(out: &mut Vec<u8>, bytes: &[u8]) {
+    out.extend_from_slice(&(bytes.len() as u64).to_le_bytes());
+    out.extend_from_slice(bytes);
+}
+
+type Lists = (Vec<(u64, Entry)>, Vec<(u64, Entry)>);
+
+/// The two lists of a record file; `None` for a missing, damaged or foreign one.
+fn read(file: &std::path::Path, identity: &str) -> Option<Lists> {
+    let mut bytes = Vec::new();
+    std::fs::File::open(file)
+        .ok()?
+        .read_to_end(&mut bytes)
+        .ok()?;
+    let (body, check) = bytes.split_at_checked(bytes.len().checked_sub(16)?)?;
+    if digest(body) != check {
+        return None;
+    }
+    let mut r = Reader(body.strip_prefix(MAGIC)?);
+    let len = r.u64()? as usize;
+    if r.take(len)? != identity.as_bytes() {
+        return None;
+    }
+    let mut lists = Vec::new();
+    for _ in 0..2 {
+        let n = r.u64()? as usize;
+        let mut list = Vec::with_capacity(n.min(r.0.len() / 56));
+        for _ in 0..n {
+            let ino = r.u64()?;
+            let len = r.u64()?;
+            let modified = i128::from_le_bytes(r.take(16)?.try_into().ok()?);
+            let key = r.take(16)?.try_into().ok()?;
+            let content = r.take(16)?.try_into().ok()?;
+            list.push((
+                ino,
+                Entry {
+                    len,
+                    modified,
+                    key,
+                    content,
+                },
+            ));
+        }
+        lists.push(list);
+    }
+    let older = lists.pop()?;
+    let last = lists.pop()?;
+    Some((last, older))
+}
+
+struct Reader<'a>(&'a [u8]);
+
+impl<'a> Reader<'a> {
+    fn take(&mut self, n: usize) -> Option<&'a [u8]> {
+        let (head, rest) = self.0.split_at_checked(n)?;
+        self.0 = rest;
+        Some(head)
+    }
+
+    fn u64(&mut self) -> Option<u64> {
+        Some(u64::from_le_bytes(self.take(8)?.try_into().ok()?))
+    }
+}
+
+/// Writes `bytes` to `file` and returns the written file's metadata for the record.
+pub fn write_new(file: &std::path::Path, bytes: &[u8]) -> io::Result<Metadata> {
+    let mut f = std::fs::File::create(file)?;
+    f.write_all(bytes)?;
+    f.metadata()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_saved_record_finds_a_file_only_while_it_is_as_written() {
+        let dir = std::env::temp_dir().join(format!("laomo-record-{}", std::process::id()));
+        std::fs::create_dir_all(&dir).unwrap();
+        let file = dir.join("a.html");
+        let meta = write_new(&file, "劳模宣讲进校园。".as_bytes()).unwrap();
+        let kept = dir.join("record");
+        let record = Record::open(kept.clone(), "laomo 1");
+        record.note(&meta, digest(b"key"), digest("劳模宣讲进校园。".as_bytes()));
+        record.save().unwrap();
+
+        let again = Record::open(kept.clone(), "laomo 1");
+        let found = again.find(&std::fs::metadata(&file).unwrap()).unwrap();
+        assert_eq!(found.key, digest(b"key"));
+        assert_eq!(found.content, digest("劳模宣讲进校园。".as_bytes()));
+        // Another laomo, or a damaged record, knows nothing.
+        assert!(
+            Record::open(kept.clone(), "laomo 2")
+                .find(&std::fs::metadata(&file).unwrap())
+                .is_none()
+        );
+        let mut damaged = std::fs::read(&kept).unwrap();
+        damaged[40] ^= 1;
+        std::fs::write(&kept, &damaged).unwrap();
+        assert!(
+            Record::open(kept.clone(), "laomo 1")
+                .find(&std::fs::metadata(&file).unwrap())
+                .is_none()
+        );
+        // A file written again (same size) is not the recorded one.
+        std::thread::sleep(std::time::Duration::from_millis(5));
+        let meta = write_new(&file, "劳模宣讲进社区。".as_bytes()).unwrap();
+        assert!(again.find(&meta).is_none());
+        let _ = std::fs::remove_dir_all(&dir);
+    }
+
+    #[test]
+    fn a_record_keeps_two_builds() {
+        let dir = std::env::temp_dir().join(format!("laomo-record2-{}", std::process::id()));
+        std::fs::create_dir_all(&dir).unwrap();
+        let kept = dir.join("record");
+        let mut metas = Vec::new();
+        for (n, text) in ["一", "二", "三"].iter().enumerate() {
+            let file = dir.join(format!("{n}.html"));
+            let meta = write_new(&file, text.as_bytes()).unwrap();
+            let record = Record::open(kept.clone(), "laomo");
+            record.note(&meta, digest(text.as_bytes()), digest(text.as_bytes()));
+            record.save().unwrap();
+            metas.push(meta);
+        }
+        let record = Record::open(kept, "laomo");
+        // The last two builds' files are known; the one before is forgotten.
+        assert!(record.find(&metas[0]).is_none());
+        assert!(record.find(&metas[1]).is_some());
+        assert!(record.find(&metas[2]).is_some());
+        let _ = std::fs::remove_dir_all(&dir);
+    }
+}
