@@ -604,6 +604,13 @@ fn write_extras(
             Published::Cached(src) => staging.link_cached(src, dest),
             // Copied from the cache: a card the output already has is not written again.
             Published::Card(id, shape) => {
+                let card = r.share_card_key(*id, *shape);
+                let key =
+                    xxhash_rust::xxh3::xxh3_128(format!("card {card}").as_bytes()).to_le_bytes();
+                if staging.holds(dest, &key) {
+                    r.share_cards().keep(&card);
+                    return Ok(());
+                }
                 // Another build of the same site may prune the cache meanwhile: a card
                 // gone between drawing and copying is drawn again, once.
                 let mut tries = 0;
@@ -611,12 +618,23 @@ fn write_extras(
                     tries += 1;
                     match r
                         .share_card_file(*id, *shape)
-                        .map(|file| staging.link_cached(&file, dest))
+                        .map(|file| staging.link_cached_made(&file, dest, &key))
                     {
                         Ok(Err(e)) if e.kind() == std::io::ErrorKind::NotFound && tries < 2 => {}
                         Ok(copied) => break copied,
                         Err(d) => break Err(card_failed(d)),
                     }
+                }
+            }
+            // A QR code is a function of its address: kept where the output has it.
+            Published::Qr(url) => {
+                let key = xxhash_rust::xxh3::xxh3_128(format!("qr {url}").as_bytes()).to_le_bytes();
+                if staging.holds(dest, &key) {
+                    return Ok(());
+                }
+                match crate::share::qr_svg(url) {
+                    Some(svg) => staging.emit_made(dest, &key, svg.as_bytes()),
+                    None => Ok(()),
                 }
             }
             generated => match generated.generated(r) {

@@ -9,21 +9,22 @@
 use serde::Serialize;
 use tera::value::{Key, ValueKind};
 use tera::{Context, Value};
+use xxhash_rust::xxh3::Xxh3Default;
 
 /// What a page is made from: equal keys, equal bytes.
-pub type OutputKey = [u8; 32];
+pub type OutputKey = [u8; 16];
 
 /// A Tera context and the running hash of what was inserted, in order.
 #[derive(Clone)]
 pub struct PageContext {
     context: Context,
-    hasher: blake3::Hasher,
+    hasher: Box<Xxh3Default>,
 }
 
 impl PageContext {
     /// An empty context whose keys depend on `seed` (the templates, base path, fonts).
     pub fn seeded(seed: &[u8]) -> PageContext {
-        let mut hasher = blake3::Hasher::new();
+        let mut hasher = Box::new(Xxh3Default::new());
         hasher.update(&(seed.len() as u64).to_le_bytes());
         hasher.update(seed);
         PageContext {
@@ -51,28 +52,22 @@ impl PageContext {
         let mut h = self.hasher.clone();
         h.update(b"\xfftemplate");
         feed_str(&mut h, template);
-        *h.finalize().as_bytes()
+        h.digest128().to_le_bytes()
     }
 }
 
-fn feed_str(h: &mut blake3::Hasher, s: &str) {
+fn feed_str(h: &mut Xxh3Default, s: &str) {
     h.update(&(s.len() as u64).to_le_bytes());
     h.update(s.as_bytes());
 }
 
 /// Every value with its kind and length first, so that no two values hash alike by
 /// running into each other; a string's safe mark too (it decides the escaping).
-fn feed(h: &mut blake3::Hasher, v: &Value) {
+fn feed(h: &mut Xxh3Default, v: &Value) {
     match v.kind() {
-        ValueKind::Undefined => {
-            h.update(&[0]);
-        }
-        ValueKind::None => {
-            h.update(&[1]);
-        }
-        ValueKind::Bool => {
-            h.update(&[2, v.as_bool().unwrap_or_default() as u8]);
-        }
+        ValueKind::Undefined => h.update(&[0]),
+        ValueKind::None => h.update(&[1]),
+        ValueKind::Bool => h.update(&[2, v.as_bool().unwrap_or_default() as u8]),
         ValueKind::U64 | ValueKind::I64 | ValueKind::U128 | ValueKind::I128 => {
             h.update(&[3]);
             h.update(&v.as_i128().unwrap_or_default().to_le_bytes());
@@ -117,7 +112,7 @@ fn feed(h: &mut blake3::Hasher, v: &Value) {
     }
 }
 
-fn feed_key(h: &mut blake3::Hasher, k: &Key) {
+fn feed_key(h: &mut Xxh3Default, k: &Key) {
     match k.as_str() {
         Some(s) => {
             h.update(&[0]);

@@ -49,8 +49,7 @@ pub struct RenderReport {
 enum Composed<'a> {
     Template {
         name: &'a str,
-        /// Boxed: a hasher's state is 2 KB, the other variant 24 bytes.
-        ctx: Box<PageContext>,
+        ctx: PageContext,
         /// Names the page in a message; called only when there is one.
         what: Box<dyn FnOnce() -> String + 'a>,
     },
@@ -61,7 +60,7 @@ impl<'a> Composed<'a> {
     fn template(name: &'a str, ctx: PageContext, what: impl FnOnce() -> String + 'a) -> Self {
         Composed::Template {
             name,
-            ctx: Box::new(ctx),
+            ctx,
             what: Box::new(what),
         }
     }
@@ -235,6 +234,8 @@ pub struct Renderer {
     /// Each pinyin initial in the hall of fame, A to Z, with the page (from 1) of its first
     /// person in hall order.
     hall_initials: Vec<(char, usize)>,
+    /// The share cards' key hashers, per template (see `card_hasher`).
+    card_hashers: std::sync::OnceLock<Vec<(&'static str, blake3::Hasher)>>,
     /// Site path → the job that renders it, built on first use.
     by_path: std::sync::OnceLock<std::collections::HashMap<String, Job>>,
 }
@@ -338,6 +339,7 @@ impl Renderer {
             tera,
             theme,
             global,
+            card_hashers: std::sync::OnceLock::new(),
             by_path: std::sync::OnceLock::new(),
         }
     }

@@ -187,6 +187,12 @@ impl Renderer {
         )
     }
 
+    /// The cache key of page `id`'s share card, without drawing or looking for it.
+    pub fn share_card_key(&self, id: PageId, shape: Shape) -> String {
+        let view = self.share_card_view(id, shape.size());
+        self.card_key(shape.template(), &view)
+    }
+
     /// The poster of page `id`: a portrait PNG with its QR code, as a cache file.
     pub fn poster_file(&self, id: PageId) -> Result<PathBuf, Diagnostic> {
         let mut view = self.share_card_view(id, POSTER_SIZE);
@@ -204,6 +210,46 @@ impl Renderer {
         )
     }
 
+    /// A picture's cache key: what it is drawn from, with its template and fonts.
+    fn card_key(&self, template: &str, data: &impl Serialize) -> String {
+        let mut hasher = self.card_hasher(template);
+        hasher.update(&serde_json::to_vec(data).unwrap_or_default());
+        hasher.finalize().to_hex().to_string()
+    }
+
+    /// The card key's hasher after what every card of `template` shares: the version,
+    /// the fonts and the share templates, hashed once per build instead of per card.
+    fn card_hasher(&self, template: &str) -> blake3::Hasher {
+        let prefix = |template: &str| {
+            let mut hasher = blake3::Hasher::new();
+            hasher.update(CARD_VERSION.as_bytes());
+            hasher.update(template.as_bytes());
+            hasher.update(self.share_cards.font_key().as_bytes());
+            for (name, (text, _)) in self.theme.templates.range("share/".to_string()..) {
+                if !name.starts_with("share/") {
+                    break;
+                }
+                hasher.update(name.as_bytes());
+                hasher.update(text.as_bytes());
+            }
+            hasher
+        };
+        let known = self.card_hashers.get_or_init(|| {
+            [
+                Shape::Wide.template(),
+                Shape::Square.template(),
+                POSTER_TEMPLATE,
+            ]
+            .into_iter()
+            .map(|t| (t, prefix(t)))
+            .collect()
+        });
+        match known.iter().find(|(t, _)| *t == template) {
+            Some((_, hasher)) => hasher.clone(),
+            None => prefix(template),
+        }
+    }
+
     /// Renders `template` with what `fill` puts in, then draws it; `data` is what the
     /// picture is made from, hashed with the templates and fonts for the cache key.
     fn draw(
@@ -214,19 +260,7 @@ impl Renderer {
         data: &impl Serialize,
         shown: &str,
     ) -> Result<PathBuf, Diagnostic> {
-        let mut hasher = blake3::Hasher::new();
-        hasher.update(CARD_VERSION.as_bytes());
-        hasher.update(template.as_bytes());
-        hasher.update(self.share_cards.font_key().as_bytes());
-        for (name, (text, _)) in self.theme.templates.range("share/".to_string()..) {
-            if !name.starts_with("share/") {
-                break;
-            }
-            hasher.update(name.as_bytes());
-            hasher.update(text.as_bytes());
-        }
-        hasher.update(&serde_json::to_vec(data).unwrap_or_default());
-        let key = hasher.finalize().to_hex();
+        let key = self.card_key(template, data);
         let cannot_keep = |path: &std::path::Path, e: std::io::Error| {
             Diagnostic::error(t!(
                 "photo.cannot_write_cache",

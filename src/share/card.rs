@@ -485,6 +485,14 @@ impl Cards {
 
     /// The cache file of the PNG for `key` (a hash of everything the card is drawn
     /// from), drawn by `draw` only when no earlier build kept it.
+    /// Notes that this build uses the cache entry `key` without asking for its file
+    /// (the output already holds it): [`Cards::prune`] keeps it.
+    pub fn keep(&self, key: &str) {
+        if let Ok(mut used) = self.used.lock() {
+            used.insert(key.to_string());
+        }
+    }
+
     pub fn cached<E>(
         &self,
         key: &str,

@@ -157,6 +157,24 @@ impl Staging {
         self.place(source, site_path, true)
     }
 
+    /// [`Staging::link_cached`], noting the file in the record as made from `key`, so
+    /// that a later build [`holds`](Sink::holds) it without looking at the cache.
+    pub fn link_cached_made(
+        &self,
+        source: &Path,
+        site_path: &str,
+        key: &OutputKey,
+    ) -> io::Result<()> {
+        self.place(source, site_path, true)?;
+        if let Some(record) = &self.record
+            && let Ok(meta) = fs::symlink_metadata(file_for(&self.dir, site_path))
+        {
+            // Its bytes' hash is not known (never read): the key stands for them.
+            record.note(&meta, *key, *key);
+        }
+        Ok(())
+    }
+
     fn place(&self, source: &Path, site_path: &str, link: bool) -> io::Result<()> {
         let dest = file_for(&self.dir, site_path);
         let src_meta = fs::metadata(source)?;
@@ -312,7 +330,7 @@ fn exchange(_a: &Path, _b: &Path) -> io::Result<()> {
 
 impl Sink for Staging {
     fn emit(&self, site_path: &str, bytes: &[u8]) -> io::Result<()> {
-        self.emit_made(site_path, &[0; 32], bytes)
+        self.emit_made(site_path, &[0; 16], bytes)
     }
 
     fn holds(&self, site_path: &str, key: &OutputKey) -> bool {
@@ -323,7 +341,7 @@ impl Sink for Staging {
             return false;
         };
         match record.find(&meta) {
-            Some(e) if e.key == short(key) => {
+            Some(e) if e.key == *key => {
                 record.note(&meta, e.key, e.content);
                 true
             }
@@ -333,16 +351,9 @@ impl Sink for Staging {
 
     fn emit_made(&self, site_path: &str, key: &OutputKey, bytes: &[u8]) -> io::Result<()> {
         let dest = file_for(&self.dir, site_path);
-        self.write_file(&dest, short(key), bytes)
+        self.write_file(&dest, *key, bytes)
             .map_err(|e| self.fail(&dest, e))
     }
-}
-
-/// A key as the record keeps it.
-fn short(key: &OutputKey) -> Digest {
-    let mut d = [0; 16];
-    d.copy_from_slice(&key[..16]);
-    d
 }
 
 impl Staging {

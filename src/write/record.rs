@@ -18,7 +18,7 @@ use rustc_hash::FxHashMap;
 
 const MAGIC: &[u8] = b"laomo-written 1\n";
 
-/// Keys and contents are compared by the first 16 bytes of their blake3 hashes.
+/// Keys and contents are compared by their 128-bit xxh3 hashes.
 pub type Digest = [u8; 16];
 
 /// The bytes of a file as written, and what they were made from.
@@ -42,9 +42,7 @@ pub struct Record {
 }
 
 pub fn digest(bytes: &[u8]) -> Digest {
-    let mut d = [0; 16];
-    d.copy_from_slice(&blake3::hash(bytes).as_bytes()[..16]);
-    d
+    xxhash_rust::xxh3::xxh3_128(bytes).to_le_bytes()
 }
 
 /// The inode of a regular file: how the record finds it.
