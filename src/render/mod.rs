@@ -321,6 +321,7 @@ impl Renderer {
         let mut global = PageContext::seeded(&seed);
         global.insert("site", &sv);
         global.insert("t", &theme.strings);
+        let global = global.sealed();
         let cards = view::card_slots(&site);
         let mut hall_initials: Vec<(char, usize)> = Vec::new();
         for (k, &i) in site.hall_of_fame.iter().enumerate() {
@@ -601,7 +602,7 @@ impl Renderer {
         let s = &self.site;
         let c = &s.config;
         let per = c.paginate;
-        let mut ctx = self.global.clone();
+        let mut ctx = self.global.for_page();
         let base = self.job_base(job);
         let path = self.job_path(job);
         ctx.insert("current_path", &c.url(&path));
@@ -935,7 +936,7 @@ impl Renderer {
             .collect();
         let mut rendered_calls = Vec::with_capacity(calls.len());
         for (n, call) in calls.iter().enumerate() {
-            let mut ctx = self.global.clone();
+            let mut ctx = self.global.for_page();
             ctx.insert("args", &call.args);
             ctx.insert("image", &call.image.as_ref().map(|i| self.views().image(i)));
             ctx.insert("video", &call.video);

@@ -169,8 +169,7 @@ impl Staging {
         if let Some(record) = &self.record
             && let Ok(meta) = fs::symlink_metadata(file_for(&self.dir, site_path))
         {
-            // Its bytes' hash is not known (never read): the key stands for them.
-            record.note(&meta, *key, *key);
+            record.note(&meta, *key);
         }
         Ok(())
     }
@@ -329,8 +328,13 @@ fn exchange(_a: &Path, _b: &Path) -> io::Result<()> {
 }
 
 impl Sink for Staging {
+    /// Bytes written as they are are their own key.
     fn emit(&self, site_path: &str, bytes: &[u8]) -> io::Result<()> {
-        self.emit_made(site_path, &[0; 16], bytes)
+        let key = record::digest(bytes);
+        if self.holds(site_path, &key) {
+            return Ok(());
+        }
+        self.emit_made(site_path, &key, bytes)
     }
 
     fn holds(&self, site_path: &str, key: &OutputKey) -> bool {
@@ -342,7 +346,7 @@ impl Sink for Staging {
         };
         match record.find(&meta) {
             Some(e) if e.key == *key => {
-                record.note(&meta, e.key, e.content);
+                record.note(&meta, e.key);
                 true
             }
             _ => false,
@@ -351,18 +355,17 @@ impl Sink for Staging {
 
     fn emit_made(&self, site_path: &str, key: &OutputKey, bytes: &[u8]) -> io::Result<()> {
         let dest = file_for(&self.dir, site_path);
-        self.write_file(&dest, *key, bytes)
+        self.write_file(&dest, key, bytes)
             .map_err(|e| self.fail(&dest, e))
     }
 }
 
 impl Staging {
     /// Writes `bytes` unless the file already has them; notes the file in the record.
-    fn write_file(&self, dest: &Path, key: Digest, bytes: &[u8]) -> io::Result<()> {
-        let content = record::digest(bytes);
+    fn write_file(&self, dest: &Path, key: &Digest, bytes: &[u8]) -> io::Result<()> {
         let note = |meta: &fs::Metadata| {
             if let Some(r) = &self.record {
-                r.note(meta, key, content)
+                r.note(meta, *key)
             }
         };
         if !self.fresh
@@ -370,22 +373,15 @@ impl Staging {
             && !meta.is_dir()
         {
             // Same bytes already there (from the build before last): leave the file
-            // alone. The record says so from the file's metadata; without it, read.
-            let same = match self.record.as_ref().and_then(|r| r.find(&meta)) {
-                Some(e) => e.content == content,
-                None => meta.is_file() && fs::read(dest).is_ok_and(|was| was == bytes),
-            };
-            if same {
+            // alone. Read only for pages whose key changed, a few in a build.
+            if meta.is_file() && fs::read(dest).is_ok_and(|was| was == bytes) {
                 note(&meta);
                 return Ok(());
             }
             // Never written through: a link would lead the bytes out of the output.
-            if meta.file_type().is_symlink() {
-                fs::remove_file(dest)?;
-            }
             // A second name of a cache file (see `link_cached`) is replaced, not written
             // into: the cache's copy must stay as it is.
-            if shares_bytes(&meta) {
+            if meta.file_type().is_symlink() || shares_bytes(&meta) {
                 fs::remove_file(dest)?;
             }
         }

@@ -3,11 +3,12 @@
 //! The staging folder holds the site of the build before last. To learn whether one
 //! of its files already has the bytes a page would get, the writer used to read the
 //! file and compare, for every file of the site. The record answers from a `stat`:
-//! a file whose inode, size and modification time are as recorded holds the bytes
-//! recorded for it, and the key they were made from (a page's template context, a QR
-//! code's address). A page whose key is unchanged is then neither rendered nor
-//! written. Anything the record does not know exactly is made, compared and written
-//! as before: a file changed by hand has another time, a new file another inode.
+//! a file whose inode, size and modification time are as recorded holds what it was
+//! made from: a page's template context, a QR code's address, or (for a file written
+//! as it is) its bytes, each as a 128-bit hash, its key. A page whose key is
+//! unchanged is neither rendered nor written. Anything the record does not know
+//! exactly is made, compared and written as before: a file changed by hand has
+//! another time, a new file another inode.
 
 use std::fs::Metadata;
 use std::io::{self, Read, Write};
@@ -18,25 +19,26 @@ use rustc_hash::FxHashMap;
 
 const MAGIC: &[u8] = b"laomo-written 1\n";
 
-/// Keys and contents are compared by their 128-bit xxh3 hashes.
+/// Keys are 128-bit xxh3 hashes.
 pub type Digest = [u8; 16];
 
-/// The bytes of a file as written, and what they were made from.
+/// A file as written, and what it was made from (32 bytes: 150,000 of them at
+/// 10,000 profiles).
 #[derive(Clone, Copy, PartialEq, Eq, Debug)]
 pub struct Entry {
     pub len: u64,
-    pub modified: i128,
+    /// Nanoseconds since 1970: an i64 holds them until 2262.
+    pub modified: i64,
     pub key: Digest,
-    pub content: Digest,
 }
 
 /// The entries of the two output folders (the site and the staging folder), by inode.
 pub struct Record {
     file: PathBuf,
     identity: String,
-    /// What the last build wrote: the files of the site now published.
-    last: Vec<(u64, Entry)>,
-    known: FxHashMap<u64, Entry>,
+    /// Each entry, and whether the last build wrote it: those describe the files of
+    /// the site now published, and are kept for the build after this one.
+    known: FxHashMap<u64, (Entry, bool)>,
     /// What this build wrote or found as it should be.
     now: Mutex<Vec<(u64, Entry)>>,
 }
@@ -59,37 +61,45 @@ fn inode(_meta: &Metadata) -> Option<u64> {
     None
 }
 
+fn modified(meta: &Metadata) -> i64 {
+    crate::util::fs::mtime_ns(meta) as i64
+}
+
 impl Record {
     /// The record kept in `file`, if it was written by this `identity` (laomo's build):
     /// another version of laomo may make other bytes from the same key.
     pub fn open(file: PathBuf, identity: &str) -> Record {
-        let (last, older) = read(&file, identity).unwrap_or_default();
-        let mut known: FxHashMap<u64, Entry> = older.into_iter().collect();
-        known.extend(last.iter().copied());
+        let mut record = Record::empty(file, identity);
+        if let Some(known) = read(&record.file, identity) {
+            record.known = known;
+        }
+        record
+    }
+
+    /// A record that knows nothing yet (`laomo build --force`) and keeps what this
+    /// build writes.
+    pub fn empty(file: PathBuf, identity: &str) -> Record {
         Record {
             file,
             identity: identity.to_string(),
-            last,
-            known,
+            known: FxHashMap::default(),
             now: Mutex::new(Vec::new()),
         }
     }
 
     /// What the record knows of the file with this metadata, if it is still as written.
     pub fn find(&self, meta: &Metadata) -> Option<Entry> {
-        let entry = self.known.get(&inode(meta)?)?;
-        (entry.len == meta.len() && entry.modified == crate::util::fs::mtime_ns(meta))
-            .then_some(*entry)
+        let (entry, _) = self.known.get(&inode(meta)?)?;
+        (entry.len == meta.len() && entry.modified == modified(meta)).then_some(*entry)
     }
 
-    /// Notes that the file with this metadata holds `content`, made from `key`.
-    pub fn note(&self, meta: &Metadata, key: Digest, content: Digest) {
+    /// Notes that the file with this metadata holds what `key` makes.
+    pub fn note(&self, meta: &Metadata, key: Digest) {
         let Some(ino) = inode(meta) else { return };
         let entry = Entry {
             len: meta.len(),
-            modified: crate::util::fs::mtime_ns(meta),
+            modified: modified(meta),
             key,
-            content,
         };
         self.now
             .lock()
@@ -101,17 +111,23 @@ impl Record {
     /// are the site and the staging folder. Call only when the new site is in place.
     pub fn save(self) -> io::Result<()> {
         let now = self.now.into_inner().unwrap_or_else(|p| p.into_inner());
-        let mut out = Vec::with_capacity(64 + (now.len() + self.last.len()) * 56);
+        let last: Vec<(u64, Entry)> = self
+            .known
+            .iter()
+            .filter(|(_, (_, last))| *last)
+            .map(|(ino, (e, _))| (*ino, *e))
+            .collect();
+        let mut out = Vec::with_capacity(64 + (now.len() + last.len()) * 40);
         out.extend_from_slice(MAGIC);
-        put_bytes(&mut out, self.identity.as_bytes());
-        for list in [&now, &self.last] {
+        out.extend_from_slice(&(self.identity.len() as u64).to_le_bytes());
+        out.extend_from_slice(self.identity.as_bytes());
+        for list in [&now, &last] {
             out.extend_from_slice(&(list.len() as u64).to_le_bytes());
             for (ino, e) in list.iter() {
                 out.extend_from_slice(&ino.to_le_bytes());
                 out.extend_from_slice(&e.len.to_le_bytes());
                 out.extend_from_slice(&e.modified.to_le_bytes());
                 out.extend_from_slice(&e.key);
-                out.extend_from_slice(&e.content);
             }
         }
         let check = digest(&out);
@@ -121,29 +137,11 @@ impl Record {
         }
         crate::util::fs::replace_whole(&self.file, &out)
     }
-
-    /// A record that knows nothing yet (`laomo build --force`) and keeps what this
-    /// build writes.
-    pub fn empty(file: PathBuf, identity: &str) -> Record {
-        Record {
-            file,
-            identity: identity.to_string(),
-            last: Vec::new(),
-            known: FxHashMap::default(),
-            now: Mutex::new(Vec::new()),
-        }
-    }
 }
 
-fn put_bytes(out: &mut Vec<u8>, bytes: &[u8]) {
-    out.extend_from_slice(&(bytes.len() as u64).to_le_bytes());
-    out.extend_from_slice(bytes);
-}
-
-type Lists = (Vec<(u64, Entry)>, Vec<(u64, Entry)>);
-
-/// The two lists of a record file; `None` for a missing, damaged or foreign one.
-fn read(file: &std::path::Path, identity: &str) -> Option<Lists> {
+/// The entries of a record file, the last build's marked; `None` for a missing,
+/// damaged or foreign one.
+fn read(file: &std::path::Path, identity: &str) -> Option<FxHashMap<u64, (Entry, bool)>> {
     let mut bytes = Vec::new();
     std::fs::File::open(file)
         .ok()?
@@ -158,31 +156,22 @@ fn read(file: &std::path::Path, identity: &str) -> Option<Lists> {
     if r.take(len)? != identity.as_bytes() {
         return None;
     }
-    let mut lists = Vec::new();
-    for _ in 0..2 {
+    let mut known = FxHashMap::default();
+    // The last build's list first: where an inode is in both, it is the newer entry.
+    for last in [true, false] {
         let n = r.u64()? as usize;
-        let mut list = Vec::with_capacity(n.min(r.0.len() / 56));
+        known.reserve(n.min(r.0.len() / 40));
         for _ in 0..n {
             let ino = r.u64()?;
-            let len = r.u64()?;
-            let modified = i128::from_le_bytes(r.take(16)?.try_into().ok()?);
-            let key = r.take(16)?.try_into().ok()?;
-            let content = r.take(16)?.try_into().ok()?;
-            list.push((
-                ino,
-                Entry {
-                    len,
-                    modified,
-                    key,
-                    content,
-                },
-            ));
+            let entry = Entry {
+                len: r.u64()?,
+                modified: r.u64()? as i64,
+                key: r.take(16)?.try_into().ok()?,
+            };
+            known.entry(ino).or_insert((entry, last));
         }
-        lists.push(list);
     }
-    let older = lists.pop()?;
-    let last = lists.pop()?;
-    Some((last, older))
+    Some(known)
 }
 
 struct Reader<'a>(&'a [u8]);
@@ -218,13 +207,12 @@ mod tests {
         let meta = write_new(&file, "劳模宣讲进校园。".as_bytes()).unwrap();
         let kept = dir.join("record");
         let record = Record::open(kept.clone(), "laomo 1");
-        record.note(&meta, digest(b"key"), digest("劳模宣讲进校园。".as_bytes()));
+        record.note(&meta, digest(b"key"));
         record.save().unwrap();
 
         let again = Record::open(kept.clone(), "laomo 1");
         let found = again.find(&std::fs::metadata(&file).unwrap()).unwrap();
         assert_eq!(found.key, digest(b"key"));
-        assert_eq!(found.content, digest("劳模宣讲进校园。".as_bytes()));
         // Another laomo, or a damaged record, knows nothing.
         assert!(
             Record::open(kept.clone(), "laomo 2")
@@ -256,7 +244,7 @@ mod tests {
             let file = dir.join(format!("{n}.html"));
             let meta = write_new(&file, text.as_bytes()).unwrap();
             let record = Record::open(kept.clone(), "laomo");
-            record.note(&meta, digest(text.as_bytes()), digest(text.as_bytes()));
+            record.note(&meta, digest(text.as_bytes()));
             record.save().unwrap();
             metas.push(meta);
         }
