@@ -68,11 +68,17 @@ fn modified(meta: &Metadata) -> i64 {
 impl Record {
     /// The record kept in `file`, if it was written by this `identity` (laomo's build):
     /// another version of laomo may make other bytes from the same key.
+    ///
+    /// The file is removed as it is read, and written again only once the new site is
+    /// in place: a build that fails after rewriting some files leaves no record that
+    /// could vouch for them (on a file system whose times are coarser than the
+    /// rewrite, size and time alone could).
     pub fn open(file: PathBuf, identity: &str) -> Record {
         let mut record = Record::empty(file, identity);
         if let Some(known) = read(&record.file, identity) {
             record.known = known;
         }
+        let _ = std::fs::remove_file(&record.file);
         record
     }
 
@@ -210,16 +216,20 @@ mod tests {
         record.note(&meta, digest(b"key"));
         record.save().unwrap();
 
+        let saved = std::fs::read(&kept).unwrap();
         let again = Record::open(kept.clone(), "laomo 1");
         let found = again.find(&std::fs::metadata(&file).unwrap()).unwrap();
         assert_eq!(found.key, digest(b"key"));
+        // Read once: a build that fails before saving leaves none behind.
+        assert!(!kept.exists());
         // Another laomo, or a damaged record, knows nothing.
+        std::fs::write(&kept, &saved).unwrap();
         assert!(
             Record::open(kept.clone(), "laomo 2")
                 .find(&std::fs::metadata(&file).unwrap())
                 .is_none()
         );
-        let mut damaged = std::fs::read(&kept).unwrap();
+        let mut damaged = saved.clone();
         damaged[40] ^= 1;
         std::fs::write(&kept, &damaged).unwrap();
         assert!(
