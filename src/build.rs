@@ -289,6 +289,7 @@ pub fn build(opts: &BuildOptions) -> BuildReport {
     );
     // Kept even when the build fails: what a file loads to does not depend on others.
     if let Some((taken, loaded)) = load_cache.and_then(load::LoadCache::save) {
+        stages.done("store");
         stages.note(&format!(
             "stored   {taken} files taken from the store, {loaded} loaded"
         ));

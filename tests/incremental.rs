@@ -275,8 +275,9 @@ fn run_edits(seed: u64, steps: usize) {
             same_files(&site.public(), &clean.public(), &what);
         }
     }
-    // What the store keeps: a record for each Markdown file, none for files since
-    // changed or gone (records: 32-byte key, u64 length, data; src/load/stored.rs).
+    // What the store keeps: a record for each Markdown file, and those of files since
+    // changed or gone only while they are under a quarter of the pack (records:
+    // 32-byte key, u64 length, data; src/load/stored.rs).
     let _ = std::fs::remove_file(site.root().join("content/stories/broken.md"));
     site.build_ok();
     let pack = std::fs::read(site.root().join(".laomo-cache/loads.pack")).expect("pack");
@@ -293,7 +294,10 @@ fn run_edits(seed: u64, steps: usize) {
         .filter_map(Result::ok)
         .filter(|e| e.file_type().is_file())
         .count();
-    assert_eq!(records, pages, "seed {seed}, after: {done:?}");
+    assert!(
+        records >= pages && records * 3 < pages * 5,
+        "{records} records for {pages} pages, seed {seed}, after: {done:?}"
+    );
 }
 
 #[test]

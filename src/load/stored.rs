@@ -263,6 +263,21 @@ impl Store {
         if moved {
             fresh.clear();
         }
+        // The records of files since changed or gone stay in the pack, unused, while
+        // they are under a quarter of it: a build after one edit appends one record
+        // instead of writing 40 MB again.
+        let dead: usize = self
+            .index
+            .iter()
+            .filter(|(k, _)| !kept.contains(*k))
+            .map(|(_, r)| r.len() + 40)
+            .sum();
+        if dead * 4 < self.old.len()
+            && self.old.len() > MAGIC.len()
+            && (fresh.is_empty() || append(&self.file, self.old.len(), &fresh).is_ok())
+        {
+            return counts;
+        }
         let mut old: Vec<(&Key, &std::ops::Range<usize>)> = self
             .index
             .iter()
@@ -290,6 +305,24 @@ impl Store {
         let _ = crate::util::fs::replace_whole(&self.file, &pack);
         counts
     }
+}
+
+/// Adds records at the end of the pack, if it is still the `len` bytes this build
+/// read (another build of the site may have written it since).
+fn append(file: &Path, len: usize, fresh: &[(Key, Vec<u8>)]) -> std::io::Result<()> {
+    use std::io::Write;
+    let mut tail = Vec::with_capacity(fresh.iter().map(|(_, p)| p.len() + 40).sum());
+    for (key, packed) in fresh {
+        tail.extend_from_slice(key);
+        tail.extend_from_slice(&(packed.len() as u64).to_le_bytes());
+        tail.extend_from_slice(packed);
+    }
+    let mut f = std::fs::File::options().append(true).open(file)?;
+    if f.metadata()?.len() != len as u64 {
+        return Err(std::io::Error::other("the pack changed"));
+    }
+    // One write: appends of two builds at once do not interleave within a record.
+    f.write_all(&tail)
 }
 
 /// Where each record of a pack is. A pack cut short or damaged yields the records
