@@ -168,6 +168,17 @@ fn build_counting_loads(site: &Site) -> (std::process::Output, Option<usize>) {
     (out, loaded)
 }
 
+/// How many pages a build rendered (the others it kept as they were).
+fn rendered(build: &std::process::Output) -> usize {
+    stderr(build)
+        .lines()
+        .find_map(|l| {
+            let (n, _) = l.strip_prefix("timing: pages")?.trim().split_once(' ')?;
+            n.parse().ok()
+        })
+        .expect("the count of rendered pages")
+}
+
 /// The same messages, but for where each site is and what its photo cache held.
 fn said(o: &std::process::Output, site: &Site) -> String {
     stderr(o)
@@ -334,6 +345,8 @@ fn the_example_site_after_one_edit_matches_a_build_from_nothing() {
     let (edited, loaded) = build_counting_loads(&site);
     assert!(edited.status.success(), "{}", stderr(&edited));
     assert_eq!(loaded, Some(1), "{}", stderr(&edited));
+    // The staging folder is empty: every other page is the published one, linked.
+    assert_eq!(rendered(&edited), 1, "only the story\n{}", stderr(&edited));
     let clean = clean_copy(site.root());
     let fresh = clean.build();
     assert!(fresh.status.success(), "{}", stderr(&fresh));
@@ -362,15 +375,8 @@ fn the_example_site_after_one_edit_matches_a_build_from_nothing() {
     saved_a_while_ago(site.root());
     let (again, _) = build_counting_loads(&site);
     assert!(again.status.success(), "{}", stderr(&again));
-    let rendered = stderr(&again)
-        .lines()
-        .find_map(|l| {
-            let (n, _) = l.strip_prefix("timing: pages")?.trim().split_once(' ')?;
-            n.parse::<usize>().ok()
-        })
-        .expect("the count of rendered pages");
     assert_eq!(
-        rendered,
+        rendered(&again),
         2,
         "the story and the page changed by hand\n{}",
         stderr(&again)

@@ -338,19 +338,54 @@ impl Sink for Staging {
     }
 
     fn holds(&self, site_path: &str, key: &OutputKey) -> bool {
-        let Some(record) = self.record.as_ref().filter(|_| !self.fresh) else {
+        let Some(record) = &self.record else {
             return false;
         };
-        let Ok(meta) = fs::symlink_metadata(file_for(&self.dir, site_path)) else {
-            return false;
+        let dest = file_for(&self.dir, site_path);
+        let staged = if self.fresh {
+            None
+        } else {
+            fs::symlink_metadata(&dest).ok()
         };
-        match record.find(&meta) {
-            Some(e) if e.key == *key => {
-                record.note(&meta, e.key);
-                true
-            }
-            _ => false,
+        if let Some(meta) = &staged
+            && record.find(meta).is_some_and(|e| e.key == *key)
+        {
+            record.note(meta, *key);
+            return true;
         }
+        // The published site has it (a page unchanged since the last build): the same
+        // file under a second name instead of rendering it again. A file with two
+        // names is replaced, never written into (see `write_file`).
+        let published = file_for(&self.output, site_path);
+        let Ok(meta) = fs::symlink_metadata(&published) else {
+            return false;
+        };
+        if record.find(&meta).is_none_or(|e| e.key != *key) {
+            return false;
+        }
+        if let Some(old) = &staged {
+            let removed = if old.is_dir() {
+                fs::remove_dir_all(&dest)
+            } else {
+                fs::remove_file(&dest)
+            };
+            if removed.is_err() {
+                return false;
+            }
+        }
+        let linked =
+            fs::hard_link(&published, &dest).or_else(|e| match (e.kind(), dest.parent()) {
+                (io::ErrorKind::NotFound, Some(parent)) => {
+                    self.make_dirs(parent)?;
+                    fs::hard_link(&published, &dest)
+                }
+                _ => Err(e),
+            });
+        if linked.is_err() {
+            return false;
+        }
+        record.note(&meta, *key);
+        true
     }
 
     fn emit_made(&self, site_path: &str, key: &OutputKey, bytes: &[u8]) -> io::Result<()> {
