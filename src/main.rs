@@ -44,7 +44,7 @@ enum Command {
         /// Override base_url from site.yaml, e.g. for a preview host.
         #[arg(long)]
         base_url: Option<String>,
-        /// Build even when nothing changed since the last build, reading every file again.
+        /// Build even when nothing changed since the last build, reading every file and rendering every page again.
         #[arg(long)]
         force: bool,
         /// Leave out a source site (`sources:`) that has errors, instead of stopping.

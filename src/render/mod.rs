@@ -1,6 +1,7 @@
 //! Stage 3, render: every page of the linked `Site` through its Tera template.
 //! Pages are rendered in parallel and handed to the writer as they are done, so the
-//! whole site is never held in memory at once.
+//! whole site is never held in memory at once. Each page's context is hashed as it is
+//! built ([`context`]); a page whose key the writer already holds is not rendered.
 
 pub mod context;
 pub mod feeds;
@@ -936,7 +937,7 @@ impl Renderer {
             .collect();
         let mut rendered_calls = Vec::with_capacity(calls.len());
         for (n, call) in calls.iter().enumerate() {
-            let mut ctx = self.global.for_page();
+            let mut ctx = self.global.clone();
             ctx.insert("args", &call.args);
             ctx.insert("image", &call.image.as_ref().map(|i| self.views().image(i)));
             ctx.insert("video", &call.video);

@@ -7,6 +7,10 @@
 //! kernel time than creating a fresh tree of thousands of folders on every build.
 //! The swap is one `renameat2(RENAME_EXCHANGE)` on Linux, so `public/` is never
 //! missing, not even for a moment.
+//!
+//! The [`record`] says what each file of both folders was made from, so a page the
+//! staging folder already holds is left alone unread, and one only the published site
+//! holds is linked in as a second name of its file; neither is rendered again.
 
 pub mod record;
 
