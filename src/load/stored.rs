@@ -65,6 +65,8 @@ pub struct Store {
     /// The pack the last build left, and where each record is in it.
     old: Vec<u8>,
     index: rustc_hash::FxHashMap<Key, std::ops::Range<usize>>,
+    /// The old pack was read to its end: new records may be appended to it.
+    whole: bool,
     /// Records of the old pack this build used, and the ones it made.
     kept: std::sync::Mutex<rustc_hash::FxHashSet<Key>>,
     fresh: std::sync::Mutex<Vec<(Key, Vec<u8>)>>,
@@ -120,8 +122,9 @@ impl Store {
             true => std::fs::read(&file).unwrap_or_default(),
             false => Vec::new(),
         };
-        let index = records(&old);
+        let (index, whole) = records(&old);
         Some(Store {
+            whole,
             file,
             common: common.finalize(),
             stamps,
@@ -272,7 +275,8 @@ impl Store {
             .filter(|(k, _)| !kept.contains(*k))
             .map(|(_, r)| r.len() + 40)
             .sum();
-        if dead * 4 < self.old.len()
+        if self.whole
+            && dead * 4 < self.old.len()
             && self.old.len() > MAGIC.len()
             && (fresh.is_empty() || append(&self.file, self.old.len(), &fresh).is_ok())
         {
@@ -327,10 +331,12 @@ fn append(file: &Path, len: usize, fresh: &[(Key, Vec<u8>)]) -> std::io::Result<
 
 /// Where each record of a pack is. A pack cut short or damaged yields the records
 /// before the damage.
-fn records(pack: &[u8]) -> rustc_hash::FxHashMap<Key, std::ops::Range<usize>> {
+/// Also whether the whole pack was read: only then may records be appended to it
+/// (after damage they could never be read).
+fn records(pack: &[u8]) -> (rustc_hash::FxHashMap<Key, std::ops::Range<usize>>, bool) {
     let mut index = rustc_hash::FxHashMap::default();
     let Some(mut rest) = pack.strip_prefix(MAGIC) else {
-        return index;
+        return (index, false);
     };
     let mut at = MAGIC.len();
     while rest.len() >= 40 {
@@ -347,7 +353,7 @@ fn records(pack: &[u8]) -> rustc_hash::FxHashMap<Key, std::ops::Range<usize>> {
         rest = &tail[8 + len..];
         at += 40 + len;
     }
-    index
+    (index, at == pack.len())
 }
 
 /// Whether an input is a Markdown file of a site's content (`content/…/x.md`, or
@@ -899,13 +905,17 @@ mod tests {
             pack.extend_from_slice(&(data.len() as u64).to_le_bytes());
             pack.extend_from_slice(data);
         }
-        let whole = records(&pack);
+        let (whole, read_to_end) = records(&pack);
         assert_eq!(whole.len(), 2);
+        assert!(read_to_end);
         assert_eq!(&pack[whole[&[2; 32]].clone()], b"second record");
-        let cut = records(&pack[..pack.len() - 3]);
+        // Cut: the records before the cut, and nothing may be appended after it.
+        let (cut, read_to_end) = records(&pack[..pack.len() - 3]);
         assert_eq!(cut.len(), 1);
+        assert!(!read_to_end);
         assert_eq!(&pack[cut[&[1; 32]].clone()], b"first");
-        assert!(records(b"laomo-loads 0\n").is_empty());
+        let (other, read_to_end) = records(b"laomo-loads 0\n");
+        assert!(other.is_empty() && !read_to_end);
     }
 
     #[test]

@@ -74,17 +74,17 @@ impl Record {
     /// could vouch for them (on a file system whose times are coarser than the
     /// rewrite, size and time alone could).
     pub fn open(file: PathBuf, identity: &str) -> Record {
+        let known = read(&file, identity).unwrap_or_default();
         let mut record = Record::empty(file, identity);
-        if let Some(known) = read(&record.file, identity) {
-            record.known = known;
-        }
-        let _ = std::fs::remove_file(&record.file);
+        record.known = known;
         record
     }
 
     /// A record that knows nothing yet (`laomo build --force`) and keeps what this
     /// build writes.
     pub fn empty(file: PathBuf, identity: &str) -> Record {
+        // As `open` does: a build that fails leaves no record behind.
+        let _ = std::fs::remove_file(&file);
         Record {
             file,
             identity: identity.to_string(),
@@ -162,11 +162,10 @@ fn read(file: &std::path::Path, identity: &str) -> Option<FxHashMap<u64, (Entry,
     if r.take(len)? != identity.as_bytes() {
         return None;
     }
-    let mut known = FxHashMap::default();
-    // The last build's list first: where an inode is in both, it is the newer entry.
-    for last in [true, false] {
+    let mut lists = Vec::new();
+    for _ in 0..2 {
         let n = r.u64()? as usize;
-        known.reserve(n.min(r.0.len() / 40));
+        let mut list = Vec::with_capacity(n.min(r.0.len() / 40));
         for _ in 0..n {
             let ino = r.u64()?;
             let entry = Entry {
@@ -174,8 +173,14 @@ fn read(file: &std::path::Path, identity: &str) -> Option<FxHashMap<u64, (Entry,
                 modified: r.u64()? as i64,
                 key: r.take(16)?.try_into().ok()?,
             };
-            known.entry(ino).or_insert((entry, last));
+            list.push((ino, entry));
         }
+        lists.push(list);
+    }
+    // The older list first, each in the order noted: the newest entry of an inode wins.
+    let mut known = FxHashMap::default();
+    for (list, last) in lists.into_iter().zip([true, false]).rev() {
+        known.extend(list.into_iter().map(|(ino, e)| (ino, (e, last))));
     }
     Some(known)
 }
@@ -263,6 +268,21 @@ mod tests {
         assert!(record.find(&metas[0]).is_none());
         assert!(record.find(&metas[1]).is_some());
         assert!(record.find(&metas[2]).is_some());
+        let _ = std::fs::remove_dir_all(&dir);
+    }
+
+    #[test]
+    fn a_file_noted_twice_holds_the_later_note() {
+        let dir = std::env::temp_dir().join(format!("laomo-record3-{}", std::process::id()));
+        std::fs::create_dir_all(&dir).unwrap();
+        let kept = dir.join("record");
+        let meta = write_new(&dir.join("a.html"), "劳模".as_bytes()).unwrap();
+        let record = Record::open(kept.clone(), "laomo");
+        record.note(&meta, digest(b"first"));
+        record.note(&meta, digest(b"second"));
+        record.save().unwrap();
+        let known = Record::open(kept, "laomo");
+        assert_eq!(known.find(&meta).unwrap().key, digest(b"second"));
         let _ = std::fs::remove_dir_all(&dir);
     }
 }
