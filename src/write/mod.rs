@@ -345,51 +345,23 @@ impl Sink for Staging {
         let Some(record) = &self.record else {
             return false;
         };
-        let dest = file_for(&self.dir, site_path);
-        let staged = if self.fresh {
-            None
-        } else {
-            fs::symlink_metadata(&dest).ok()
-        };
-        if let Some(meta) = &staged
-            && record.find(meta).is_some_and(|e| e.key == *key)
+        if !self.fresh
+            && let Ok(meta) = fs::symlink_metadata(file_for(&self.dir, site_path))
+            && record.find(&meta).is_some_and(|e| e.key == *key)
         {
-            record.note(meta, *key);
+            record.note(&meta, *key);
             return true;
         }
         // The published site has it (a page unchanged since the last build): the same
-        // file under a second name instead of rendering it again. A file with two
-        // names is replaced, never written into (see `write_file`).
+        // file under a second name instead of rendering it again, as a cache file is
+        // put in. A file with two names is replaced, never written into (see
+        // `write_file`).
         let published = file_for(&self.output, site_path);
         let Ok(meta) = fs::symlink_metadata(&published) else {
             return false;
         };
-        if record.find(&meta).is_none_or(|e| e.key != *key) {
-            return false;
-        }
-        if let Some(old) = &staged {
-            let removed = if old.is_dir() {
-                fs::remove_dir_all(&dest)
-            } else {
-                fs::remove_file(&dest)
-            };
-            if removed.is_err() {
-                return false;
-            }
-        }
-        let linked =
-            fs::hard_link(&published, &dest).or_else(|e| match (e.kind(), dest.parent()) {
-                (io::ErrorKind::NotFound, Some(parent)) => {
-                    self.make_dirs(parent)?;
-                    fs::hard_link(&published, &dest)
-                }
-                _ => Err(e),
-            });
-        if linked.is_err() {
-            return false;
-        }
-        record.note(&meta, *key);
-        true
+        record.find(&meta).is_some_and(|e| e.key == *key)
+            && self.link_cached_made(&published, site_path, key).is_ok()
     }
 
     fn emit_made(&self, site_path: &str, key: &OutputKey, bytes: &[u8]) -> io::Result<()> {

@@ -210,10 +210,17 @@ pub fn write_new(file: &std::path::Path, bytes: &[u8]) -> io::Result<Metadata> {
 mod tests {
     use super::*;
 
+    /// An empty folder of this test's own.
+    fn scratch(name: &str) -> PathBuf {
+        let dir = std::env::temp_dir().join(format!("{name}-{}", std::process::id()));
+        let _ = std::fs::remove_dir_all(&dir);
+        std::fs::create_dir_all(&dir).unwrap();
+        dir
+    }
+
     #[test]
     fn a_saved_record_finds_a_file_only_while_it_is_as_written() {
-        let dir = std::env::temp_dir().join(format!("laomo-record-{}", std::process::id()));
-        std::fs::create_dir_all(&dir).unwrap();
+        let dir = scratch("laomo-record");
         let file = dir.join("a.html");
         let meta = write_new(&file, "劳模宣讲进校园。".as_bytes()).unwrap();
         let kept = dir.join("record");
@@ -251,8 +258,7 @@ mod tests {
 
     #[test]
     fn a_record_keeps_two_builds() {
-        let dir = std::env::temp_dir().join(format!("laomo-record2-{}", std::process::id()));
-        std::fs::create_dir_all(&dir).unwrap();
+        let dir = scratch("laomo-record2");
         let kept = dir.join("record");
         let mut metas = Vec::new();
         for (n, text) in ["一", "二", "三"].iter().enumerate() {
@@ -273,8 +279,7 @@ mod tests {
 
     #[test]
     fn a_file_noted_twice_holds_the_later_note() {
-        let dir = std::env::temp_dir().join(format!("laomo-record3-{}", std::process::id()));
-        std::fs::create_dir_all(&dir).unwrap();
+        let dir = scratch("laomo-record3");
         let kept = dir.join("record");
         let meta = write_new(&dir.join("a.html"), "劳模".as_bytes()).unwrap();
         let record = Record::open(kept.clone(), "laomo");
