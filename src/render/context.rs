@@ -6,8 +6,8 @@
 //! fingerprint give it the same bytes, and the writer can keep the file it has
 //! instead of rendering it again (see `Sink::holds`).
 
+use super::key_bytes;
 use serde::Serialize;
-use tera::value::{Key, ValueKind};
 use tera::{Context, Value};
 use xxhash_rust::xxh3::{Xxh3Default, xxh3_128};
 
@@ -17,9 +17,12 @@ pub type OutputKey = [u8; 16];
 /// A Tera context and, in order, the bytes of what was inserted, hashed once for the
 /// key: a streaming hasher fed the few-byte pieces a context is made of spends most
 /// of its time copying them into its buffer.
+///
+/// A context made [`for_key`](PageContext::for_key) only learns the key: it makes no
+/// Tera values, and cannot be rendered. Both kinds give the same key.
 #[derive(Clone)]
 pub struct PageContext {
-    context: Context,
+    context: Option<Context>,
     bytes: Vec<u8>,
 }
 
@@ -27,9 +30,9 @@ impl PageContext {
     /// An empty context whose keys depend on `seed` (the templates, base path, fonts).
     pub fn seeded(seed: &[u8]) -> PageContext {
         let mut bytes = Vec::new();
-        feed_bytes(&mut bytes, seed);
+        key_bytes::write_len_bytes(&mut bytes, seed);
         PageContext {
-            context: Context::new(),
+            context: Some(Context::new()),
             bytes,
         }
     }
@@ -44,26 +47,46 @@ impl PageContext {
 
     /// A copy to build one page's context on, with room for a typical page's values.
     pub fn for_page(&self) -> PageContext {
-        let mut bytes = Vec::with_capacity(16 * 1024);
-        bytes.extend_from_slice(&self.bytes);
         PageContext {
             context: self.context.clone(),
-            bytes,
+            bytes: self.bytes_for_page(),
         }
     }
 
+    /// A copy that learns one page's key and nothing else.
+    pub fn for_key(&self) -> PageContext {
+        PageContext {
+            context: None,
+            bytes: self.bytes_for_page(),
+        }
+    }
+
+    fn bytes_for_page(&self) -> Vec<u8> {
+        let mut bytes = Vec::with_capacity(16 * 1024);
+        bytes.extend_from_slice(&self.bytes);
+        bytes
+    }
+
     pub fn insert<T: Serialize + ?Sized>(&mut self, key: &'static str, value: &T) {
-        self.insert_value(key, Value::from_serializable(value));
+        key_bytes::write_str(&mut self.bytes, key);
+        key_bytes::write(&mut self.bytes, value);
+        if let Some(context) = &mut self.context {
+            context.insert(key, value);
+        }
     }
 
+    /// A Tera value as it is: a safe string (HTML that is not escaped) is one.
     pub fn insert_value(&mut self, key: &'static str, value: Value) {
-        feed_str(&mut self.bytes, key);
-        feed(&mut self.bytes, &value);
-        self.context.insert_value(key, value);
+        key_bytes::write_str(&mut self.bytes, key);
+        key_bytes::write_value(&mut self.bytes, &value);
+        if let Some(context) = &mut self.context {
+            context.insert_value(key, value);
+        }
     }
 
-    pub fn context(&self) -> &Context {
-        &self.context
+    /// The Tera context; none for a context made only to learn its key.
+    pub fn context(&self) -> Option<&Context> {
+        self.context.as_ref()
     }
 
     /// The key of this context rendered through `template`.
@@ -73,86 +96,6 @@ impl PageContext {
         h.update(b"\xfftemplate");
         h.update(template.as_bytes());
         h.digest128().to_le_bytes()
-    }
-}
-
-fn feed_bytes(out: &mut Vec<u8>, b: &[u8]) {
-    out.extend_from_slice(&(b.len() as u64).to_le_bytes());
-    out.extend_from_slice(b);
-}
-
-fn feed_str(out: &mut Vec<u8>, s: &str) {
-    // A long text (a page's HTML) by its own hash: hashed where it is, not copied.
-    if s.len() > 256 {
-        out.push(1);
-        out.extend_from_slice(&xxh3_128(s.as_bytes()).to_le_bytes());
-    } else {
-        out.push(0);
-        feed_bytes(out, s.as_bytes());
-    }
-}
-
-/// Every value with its kind and length first, so that no two values hash alike by
-/// running into each other; a string's safe mark too (it decides the escaping).
-fn feed(h: &mut Vec<u8>, v: &Value) {
-    match v.kind() {
-        ValueKind::Undefined => h.extend_from_slice(&[0]),
-        ValueKind::None => h.extend_from_slice(&[1]),
-        ValueKind::Bool => h.extend_from_slice(&[2, v.as_bool().unwrap_or_default() as u8]),
-        ValueKind::U64 | ValueKind::I64 | ValueKind::U128 | ValueKind::I128 => {
-            h.extend_from_slice(&[3]);
-            h.extend_from_slice(&v.as_i128().unwrap_or_default().to_le_bytes());
-        }
-        ValueKind::F64 => {
-            h.extend_from_slice(&[4]);
-            h.extend_from_slice(&v.as_f64().unwrap_or_default().to_bits().to_le_bytes());
-        }
-        ValueKind::String => {
-            h.extend_from_slice(&[if v.is_safe() { 5 } else { 6 }]);
-            feed_str(h, v.as_str().unwrap_or_default());
-        }
-        ValueKind::Array => {
-            let items = v.as_array().unwrap_or_default();
-            h.extend_from_slice(&[7]);
-            h.extend_from_slice(&(items.len() as u64).to_le_bytes());
-            for item in items {
-                feed(h, item);
-            }
-        }
-        ValueKind::Map => {
-            h.extend_from_slice(&[8]);
-            if let Some(map) = v.as_map() {
-                h.extend_from_slice(&(map.len() as u64).to_le_bytes());
-                for (k, item) in map {
-                    feed_key(h, k);
-                    feed(h, item);
-                }
-            }
-        }
-        ValueKind::Bytes => {
-            let bytes = v.as_bytes().unwrap_or_default();
-            h.extend_from_slice(&[9]);
-            h.extend_from_slice(&(bytes.len() as u64).to_le_bytes());
-            h.extend_from_slice(bytes);
-        }
-        // A kind this version does not know yet: its text, so a change still shows.
-        _ => {
-            h.extend_from_slice(&[10]);
-            feed_str(h, &format!("{v:?}"));
-        }
-    }
-}
-
-fn feed_key(h: &mut Vec<u8>, k: &Key) {
-    match k.as_str() {
-        Some(s) => {
-            h.extend_from_slice(&[0]);
-            feed_str(h, s);
-        }
-        None => {
-            h.extend_from_slice(&[1]);
-            feed_str(h, &format!("{k:?}"));
-        }
     }
 }
 
@@ -184,6 +127,28 @@ mod tests {
             base,
             key_of(|c| c.insert("page", &serde_json::json!({"title": "丁卫松", "n": 3})))
         );
+    }
+
+    #[test]
+    fn a_context_for_the_key_only_has_the_key_of_the_full_one() {
+        let card = super::key_bytes::Hashed::new(Value::from_serializable(
+            &serde_json::json!({"title": "丁卫松", "url": "/profiles/ding-weisong/"}),
+        ));
+        let fill = |c: &mut PageContext| {
+            c.insert("page", &serde_json::json!({"title": "劳模宣讲进校园", "n": 3}));
+            c.insert("people", &vec![card.clone(), card.clone()]);
+            c.insert_value("content", Value::safe_string("<p>劳模</p>"));
+        };
+        let global = PageContext::seeded(b"seed").sealed();
+        let mut full = global.for_page();
+        fill(&mut full);
+        let mut key_only = global.for_key();
+        fill(&mut key_only);
+        assert_eq!(full.key("story.html"), key_only.key("story.html"));
+        assert!(key_only.context().is_none());
+        // The full context hands Tera the cards themselves.
+        let people = full.context().and_then(|c| c.get("people")).map(|v| v.to_string());
+        assert!(people.is_some_and(|p| p.matches("丁卫松").count() == 2));
     }
 
     #[test]

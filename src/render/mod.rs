@@ -6,6 +6,7 @@
 pub mod context;
 pub mod feeds;
 mod hall_filter;
+pub mod key_bytes;
 pub mod share_card;
 pub mod theme;
 pub mod view;
@@ -15,11 +16,12 @@ use crate::link::Site;
 use crate::load::shortcode;
 use crate::model::{Details, Kind, PageId, TaxonomyKind};
 use context::{OutputKey, PageContext};
+use key_bytes::Hashed;
 use rayon::prelude::*;
 use rust_i18n::t;
 use serde::Serialize;
 use std::sync::Mutex;
-use tera::{Context, Kwargs, State, Tera, TeraResult, Value};
+use tera::{Kwargs, State, Tera, TeraResult, Value};
 use theme::Theme;
 use view::*;
 
@@ -37,6 +39,12 @@ pub trait Sink: Sync {
     fn emit_made(&self, site_path: &str, _key: &OutputKey, bytes: &[u8]) -> std::io::Result<()> {
         self.emit(site_path, bytes)
     }
+
+    /// Whether the sink may hold any page at all: if not, a page's key is learnt as it
+    /// is rendered, not composed once for the key and again for the page.
+    fn holds_any(&self) -> bool {
+        false
+    }
 }
 
 /// The pages of a render: the site paths written, and how many of them were kept as
@@ -44,6 +52,13 @@ pub trait Sink: Sync {
 pub struct RenderReport {
     pub paths: Vec<String>,
     pub kept: usize,
+}
+
+/// Whether a composed context gets Tera values, to be rendered, or only its key.
+#[derive(Clone, Copy)]
+enum Values {
+    Yes,
+    No,
 }
 
 /// What a job renders: a template and its context, or bytes made without a template.
@@ -226,7 +241,7 @@ pub fn hall_path(exhibition: &str, number: usize) -> String {
 pub struct Renderer {
     site: Site,
     photos: crate::imageproc::Photos,
-    cards: crate::model::PerPage<std::sync::OnceLock<Value>>,
+    cards: crate::model::PerPage<std::sync::OnceLock<key_bytes::Hashed>>,
     /// Fonts and cache of the share cards (see [`share_card`]).
     share_cards: std::sync::Arc<crate::share::card::Cards>,
     tera: Tera,
@@ -450,27 +465,34 @@ impl Renderer {
     /// template, same context) is not rendered again.
     pub fn render_all(&self, sink: &dyn Sink, diags: &mut Diagnostics) -> RenderReport {
         let jobs = self.jobs();
+        let may_hold = sink.holds_any();
         let problems = Mutex::new(Vec::new());
         let kept = std::sync::atomic::AtomicUsize::new(0);
         let paths: Vec<String> = jobs
             .par_iter()
             .filter_map(|job| {
                 let path = self.job_path(job);
-                let written = self.compose(job).and_then(|composed| match composed {
-                    Composed::Template { name, ctx, what } => {
-                        let key = ctx.key(name);
-                        if sink.holds(&path, &key) {
-                            kept.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
-                            return Ok(());
+                let written = (|| {
+                    // The key first, without Tera values, where the sink may hold it.
+                    if may_hold
+                        && let Composed::Template { name, ctx, .. } =
+                            self.compose(job, Values::No)?
+                        && sink.holds(&path, &ctx.key(name))
+                    {
+                        kept.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+                        return Ok(());
+                    }
+                    match self.compose(job, Values::Yes)? {
+                        Composed::Template { name, ctx, what } => {
+                            let html = self.render(name, &ctx, what)?;
+                            sink.emit_made(&path, &ctx.key(name), &html)
+                                .map_err(Diagnostic::write_failed)
                         }
-                        let html = self.render(name, ctx.context(), what)?;
-                        sink.emit_made(&path, &key, &html)
-                            .map_err(Diagnostic::write_failed)
+                        Composed::Bytes(bytes) => {
+                            sink.emit(&path, &bytes).map_err(Diagnostic::write_failed)
+                        }
                     }
-                    Composed::Bytes(bytes) => {
-                        sink.emit(&path, &bytes).map_err(Diagnostic::write_failed)
-                    }
-                });
+                })();
                 match written {
                     Ok(()) => Some(path),
                     Err(d) => {
@@ -492,10 +514,17 @@ impl Renderer {
     fn render(
         &self,
         template: &str,
-        ctx: &Context,
+        ctx: &PageContext,
         what: impl FnOnce() -> String,
     ) -> Result<Vec<u8>, Diagnostic> {
         let mut out = Vec::with_capacity(32 * 1024);
+        let Some(ctx) = ctx.context() else {
+            // Composed with `Values::No`: a mistake in laomo, not in the site.
+            return Err(Diagnostic::error(format!(
+                "laomo: {} was composed without values and cannot be rendered",
+                what()
+            )));
+        };
         self.tera.render_to(template, ctx, &mut out).map_err(|e| {
             template_error(
                 &self.theme,
@@ -592,18 +621,21 @@ impl Renderer {
 
     /// Renders one job; its path comes from the route table, never from here.
     fn render_job(&self, job: &Job) -> Result<Vec<u8>, Diagnostic> {
-        match self.compose(job)? {
-            Composed::Template { name, ctx, what } => self.render(name, ctx.context(), what),
+        match self.compose(job, Values::Yes)? {
+            Composed::Template { name, ctx, what } => self.render(name, &ctx, what),
             Composed::Bytes(bytes) => Ok(bytes),
         }
     }
 
     /// What a job renders, up to the template: its context, which is its key.
-    fn compose<'a>(&'a self, job: &'a Job) -> Result<Composed<'a>, Diagnostic> {
+    fn compose<'a>(&'a self, job: &'a Job, values: Values) -> Result<Composed<'a>, Diagnostic> {
         let s = &self.site;
         let c = &s.config;
         let per = c.paginate;
-        let mut ctx = self.global.for_page();
+        let mut ctx = match values {
+            Values::Yes => self.global.for_page(),
+            Values::No => self.global.for_key(),
+        };
         let base = self.job_base(job);
         let path = self.job_path(job);
         ctx.insert("current_path", &c.url(&path));
@@ -967,7 +999,7 @@ impl Renderer {
                 // Unresolved, a draft, or unknown: already reported at load or link time.
                 String::new()
             } else {
-                let bytes = self.render(&template, ctx.context(), || {
+                let bytes = self.render(&template, &ctx, || {
                     t!("render.what.shortcode", source = source, name = call.name).into_owned()
                 })?;
                 String::from_utf8_lossy(&bytes).trim().to_string()
@@ -1072,7 +1104,7 @@ struct HomeFigures<'a> {
 
 #[derive(Serialize)]
 struct HallEntry {
-    card: Value,
+    card: Hashed,
     anchor: Option<String>,
 }
 

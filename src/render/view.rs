@@ -1,6 +1,7 @@
 //! What templates see. Each view borrows from the `Site`; docs/templates.md lists
 //! every field, so theme authors never have to read this file.
 
+use super::key_bytes::Hashed;
 use crate::imageproc::encode::Format;
 use crate::imageproc::{Photos, Processed, Variant, variant_path};
 use crate::link::Site;
@@ -143,12 +144,12 @@ pub fn build_card<'a>(site: &'a Site, photos: &Photos, i: PageId) -> Card<'a> {
 pub struct ViewCx<'a> {
     pub site: &'a Site,
     pub photos: &'a Photos,
-    pub cards: &'a PerPage<std::sync::OnceLock<Value>>,
+    pub cards: &'a PerPage<std::sync::OnceLock<Hashed>>,
 }
 
 /// One empty slot per page: each card is built the first time a list needs it, so
 /// `laomo serve` does not build 15,000 cards to show one page.
-pub fn card_slots(site: &Site) -> PerPage<std::sync::OnceLock<Value>> {
+pub fn card_slots(site: &Site) -> PerPage<std::sync::OnceLock<Hashed>> {
     site.pages.map(|_| std::sync::OnceLock::new())
 }
 
@@ -251,13 +252,13 @@ pub fn image_view(site: &Site, photos: &Photos, img: &Image) -> ImageView {
     }
 }
 
-pub fn card(v: &ViewCx, i: PageId) -> Value {
+pub fn card(v: &ViewCx, i: PageId) -> Hashed {
     v.cards[i]
-        .get_or_init(|| Value::from_serializable(&build_card(v.site, v.photos, i)))
+        .get_or_init(|| Hashed::new(Value::from_serializable(&build_card(v.site, v.photos, i))))
         .clone()
 }
 
-pub fn cards(v: &ViewCx, ids: &[PageId]) -> Vec<Value> {
+pub fn cards(v: &ViewCx, ids: &[PageId]) -> Vec<Hashed> {
     ids.iter().map(|&i| card(v, i)).collect()
 }
 
@@ -287,9 +288,9 @@ pub struct HonorView<'a> {
 
 #[derive(Serialize)]
 pub struct NavView {
-    pub collection: Value,
-    pub prev: Option<Value>,
-    pub next: Option<Value>,
+    pub collection: Hashed,
+    pub prev: Option<Hashed>,
+    pub next: Option<Hashed>,
     pub position: usize,
     pub total: usize,
 }
@@ -300,7 +301,7 @@ pub struct ExhibitView<'a> {
     pub kind: &'static str,
     /// Its place in the hall, from 1: exhibit 2 of hall 3 is labelled 3-2.
     pub number: usize,
-    pub card: Option<Value>,
+    pub card: Option<Hashed>,
     pub image: Option<ImageView>,
     pub video: Option<&'a Media>,
     pub caption: Option<&'a str>,
@@ -339,7 +340,7 @@ pub struct HallView<'a> {
 pub struct PartView<'a> {
     pub title: Option<&'a str>,
     pub date: Option<Date>,
-    pub stories: Vec<Value>,
+    pub stories: Vec<Hashed>,
 }
 
 /// Kind-specific fields of a page, next to the common ones in `page`.
@@ -370,7 +371,7 @@ pub struct Details<'a> {
     pub location: Option<&'a str>,
     pub cover: Option<ImageView>,
     pub figures: Vec<&'a Figure>,
-    pub people: Vec<Value>,
+    pub people: Vec<Hashed>,
     pub navigation: Vec<NavView>,
     // Exhibition
     pub featured: bool,
@@ -388,15 +389,15 @@ pub struct Details<'a> {
     pub founded: Option<Date>,
     pub members: Option<&'a str>,
     pub logo: Option<ImageView>,
-    pub parent: Option<Value>,
-    pub children: Vec<Value>,
+    pub parent: Option<Hashed>,
+    pub children: Vec<Hashed>,
     pub profile_count: usize,
     // Backlinks
-    pub association: Option<Value>,
-    pub stories: Vec<Value>,
-    pub exhibitions: Vec<Value>,
-    pub collections: Vec<Value>,
-    pub profiles: Vec<Value>,
+    pub association: Option<Hashed>,
+    pub stories: Vec<Hashed>,
+    pub exhibitions: Vec<Hashed>,
+    pub collections: Vec<Hashed>,
+    pub profiles: Vec<Hashed>,
 }
 
 #[derive(Serialize)]

@@ -341,6 +341,10 @@ impl Sink for Staging {
         self.emit_made(site_path, &key, bytes)
     }
 
+    fn holds_any(&self) -> bool {
+        self.record.as_ref().is_some_and(|r| r.knows_any())
+    }
+
     fn holds(&self, site_path: &str, key: &OutputKey) -> bool {
         let Some(record) = &self.record else {
             return false;

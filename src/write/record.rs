@@ -93,6 +93,11 @@ impl Record {
         }
     }
 
+    /// Whether the record knows any file (not so for a first or forced build).
+    pub fn knows_any(&self) -> bool {
+        !self.known.is_empty()
+    }
+
     /// What the record knows of the file with this metadata, if it is still as written.
     pub fn find(&self, meta: &Metadata) -> Option<Entry> {
         let (entry, _) = self.known.get(&inode(meta)?)?;
