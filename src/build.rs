@@ -313,7 +313,16 @@ pub fn build(opts: &BuildOptions) -> BuildReport {
             write::record::Record::open(file, &identity)
         })
     };
-    let staging = match Staging::prepare(&output, record) {
+    // Which files those folders hold (see write::listing), beside the record.
+    let listings = {
+        let file = crate::manifest::location(&opts.root, &output).with_extension("listing");
+        Some(if opts.force {
+            write::listing::Listings::empty(file)
+        } else {
+            write::listing::Listings::open(file)
+        })
+    };
+    let mut staging = match Staging::prepare(&output, record, listings) {
         Ok(s) => s,
         Err(e) => {
             diags.push(Diagnostic::error(t!(

@@ -339,6 +339,11 @@ fn the_example_site_after_one_edit_matches_a_build_from_nothing() {
         .collect();
     stories.sort();
     let story = &stories[0];
+    // Files put into the published site by hand: it becomes the staging folder at the
+    // next build, and the one after must not publish them again (see write::listing).
+    std::fs::write(site.public().join("about/stray.html"), "手工放入").expect("stray");
+    std::fs::create_dir_all(site.public().join("hand-made/deeper")).expect("folder");
+    std::fs::write(site.public().join("hand-made/deeper/x.txt"), "手工").expect("stray");
     let text = std::fs::read_to_string(story).expect("read");
     std::fs::write(story, format!("{text}\n劳模宣讲进校园，又添一场。\n")).expect("edit");
     saved_a_while_ago(site.root());
@@ -358,6 +363,8 @@ fn the_example_site_after_one_edit_matches_a_build_from_nothing() {
     // card elsewhere shows title, summary and photo, not the text added at its end).
     // A page of the staging folder changed by hand, same size, is rendered again.
     let staging = site.root().join(".public.laomo-next");
+    assert!(staging.join("about/stray.html").exists());
+    std::fs::write(staging.join("stories/stray.html"), "手工放入").expect("stray");
     let tampered = staging.join("about/index.html");
     let html = std::fs::read(&tampered).expect("a page in the staging folder");
     std::fs::write(

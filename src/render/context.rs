@@ -135,7 +135,10 @@ mod tests {
             &serde_json::json!({"title": "丁卫松", "url": "/profiles/ding-weisong/"}),
         ));
         let fill = |c: &mut PageContext| {
-            c.insert("page", &serde_json::json!({"title": "劳模宣讲进校园", "n": 3}));
+            c.insert(
+                "page",
+                &serde_json::json!({"title": "劳模宣讲进校园", "n": 3}),
+            );
             c.insert("people", &vec![card.clone(), card.clone()]);
             c.insert_value("content", Value::safe_string("<p>劳模</p>"));
         };
@@ -147,7 +150,10 @@ mod tests {
         assert_eq!(full.key("story.html"), key_only.key("story.html"));
         assert!(key_only.context().is_none());
         // The full context hands Tera the cards themselves.
-        let people = full.context().and_then(|c| c.get("people")).map(|v| v.to_string());
+        let people = full
+            .context()
+            .and_then(|c| c.get("people"))
+            .map(|v| v.to_string());
         assert!(people.is_some_and(|p| p.matches("丁卫松").count() == 2));
     }
 

@@ -12,10 +12,12 @@
 //! staging folder already holds is left alone unread, and one only the published site
 //! holds is linked in as a second name of its file; neither is rendered again.
 
+pub mod listing;
 pub mod record;
 
 use crate::render::Sink;
 use crate::render::context::OutputKey;
+use listing::{Listing, Listings, Present};
 use record::{Digest, Record};
 use std::collections::HashSet;
 use std::fs;
@@ -31,6 +33,12 @@ pub struct Staging {
     failed: std::sync::atomic::AtomicBool,
     /// What earlier builds wrote into these folders (see [`record`]).
     record: Option<Record>,
+    /// Which files the folders hold (see [`listing`]).
+    listings: Option<Listings>,
+    /// The files the staging folder held before this build, from its listing.
+    present: Option<Present>,
+    /// The staging folder's listing once pruned, kept when it is published.
+    pruned: Option<Listing>,
 }
 
 /// `public/` -> `.public.laomo-next/`, in the same folder so the swap is a rename.
@@ -125,8 +133,13 @@ pub fn file_for(root: &Path, site_path: &str) -> PathBuf {
 }
 
 impl Staging {
-    /// The staging folder beside `output`; `record` is what earlier builds wrote.
-    pub fn prepare(output: &Path, record: Option<Record>) -> io::Result<Staging> {
+    /// The staging folder beside `output`; `record` is what earlier builds wrote, and
+    /// `listings` which files they left.
+    pub fn prepare(
+        output: &Path,
+        record: Option<Record>,
+        listings: Option<Listings>,
+    ) -> io::Result<Staging> {
         let dir = staging_dir(output);
         // A staging folder that is a file or a link is not ours to reuse.
         if let Ok(m) = fs::symlink_metadata(&dir)
@@ -138,12 +151,20 @@ impl Staging {
             .map(|mut d| d.next().is_none())
             .unwrap_or(true);
         fs::create_dir_all(&dir)?;
+        // Learnt before anything is written: writing changes the folders' times.
+        let present = match &listings {
+            Some(l) if !fresh => l.present(&dir),
+            _ => None,
+        };
         Ok(Staging {
             dir,
             output: output.to_path_buf(),
             fresh,
             failed: Default::default(),
             record,
+            listings,
+            present,
+            pruned: None,
         })
     }
 
@@ -218,11 +239,22 @@ impl Staging {
         let _ = fs::remove_dir_all(&self.dir);
     }
 
-    /// Deletes what the last build left that this one did not write.
-    pub fn prune(&self, keep: &HashSet<PathBuf>) -> io::Result<()> {
-        if self.fresh {
-            return Ok(());
+    /// Deletes what the last build left that this one did not write (`keep`).
+    pub fn prune(&mut self, keep: &HashSet<PathBuf>) -> io::Result<()> {
+        if !self.fresh {
+            match self.present.take() {
+                Some(present) => listing::prune(&self.dir, present, keep)?,
+                None => self.prune_walking(keep)?,
+            }
         }
+        if self.listings.is_some() {
+            self.pruned = listing::describe(&self.dir, keep.iter());
+        }
+        Ok(())
+    }
+
+    /// [`Staging::prune`] without a listing: every folder read.
+    fn prune_walking(&self, keep: &HashSet<PathBuf>) -> io::Result<()> {
         // Each top-level folder (profiles/, stories/ …) on its own core: the walk is
         // mostly the kernel listing 15,000 folders.
         use rayon::prelude::*;
@@ -247,6 +279,10 @@ impl Staging {
         if let Some(record) = record {
             // Without a record the next build compares by reading, as it always could.
             let _ = record.save();
+        }
+        if let Some(listings) = self.listings.take() {
+            // Without listings the next build walks the staging folder to prune it.
+            let _ = listings.save(self.pruned.take(), &self.dir);
         }
         Ok(())
     }
