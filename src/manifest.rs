@@ -71,7 +71,7 @@ pub fn laomo_identity() -> String {
 /// Every input file with its fingerprint; hashes of files unchanged since `previous`
 /// are taken from it.
 pub fn inputs(root: &Path, previous: Option<&Manifest>) -> BTreeMap<String, Input> {
-    let mut files: Vec<(String, PathBuf, std::fs::Metadata)> = Vec::new();
+    let mut files: Vec<(String, PathBuf)> = Vec::new();
     walk_inputs(root, INPUTS, "", &mut files);
     // A federated site's sources are inputs too: their content and static files, as
     // site.yaml lists them now (its own mistakes are the build's to report).
@@ -114,12 +114,7 @@ fn source_label(name: &str) -> String {
 }
 
 /// Every file under `root`'s `tops`, named `{label}{path from root}`.
-fn walk_inputs(
-    root: &Path,
-    tops: &[&str],
-    label: &str,
-    files: &mut Vec<(String, PathBuf, std::fs::Metadata)>,
-) {
+fn walk_inputs(root: &Path, tops: &[&str], label: &str, files: &mut Vec<(String, PathBuf)>) {
     for top in tops {
         for e in walkdir::WalkDir::new(root.join(top))
             .follow_links(true)
@@ -129,27 +124,28 @@ fn walk_inputs(
             if !e.file_type().is_file() {
                 continue;
             }
-            let Ok(meta) = e.metadata() else { continue };
             let rel = e
                 .path()
                 .strip_prefix(root)
                 .unwrap_or(e.path())
                 .to_string_lossy()
                 .replace('\\', "/");
-            files.push((format!("{label}{rel}"), e.path().to_path_buf(), meta));
+            files.push((format!("{label}{rel}"), e.into_path()));
         }
     }
 }
 
 /// Size, time and hash of each file; a hash is taken again only when the size or
-/// time differs from `known`.
+/// time differs from `known`. Looked up in parallel: a file's `stat` is most of an
+/// unchanged site's cost.
 fn fingerprint(
-    files: Vec<(String, PathBuf, std::fs::Metadata)>,
+    files: Vec<(String, PathBuf)>,
     known: Option<&BTreeMap<String, Input>>,
 ) -> BTreeMap<String, Input> {
     files
         .into_par_iter()
-        .map(|(rel, path, meta)| {
+        .filter_map(|(rel, path)| {
+            let meta = std::fs::metadata(&path).ok()?;
             let (size, mtime) = (meta.len(), crate::util::fs::mtime_ns(&meta));
             let hash = known
                 .and_then(|m| m.get(&rel))
@@ -159,7 +155,7 @@ fn fingerprint(
                     Ok(bytes) => blake3::hash(&bytes).to_hex().to_string(),
                     Err(_) => String::new(),
                 });
-            (rel, Input { size, mtime, hash })
+            Some((rel, Input { size, mtime, hash }))
         })
         .collect()
 }
