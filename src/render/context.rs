@@ -131,10 +131,14 @@ mod tests {
 
     #[test]
     fn a_context_for_the_key_only_has_the_key_of_the_full_one() {
-        let card = super::key_bytes::Hashed::new(Value::from_serializable(
-            &serde_json::json!({"title": "丁卫松", "url": "/profiles/ding-weisong/"}),
-        ));
+        let view = serde_json::json!({"title": "丁卫松", "url": "/profiles/ding-weisong/"});
+        let card = super::key_bytes::Hashed::of(&view);
+        // The key-only context gets the card's hash, the full one its value too.
         let fill = |c: &mut PageContext| {
+            let card = match c.context() {
+                Some(_) => card.with_value(Value::from_serializable(&view)),
+                None => card.clone(),
+            };
             c.insert(
                 "page",
                 &serde_json::json!({"title": "劳模宣讲进校园", "n": 3}),

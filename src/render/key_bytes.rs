@@ -21,22 +21,31 @@ thread_local! {
     static WRITING_KEY: Cell<bool> = const { Cell::new(false) };
 }
 
-/// A Tera value made once and put into many contexts (a page's card), with the hash of
-/// its key bytes: a context's key takes the 16-byte hash, its Tera value the value
-/// (shared, not copied).
+/// A value put into many contexts (a page's card), with the hash of its key bytes: a
+/// context's key takes the 16-byte hash, its Tera value the Tera value (made once and
+/// shared, not copied). A context made only for its key needs no Tera value at all.
 #[derive(Clone)]
 pub struct Hashed {
-    pub value: Value,
+    pub value: Option<Value>,
     hash: [u8; 16],
 }
 
 impl Hashed {
-    pub fn new(value: Value) -> Hashed {
+    /// The hash of `view` (a view struct: no safe strings), without a Tera value.
+    pub fn of<T: Serialize + ?Sized>(view: &T) -> Hashed {
         let mut bytes = Vec::with_capacity(1024);
-        write_value(&mut bytes, &value);
+        write(&mut bytes, view);
         Hashed {
             hash: xxh3_128(&bytes).to_le_bytes(),
-            value,
+            value: None,
+        }
+    }
+
+    /// The same, with the Tera value it stands for.
+    pub fn with_value(&self, value: Value) -> Hashed {
+        Hashed {
+            hash: self.hash,
+            value: Some(value),
         }
     }
 }
@@ -44,9 +53,12 @@ impl Hashed {
 impl Serialize for Hashed {
     fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         if WRITING_KEY.get() {
-            serializer.serialize_newtype_struct(HASHED, &HashBytes(&self.hash))
-        } else {
-            self.value.serialize(serializer)
+            return serializer.serialize_newtype_struct(HASHED, &HashBytes(&self.hash));
+        }
+        match &self.value {
+            Some(value) => value.serialize(serializer),
+            // Only contexts made for their key take hashes without values.
+            None => Err(ser::Error::custom("laomo: a card without its value")),
         }
     }
 }
@@ -475,27 +487,27 @@ mod tests {
     #[test]
     fn a_hashed_value_writes_its_hash_and_serializes_as_its_value() {
         let card = |title: &str| {
-            Hashed::new(Value::from_serializable(
-                &serde_json::json!({"title": title, "url": "/profiles/ding/"}),
-            ))
+            let view = serde_json::json!({"title": title, "url": "/profiles/ding/"});
+            Hashed::of(&view).with_value(Value::from_serializable(&view))
         };
         let a = card("丁卫松");
         // Tera gets the value itself.
+        let value = a.value.clone().unwrap();
         assert_eq!(
             Value::from_serializable(&vec![a.clone()]).to_string(),
-            Value::from_serializable(&vec![a.value.clone()]).to_string()
+            Value::from_serializable(&vec![value.clone()]).to_string()
         );
         assert_eq!(
             serde_json::to_string(&a).ok(),
-            serde_json::to_string(&a.value).ok()
+            serde_json::to_string(&value).ok()
         );
         // A key gets 26 bytes however large the card, and a changed card changes them.
         assert_eq!(bytes(&a).len(), 26);
         assert_ne!(bytes(&a), bytes(&card("丁卫")));
         assert_eq!(bytes(&a), bytes(&card("丁卫松")));
-        // Safe marks count in a hashed value.
-        let safe = Hashed::new(Value::safe_string("<b>劳模</b>"));
-        let plain = Hashed::new(Value::normal_string("<b>劳模</b>"));
-        assert_ne!(bytes(&safe), bytes(&plain));
+        // Without its value it writes the same key, and refuses to be a Tera value.
+        let bare = Hashed::of(&serde_json::json!({"title": "丁卫松", "url": "/profiles/ding/"}));
+        assert_eq!(bytes(&a), bytes(&bare));
+        assert!(serde_json::to_string(&bare).is_err());
     }
 }

@@ -241,7 +241,7 @@ pub fn hall_path(exhibition: &str, number: usize) -> String {
 pub struct Renderer {
     site: Site,
     photos: crate::imageproc::Photos,
-    cards: crate::model::PerPage<std::sync::OnceLock<key_bytes::Hashed>>,
+    cards: crate::model::PerPage<view::CardSlot>,
     /// Fonts and cache of the share cards (see [`share_card`]).
     share_cards: std::sync::Arc<crate::share::card::Cards>,
     tera: Tera,
@@ -273,11 +273,17 @@ impl Renderer {
         &self.share_cards
     }
 
+    /// Views with Tera values, to be rendered.
     fn views(&self) -> ViewCx<'_> {
+        self.views_for(Values::Yes)
+    }
+
+    fn views_for(&self, values: Values) -> ViewCx<'_> {
         ViewCx {
             site: &self.site,
             photos: &self.photos,
             cards: &self.cards,
+            values: matches!(values, Values::Yes),
         }
     }
 
@@ -632,6 +638,7 @@ impl Renderer {
         let s = &self.site;
         let c = &s.config;
         let per = c.paginate;
+        let views = self.views_for(values);
         let mut ctx = match values {
             Values::Yes => self.global.for_page(),
             Values::No => self.global.for_key(),
@@ -666,14 +673,11 @@ impl Renderer {
                 // The wall of people the home page opens with, in hall-of-fame order.
                 ctx.insert(
                     "people",
-                    &cards(
-                        &self.views(),
-                        &s.hall_of_fame[..s.hall_of_fame.len().min(12)],
-                    ),
+                    &cards(&views, &s.hall_of_fame[..s.hall_of_fame.len().min(12)]),
                 );
                 ctx.insert(
                     "latest_stories",
-                    &cards(&self.views(), &s.stories[..s.stories.len().min(6)]),
+                    &cards(&views, &s.stories[..s.stories.len().min(6)]),
                 );
                 let featured: Vec<PageId> = s
                     .exhibitions
@@ -683,9 +687,9 @@ impl Renderer {
                         |&i| matches!(&s.pages[i].details, Details::Exhibition(e) if e.featured),
                     )
                     .collect();
-                ctx.insert("featured_exhibitions", &cards(&self.views(), &featured));
-                ctx.insert("collections", &cards(&self.views(), &s.collections));
-                ctx.insert("associations", &cards(&self.views(), &s.associations));
+                ctx.insert("featured_exhibitions", &cards(&views, &featured));
+                ctx.insert("collections", &cards(&views, &s.collections));
+                ctx.insert("associations", &cards(&views, &s.associations));
                 Ok(Composed::template("index.html", ctx, || {
                     t!("render.what.home").into_owned()
                 }))
@@ -722,7 +726,7 @@ impl Renderer {
                     });
                     if let Some(g) = groups.last_mut() {
                         g.profiles.push(HallEntry {
-                            card: card(&self.views(), i),
+                            card: card(&views, i),
                             anchor,
                         });
                     }
@@ -769,7 +773,7 @@ impl Renderer {
                 );
                 ctx.insert(
                     "items",
-                    &cards(&self.views(), &all[start..(start + per).min(all.len())]),
+                    &cards(&views, &all[start..(start + per).min(all.len())]),
                 );
                 ctx.insert("paginator", &paginator(s, &base, *n, total, per, all.len()));
                 Ok(Composed::template("section.html", ctx, || {
@@ -794,13 +798,13 @@ impl Renderer {
                     Some(*i),
                     &p.source,
                 )?;
-                ctx.insert("page", &page_view(&self.views(), *i));
+                ctx.insert("page", &page_view(&views, *i));
                 ctx.insert_value("content", Value::safe_string(&html));
                 Ok(Composed::template(template, ctx, || p.source.to_string()))
             }
             Job::ExhibitionHall(i, n) => {
                 let p = &s.pages[*i];
-                let page = page_view(&self.views(), *i);
+                let page = page_view(&views, *i);
                 ctx.insert("hall", &page.details.halls.get(n - 1));
                 ctx.insert("page", &page);
                 Ok(Composed::template("exhibition_hall.html", ctx, move || {
@@ -825,7 +829,7 @@ impl Renderer {
                     .collect();
                 ctx.insert("section", section);
                 ctx.insert("section_name", section);
-                ctx.insert("items", &cards(&self.views(), &children));
+                ctx.insert("items", &cards(&views, &children));
                 ctx.insert(
                     "paginator",
                     &paginator(s, prefix, 1, 1, per, children.len()),
@@ -877,8 +881,8 @@ impl Renderer {
                     },
                 );
                 ctx.insert("term", &self.term_view(t.kind, term));
-                ctx.insert("profiles", &cards(&self.views(), &profiles));
-                ctx.insert("stories", &cards(&self.views(), &stories));
+                ctx.insert("profiles", &cards(&views, &profiles));
+                ctx.insert("stories", &cards(&views, &stories));
                 ctx.insert(
                     "paginator",
                     &paginator(s, &base, *n, total, per, term.pages.len()),

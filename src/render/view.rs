@@ -139,18 +139,28 @@ pub fn build_card<'a>(site: &'a Site, photos: &Photos, i: PageId) -> Card<'a> {
     card
 }
 
-/// What views need: the site, and every page's card built once as a Tera value, so
-/// the thousands of lists that mention a page clone it instead of building it again.
+/// What views need: the site, and every page's card built once, so the thousands of
+/// lists that mention a page clone it instead of building it again.
 pub struct ViewCx<'a> {
     pub site: &'a Site,
     pub photos: &'a Photos,
-    pub cards: &'a PerPage<std::sync::OnceLock<Hashed>>,
+    pub cards: &'a PerPage<CardSlot>,
+    /// Whether the views are rendered (cards with Tera values) or only hashed.
+    pub values: bool,
+}
+
+/// A page's card as lists use it: its hash, and its Tera value once a rendered page
+/// needs it (a build after an edit renders few pages, and hashes every card).
+#[derive(Default)]
+pub struct CardSlot {
+    hash: std::sync::OnceLock<Hashed>,
+    value: std::sync::OnceLock<Value>,
 }
 
 /// One empty slot per page: each card is built the first time a list needs it, so
 /// `laomo serve` does not build 15,000 cards to show one page.
-pub fn card_slots(site: &Site) -> PerPage<std::sync::OnceLock<Hashed>> {
-    site.pages.map(|_| std::sync::OnceLock::new())
+pub fn card_slots(site: &Site) -> PerPage<CardSlot> {
+    site.pages.map(|_| CardSlot::default())
 }
 
 impl ViewCx<'_> {
@@ -252,10 +262,19 @@ pub fn image_view(site: &Site, photos: &Photos, img: &Image) -> ImageView {
     }
 }
 
+/// Page `i`'s card: its hash, and its Tera value when the views are for rendering.
 pub fn card(v: &ViewCx, i: PageId) -> Hashed {
-    v.cards[i]
-        .get_or_init(|| Hashed::new(Value::from_serializable(&build_card(v.site, v.photos, i))))
-        .clone()
+    let slot = &v.cards[i];
+    let hashed = slot
+        .hash
+        .get_or_init(|| Hashed::of(&build_card(v.site, v.photos, i)));
+    if !v.values {
+        return hashed.clone();
+    }
+    let value = slot
+        .value
+        .get_or_init(|| Value::from_serializable(&build_card(v.site, v.photos, i)));
+    hashed.with_value(value.clone())
 }
 
 pub fn cards(v: &ViewCx, ids: &[PageId]) -> Vec<Hashed> {
