@@ -29,24 +29,26 @@ const SHORT_TITLE: u32 = 60;
 /// Bigrams are slices of the text: indexing 15,000 pages allocates almost nothing.
 pub fn tokens(text: &str) -> Vec<std::borrow::Cow<'_, str>> {
     use std::borrow::Cow;
-    let mut out: Vec<Cow<str>> = Vec::new();
-    // Byte offsets of the current Han run's characters, and of the current word.
-    let mut han: Vec<usize> = Vec::new();
+    // About one token per Han character (three bytes): no growing on the way.
+    let mut out: Vec<Cow<str>> = Vec::with_capacity(text.len() / 3 + 1);
+    // The current Han run: where its last character starts, and how many it has.
+    let mut han: Option<usize> = None;
+    let mut run = 0;
     let mut word: Option<usize> = None;
-    fn flush_han<'a>(text: &'a str, han: &mut Vec<usize>, end: usize, out: &mut Vec<Cow<'a, str>>) {
-        match han.len() {
-            0 => {}
-            1 => out.push(Cow::Borrowed(&text[han[0]..end])),
-            n => {
-                for k in 0..n {
-                    let stop = if k + 2 < n { han[k + 2] } else { end };
-                    if k + 1 < n {
-                        out.push(Cow::Borrowed(&text[han[k]..stop]));
-                    }
-                }
-            }
+    // A run of one character is a token of its own; longer runs gave their pairs.
+    fn flush_han<'a>(
+        text: &'a str,
+        han: &mut Option<usize>,
+        run: &mut usize,
+        end: usize,
+        out: &mut Vec<Cow<'a, str>>,
+    ) {
+        if let Some(last) = han.take()
+            && *run == 1
+        {
+            out.push(Cow::Borrowed(&text[last..end]));
         }
-        han.clear();
+        *run = 0;
     }
     fn flush_word<'a>(
         text: &'a str,
@@ -66,16 +68,20 @@ pub fn tokens(text: &str) -> Vec<std::borrow::Cow<'_, str>> {
     for (at, c) in text.char_indices() {
         if is_han(c) {
             flush_word(text, &mut word, at, &mut out);
-            han.push(at);
+            if let Some(last) = han {
+                out.push(Cow::Borrowed(&text[last..at + c.len_utf8()]));
+            }
+            han = Some(at);
+            run += 1;
         } else if c.is_ascii_alphanumeric() {
-            flush_han(text, &mut han, at, &mut out);
+            flush_han(text, &mut han, &mut run, at, &mut out);
             word.get_or_insert(at);
         } else {
-            flush_han(text, &mut han, at, &mut out);
+            flush_han(text, &mut han, &mut run, at, &mut out);
             flush_word(text, &mut word, at, &mut out);
         }
     }
-    flush_han(text, &mut han, text.len(), &mut out);
+    flush_han(text, &mut han, &mut run, text.len(), &mut out);
     flush_word(text, &mut word, text.len(), &mut out);
     out
 }
