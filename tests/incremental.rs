@@ -344,14 +344,28 @@ fn the_example_site_after_one_edit_matches_a_build_from_nothing() {
     std::fs::write(site.public().join("about/stray.html"), "手工放入").expect("stray");
     std::fs::create_dir_all(site.public().join("hand-made/deeper")).expect("folder");
     std::fs::write(site.public().join("hand-made/deeper/x.txt"), "手工").expect("stray");
+    // A link out of the site where a folder of it was: removed, never written or pruned
+    // through.
+    let outside = site.root().join("outside");
+    std::fs::create_dir_all(&outside).expect("outside");
+    std::fs::write(outside.join("index.html"), "站外的文件").expect("outside file");
+    std::fs::write(outside.join("other.txt"), "站外的文件").expect("outside file");
+    std::fs::remove_dir_all(site.public().join("search")).expect("a folder");
+    std::os::unix::fs::symlink(&outside, site.public().join("search")).expect("link");
     let text = std::fs::read_to_string(story).expect("read");
     std::fs::write(story, format!("{text}\n劳模宣讲进校园，又添一场。\n")).expect("edit");
     saved_a_while_ago(site.root());
     let (edited, loaded) = build_counting_loads(&site);
     assert!(edited.status.success(), "{}", stderr(&edited));
     assert_eq!(loaded, Some(1), "{}", stderr(&edited));
-    // The staging folder is empty: every other page is the published one, linked.
-    assert_eq!(rendered(&edited), 1, "only the story\n{}", stderr(&edited));
+    // The staging folder is empty: every other page is the published one, linked; but
+    // the search page, whose published file is now behind the link, is rendered.
+    assert_eq!(
+        rendered(&edited),
+        2,
+        "the story and the search page\n{}",
+        stderr(&edited)
+    );
     let clean = clean_copy(site.root());
     let fresh = clean.build();
     assert!(fresh.status.success(), "{}", stderr(&fresh));
@@ -396,4 +410,11 @@ fn the_example_site_after_one_edit_matches_a_build_from_nothing() {
         &clean.public(),
         "the example site, edited twice",
     );
+    for f in ["index.html", "other.txt"] {
+        assert_eq!(
+            std::fs::read_to_string(outside.join(f)).ok().as_deref(),
+            Some("站外的文件"),
+            "{f} outside the site"
+        );
+    }
 }

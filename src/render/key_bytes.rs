@@ -1,5 +1,6 @@
 //! The bytes a page's key is hashed from: every value put into a page's context,
-//! written with its kind and length so that no two values give the same bytes.
+//! written with its kind and its length or an end mark, so that no two values give
+//! the same bytes.
 //!
 //! Views are written straight from their Rust structs (a serde serializer), not from
 //! the Tera values made of them: learning a page's key then costs no Tera value, and a
@@ -73,13 +74,20 @@ impl Serialize for HashBytes<'_> {
 
 /// Appends the key bytes of `value` (a view struct, a string, a list) to `out`.
 pub fn write<T: Serialize + ?Sized>(out: &mut Vec<u8>, value: &T) {
-    let was = WRITING_KEY.replace(true);
-    // Writing into a Vec cannot fail; a view that refuses to serialize would fail
-    // Tera's own conversion too, and is marked so that it never matches a file.
+    /// Puts the flag back however `write` ends: a panic caught by `laomo serve` must
+    /// not leave a worker thread writing cards as hashes into Tera values.
+    struct Restore(bool);
+    impl Drop for Restore {
+        fn drop(&mut self) {
+            WRITING_KEY.set(self.0);
+        }
+    }
+    let _restore = Restore(WRITING_KEY.replace(true));
+    // Writing into a Vec cannot fail but for a view that refuses to serialize, which
+    // Tera's own conversion refuses too: such a page is never rendered.
     if value.serialize(&mut KeyWriter { out }).is_err() {
         out.push(0xFF);
     }
-    WRITING_KEY.set(was);
 }
 
 /// Appends a string: a long one (a page's HTML) by its own hash, hashed where it is
@@ -114,6 +122,7 @@ const OTHER: u8 = 10;
 const HASH: u8 = 11;
 const UINT: u8 = 12;
 const VARIANT: u8 = 13;
+const UNDEFINED: u8 = 14;
 const ITEM: u8 = 0xE0;
 const END: u8 = 0xE1;
 
@@ -121,11 +130,22 @@ const END: u8 = 0xE1;
 /// intro and content HTML go into contexts as safe Tera strings.
 pub fn write_value(h: &mut Vec<u8>, v: &Value) {
     match v.kind() {
-        ValueKind::Undefined | ValueKind::None => h.push(UNIT),
+        // Undefined and none differ to Tera (`is defined`).
+        ValueKind::Undefined => h.push(UNDEFINED),
+        ValueKind::None => h.push(UNIT),
         ValueKind::Bool => h.extend_from_slice(&[BOOL, v.as_bool().unwrap_or_default() as u8]),
         ValueKind::U64 | ValueKind::I64 | ValueKind::U128 | ValueKind::I128 => {
-            h.push(INT);
-            h.extend_from_slice(&v.as_i128().unwrap_or_default().to_le_bytes());
+            match v.as_i128() {
+                Some(n) => {
+                    h.push(INT);
+                    h.extend_from_slice(&n.to_le_bytes());
+                }
+                // A u128 past i128's range: by its digits.
+                None => {
+                    h.push(OTHER);
+                    write_str(h, &format!("{v:?}"));
+                }
+            }
         }
         ValueKind::F64 => {
             h.push(FLOAT);
@@ -188,27 +208,27 @@ impl KeyWriter<'_> {
 }
 
 #[derive(Debug)]
-struct Never;
+struct KeyError;
 
-impl std::fmt::Display for Never {
+impl std::fmt::Display for KeyError {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str("cannot write key bytes")
     }
 }
 
-impl std::error::Error for Never {}
+impl std::error::Error for KeyError {}
 
-impl ser::Error for Never {
+impl ser::Error for KeyError {
     fn custom<T: std::fmt::Display>(_msg: T) -> Self {
-        Never
+        KeyError
     }
 }
 
-type Done = Result<(), Never>;
+type Done = Result<(), KeyError>;
 
 impl<'a, 'b> Serializer for &'a mut KeyWriter<'b> {
     type Ok = ();
-    type Error = Never;
+    type Error = KeyError;
     type SerializeSeq = Self;
     type SerializeTuple = Self;
     type SerializeTupleStruct = Self;
@@ -316,14 +336,14 @@ impl<'a, 'b> Serializer for &'a mut KeyWriter<'b> {
         write_str(self.out, variant);
         value.serialize(self)
     }
-    fn serialize_seq(self, _len: Option<usize>) -> Result<Self, Never> {
+    fn serialize_seq(self, _len: Option<usize>) -> Result<Self, KeyError> {
         self.tag(SEQ);
         Ok(self)
     }
-    fn serialize_tuple(self, _len: usize) -> Result<Self, Never> {
+    fn serialize_tuple(self, _len: usize) -> Result<Self, KeyError> {
         self.serialize_seq(None)
     }
-    fn serialize_tuple_struct(self, _name: &'static str, _len: usize) -> Result<Self, Never> {
+    fn serialize_tuple_struct(self, _name: &'static str, _len: usize) -> Result<Self, KeyError> {
         self.serialize_seq(None)
     }
     fn serialize_tuple_variant(
@@ -332,16 +352,16 @@ impl<'a, 'b> Serializer for &'a mut KeyWriter<'b> {
         _index: u32,
         variant: &'static str,
         _len: usize,
-    ) -> Result<Self, Never> {
+    ) -> Result<Self, KeyError> {
         self.tag(VARIANT);
         write_str(self.out, variant);
         self.serialize_seq(None)
     }
-    fn serialize_map(self, _len: Option<usize>) -> Result<Self, Never> {
+    fn serialize_map(self, _len: Option<usize>) -> Result<Self, KeyError> {
         self.tag(MAP);
         Ok(self)
     }
-    fn serialize_struct(self, _name: &'static str, _len: usize) -> Result<Self, Never> {
+    fn serialize_struct(self, _name: &'static str, _len: usize) -> Result<Self, KeyError> {
         self.serialize_map(None)
     }
     fn serialize_struct_variant(
@@ -350,7 +370,7 @@ impl<'a, 'b> Serializer for &'a mut KeyWriter<'b> {
         _index: u32,
         variant: &'static str,
         _len: usize,
-    ) -> Result<Self, Never> {
+    ) -> Result<Self, KeyError> {
         self.tag(VARIANT);
         write_str(self.out, variant);
         self.serialize_map(None)
@@ -370,7 +390,7 @@ impl KeyWriter<'_> {
 
 impl ser::SerializeSeq for &mut KeyWriter<'_> {
     type Ok = ();
-    type Error = Never;
+    type Error = KeyError;
     fn serialize_element<T: Serialize + ?Sized>(&mut self, value: &T) -> Done {
         self.item(value)
     }
@@ -381,7 +401,7 @@ impl ser::SerializeSeq for &mut KeyWriter<'_> {
 
 impl ser::SerializeTuple for &mut KeyWriter<'_> {
     type Ok = ();
-    type Error = Never;
+    type Error = KeyError;
     fn serialize_element<T: Serialize + ?Sized>(&mut self, value: &T) -> Done {
         self.item(value)
     }
@@ -392,7 +412,7 @@ impl ser::SerializeTuple for &mut KeyWriter<'_> {
 
 impl ser::SerializeTupleStruct for &mut KeyWriter<'_> {
     type Ok = ();
-    type Error = Never;
+    type Error = KeyError;
     fn serialize_field<T: Serialize + ?Sized>(&mut self, value: &T) -> Done {
         self.item(value)
     }
@@ -403,7 +423,7 @@ impl ser::SerializeTupleStruct for &mut KeyWriter<'_> {
 
 impl ser::SerializeTupleVariant for &mut KeyWriter<'_> {
     type Ok = ();
-    type Error = Never;
+    type Error = KeyError;
     fn serialize_field<T: Serialize + ?Sized>(&mut self, value: &T) -> Done {
         self.item(value)
     }
@@ -414,7 +434,7 @@ impl ser::SerializeTupleVariant for &mut KeyWriter<'_> {
 
 impl ser::SerializeMap for &mut KeyWriter<'_> {
     type Ok = ();
-    type Error = Never;
+    type Error = KeyError;
     fn serialize_key<T: Serialize + ?Sized>(&mut self, key: &T) -> Done {
         self.item(key)
     }
@@ -428,7 +448,7 @@ impl ser::SerializeMap for &mut KeyWriter<'_> {
 
 impl ser::SerializeStruct for &mut KeyWriter<'_> {
     type Ok = ();
-    type Error = Never;
+    type Error = KeyError;
     fn serialize_field<T: Serialize + ?Sized>(&mut self, key: &'static str, value: &T) -> Done {
         self.tag(ITEM);
         self.tag(STR);
@@ -442,7 +462,7 @@ impl ser::SerializeStruct for &mut KeyWriter<'_> {
 
 impl ser::SerializeStructVariant for &mut KeyWriter<'_> {
     type Ok = ();
-    type Error = Never;
+    type Error = KeyError;
     fn serialize_field<T: Serialize + ?Sized>(&mut self, key: &'static str, value: &T) -> Done {
         ser::SerializeStruct::serialize_field(self, key, value)
     }

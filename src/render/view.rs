@@ -265,15 +265,23 @@ pub fn image_view(site: &Site, photos: &Photos, img: &Image) -> ImageView {
 /// Page `i`'s card: its hash, and its Tera value when the views are for rendering.
 pub fn card(v: &ViewCx, i: PageId) -> Hashed {
     let slot = &v.cards[i];
-    let hashed = slot
-        .hash
-        .get_or_init(|| Hashed::of(&build_card(v.site, v.photos, i)));
     if !v.values {
-        return hashed.clone();
+        return slot
+            .hash
+            .get_or_init(|| Hashed::of(&build_card(v.site, v.photos, i)))
+            .clone();
     }
-    let value = slot
-        .value
-        .get_or_init(|| Value::from_serializable(&build_card(v.site, v.photos, i)));
+    // Both from one build of the card when neither is there yet (a first build).
+    let mut hashed = None;
+    let value = slot.value.get_or_init(|| {
+        let view = build_card(v.site, v.photos, i);
+        hashed = Some(slot.hash.get_or_init(|| Hashed::of(&view)));
+        Value::from_serializable(&view)
+    });
+    let hashed = hashed.unwrap_or_else(|| {
+        slot.hash
+            .get_or_init(|| Hashed::of(&build_card(v.site, v.photos, i)))
+    });
     hashed.with_value(value.clone())
 }
 

@@ -531,7 +531,12 @@ impl Cards {
         let Ok(folders) = std::fs::read_dir(&self.cache_dir) else {
             return;
         };
-        let folders: Vec<PathBuf> = folders.flatten().map(|e| e.path()).collect();
+        // Its own folders only, not where a link in it leads.
+        let folders: Vec<PathBuf> = folders
+            .flatten()
+            .filter(|e| e.file_type().is_ok_and(|t| t.is_dir()))
+            .map(|e| e.path())
+            .collect();
         folders.par_iter().for_each(|folder| {
             let Ok(entries) = std::fs::read_dir(folder) else {
                 return;

@@ -2,14 +2,16 @@
 //! folder is pruned without listing its 15,000 folders (the kernel's walk of them was
 //! the largest cost of a build after an edit).
 //!
-//! A listing names each folder a build left in a tree, the folder's modification time,
-//! and its files. A folder gains or loses an entry only with a new modification time,
-//! so one whose time is as listed holds the files listed (their contents are the
-//! writer's [`record`](super::record)'s concern); any other folder is read again, and
-//! one the listing does not know (made by hand) is walked. A folder's time in the
-//! same second as the listing was made is not trusted (a change within the file
-//! system's time step would not show), nor are whole-second times (a file system that
-//! keeps no finer ones).
+//! A listing names each folder a build left in a tree, the folder's change time
+//! (ctime), and its files. A folder gains or loses an entry only with a new change
+//! time, which no program can set back (a modification time can be, by `touch` or
+//! `rsync -a`), so one whose time is as listed holds the files listed (their contents
+//! are the writer's [`record`](super::record)'s concern); any other folder is read
+//! again, and one the listing does not know (made by hand) is walked. A time within two
+//! seconds before the build that made the listing began, or later, is not trusted (a
+//! change within the file system's time step would not show), nor is a whole-second
+//! time (a file system that keeps no finer ones). After a prune the tree holds the
+//! build's files and their folders, nothing else: any other folder is removed.
 
 use rayon::prelude::*;
 use std::collections::{BinaryHeap, HashMap, HashSet};
@@ -17,9 +19,10 @@ use std::fs;
 use std::io::{self, Read};
 use std::path::{Path, PathBuf};
 
-const MAGIC: &[u8] = b"laomo-listing 1\n";
+const MAGIC: &[u8] = b"laomo-listing 2\n";
 
-/// A folder's time this close to when the listing was made is not trusted.
+/// A folder's time this close before the build that made the listing began, or later,
+/// is not trusted.
 const RACY_NS: i64 = 2_000_000_000;
 
 /// The listings of the two output folders, as the last builds left them, by the
@@ -29,18 +32,20 @@ pub struct Listings {
     blocks: Vec<(u64, Vec<u8>)>,
 }
 
-/// One folder's listing, as a block of bytes: the folder's inode, when the listing was
-/// made (ns), then each folder (path from the root, time, file names).
+/// One folder's listing, as a block of bytes: the folder's inode, when the build that
+/// made it began (ns), then each folder (path from the root, change time, file names).
 pub struct Listing {
     inode: u64,
     bytes: Vec<u8>,
 }
 
-/// What a tree holds now, found from its listing: files, and folders made by hand
-/// (emptied ones are removed too).
+/// What a tree holds now: files, folders (those that hold no file of the build are
+/// removed by [`prune`]), and links, which the writer must not follow (see
+/// [`Present::remove_links`]).
 pub struct Present {
     pub files: Vec<PathBuf>,
-    pub new_folders: Vec<PathBuf>,
+    pub folders: Vec<PathBuf>,
+    pub links: Vec<PathBuf>,
 }
 
 #[cfg(unix)]
@@ -58,8 +63,16 @@ fn folder_inode(_dir: &Path) -> Option<u64> {
     None
 }
 
-fn mtime(meta: &fs::Metadata) -> i64 {
-    crate::util::fs::mtime_ns(meta) as i64
+/// A folder's change time in ns; only used where there are inodes (unix).
+#[cfg(unix)]
+fn ctime(meta: &fs::Metadata) -> i64 {
+    use std::os::unix::fs::MetadataExt;
+    meta.ctime().saturating_mul(1_000_000_000) + meta.ctime_nsec()
+}
+
+#[cfg(not(unix))]
+fn ctime(_meta: &fs::Metadata) -> i64 {
+    0
 }
 
 impl Listings {
@@ -88,32 +101,64 @@ impl Listings {
         let (_, block) = self.blocks.iter().find(|(i, _)| *i == inode)?;
         let (made, folders) = parse(block)?;
         let known: HashSet<&str> = folders.iter().map(|f| f.path.as_str()).collect();
-        let found: Vec<io::Result<Present>> = folders
+        let metas: Vec<io::Result<fs::Metadata>> = folders
             .par_iter()
-            .map(|folder| {
+            .map(|folder| fs::symlink_metadata(root.join(&folder.path)))
+            .collect();
+        // A listed folder that is gone, a file or a link now: nothing below it is looked
+        // at (a path through a link made by hand would lead out of the site). In path
+        // order, a folder comes after those it is in.
+        let mut cut: HashSet<&str> = HashSet::new();
+        let mut usable: Vec<(&Folder, fs::Metadata)> = Vec::with_capacity(folders.len());
+        let mut present = Present::none();
+        for (folder, meta) in folders.iter().zip(metas) {
+            let path = folder.path.as_str();
+            let below_cut = path
+                .match_indices('/')
+                .any(|(at, _)| cut.contains(&path[..at]));
+            match meta {
+                _ if below_cut => {
+                    cut.insert(path);
+                }
+                Err(e) if e.kind() == io::ErrorKind::NotFound => {
+                    cut.insert(path);
+                }
+                Err(_) => return None,
+                Ok(m) if m.is_dir() => {
+                    present.folders.push(root.join(path));
+                    usable.push((folder, m));
+                }
+                // A file or a link in its place: removed itself.
+                Ok(m) => {
+                    cut.insert(path);
+                    if m.file_type().is_symlink() {
+                        present.links.push(root.join(path));
+                    } else {
+                        present.files.push(root.join(path));
+                    }
+                }
+            }
+        }
+        let found: Vec<io::Result<Present>> = usable
+            .par_iter()
+            .map(|(folder, meta)| {
                 let abs = root.join(&folder.path);
-                match fs::symlink_metadata(&abs) {
-                    // Removed by hand: nothing in it left to prune.
-                    Err(e) if e.kind() == io::ErrorKind::NotFound => Ok(Present::none()),
-                    Err(e) => Err(e),
-                    Ok(m) if !m.is_dir() => Ok(Present {
-                        files: vec![abs],
-                        new_folders: Vec::new(),
-                    }),
-                    Ok(m) if trusted(mtime(&m), folder.mtime, made) => Ok(Present {
+                if trusted(ctime(meta), folder.ctime, made) {
+                    Ok(Present {
                         files: folder.files.iter().map(|f| abs.join(f)).collect(),
-                        new_folders: Vec::new(),
-                    }),
-                    Ok(_) => read_folder(&abs, &folder.path, &known),
+                        ..Present::none()
+                    })
+                } else {
+                    read_folder(&abs, &folder.path, &known)
                 }
             })
             .collect();
-        let mut present = Present::none();
         for f in found {
-            let f = f.ok()?;
-            present.files.extend(f.files);
-            present.new_folders.extend(f.new_folders);
+            present.add(f.ok()?);
         }
+        // A link where a listed folder was is also found by reading the folder it is in.
+        present.links.sort_unstable();
+        present.links.dedup();
         Some(present)
     }
 
@@ -146,15 +191,82 @@ impl Present {
     fn none() -> Present {
         Present {
             files: Vec::new(),
-            new_folders: Vec::new(),
+            folders: Vec::new(),
+            links: Vec::new(),
         }
+    }
+
+    fn add(&mut self, other: Present) {
+        self.files.extend(other.files);
+        self.folders.extend(other.folders);
+        self.links.extend(other.links);
+    }
+
+    /// What the tree at `root` holds, read folder by folder: without a listing of it.
+    /// Each top-level folder on its own core: the walk is mostly the kernel listing
+    /// 15,000 folders.
+    pub fn walk(root: &Path) -> io::Result<Present> {
+        let mut present = Present::none();
+        let mut top = Vec::new();
+        for entry in fs::read_dir(root)? {
+            let entry = entry?;
+            let kind = entry.file_type()?;
+            if kind.is_dir() {
+                top.push(entry.path());
+            } else if kind.is_symlink() {
+                present.links.push(entry.path());
+            } else {
+                present.files.push(entry.path());
+            }
+        }
+        let found: Vec<io::Result<Present>> = top
+            .par_iter()
+            .map(|dir| {
+                let mut found = Present::none();
+                walk_into(dir, &mut found)?;
+                Ok(found)
+            })
+            .collect();
+        for f in found {
+            present.add(f?);
+        }
+        Ok(present)
+    }
+
+    /// Removes the links: a link where a folder belongs (one made by hand in the
+    /// published site) would lead what the writer writes out of the site. Called
+    /// before anything is written.
+    pub fn remove_links(&mut self) -> io::Result<()> {
+        for link in self.links.drain(..) {
+            match fs::remove_file(&link) {
+                Err(e) if e.kind() != io::ErrorKind::NotFound => return Err(e),
+                _ => {}
+            }
+        }
+        Ok(())
     }
 }
 
-/// A folder whose time is as listed, well before the listing was made, on a file
-/// system that keeps times finer than a second.
-fn trusted(now: i64, listed: i64, made: i64) -> bool {
-    now == listed && now % 1_000_000_000 != 0 && now < made - RACY_NS
+/// Everything under `dir` and `dir` itself, links not followed.
+fn walk_into(dir: &Path, present: &mut Present) -> io::Result<()> {
+    for e in walkdir::WalkDir::new(dir) {
+        let e = e.map_err(io::Error::other)?;
+        let kind = e.file_type();
+        if kind.is_dir() {
+            present.folders.push(e.into_path());
+        } else if kind.is_symlink() {
+            present.links.push(e.into_path());
+        } else {
+            present.files.push(e.into_path());
+        }
+    }
+    Ok(())
+}
+
+/// A folder whose change time is as listed, well before the build that listed it
+/// began, on a file system that keeps times finer than a second.
+fn trusted(found: i64, listed: i64, made: i64) -> bool {
+    found == listed && found % 1_000_000_000 != 0 && found < made - RACY_NS
 }
 
 /// A folder whose entries may have changed: its files, and any folder in it the
@@ -164,7 +276,12 @@ fn read_folder(abs: &Path, rel: &str, known: &HashSet<&str>) -> io::Result<Prese
     for entry in fs::read_dir(abs)? {
         let entry = entry?;
         let path = entry.path();
-        if !entry.file_type()?.is_dir() {
+        let kind = entry.file_type()?;
+        if kind.is_symlink() {
+            present.links.push(path);
+            continue;
+        }
+        if !kind.is_dir() {
             present.files.push(path);
             continue;
         }
@@ -175,22 +292,20 @@ fn read_folder(abs: &Path, rel: &str, known: &HashSet<&str>) -> io::Result<Prese
             None => String::new(),
         };
         if child.is_empty() || !known.contains(child.as_str()) {
-            for e in walkdir::WalkDir::new(&path) {
-                let e = e.map_err(io::Error::other)?;
-                if e.file_type().is_dir() {
-                    present.new_folders.push(e.into_path());
-                } else {
-                    present.files.push(e.into_path());
-                }
-            }
+            walk_into(&path, &mut present)?;
         }
     }
     Ok(present)
 }
 
 /// The listing of the tree at `root` holding exactly `files` (paths under `root`):
-/// their folders and those folders' times now. `None` if a folder cannot be read.
-pub fn describe<'a>(root: &Path, files: impl Iterator<Item = &'a PathBuf>) -> Option<Listing> {
+/// their folders and those folders' change times now, for a build that began at
+/// `began` (ns, [`crate::util::fs::now_ns`]). `None` if a folder cannot be read.
+pub fn describe<'a>(
+    root: &Path,
+    files: impl Iterator<Item = &'a PathBuf>,
+    began: i64,
+) -> Option<Listing> {
     let inode = folder_inode(root)?;
     let mut folders: HashMap<String, Vec<String>> = HashMap::new();
     folders.insert(String::new(), Vec::new());
@@ -221,12 +336,11 @@ pub fn describe<'a>(root: &Path, files: impl Iterator<Item = &'a PathBuf>) -> Op
             fs::symlink_metadata(root.join(dir))
                 .ok()
                 .filter(fs::Metadata::is_dir)
-                .map(|m| mtime(&m))
+                .map(|m| ctime(&m))
         })
         .collect();
-    let made = crate::util::fs::now_ns() as i64;
     let mut bytes = Vec::with_capacity(folders.len() * 64);
-    bytes.extend_from_slice(&made.to_le_bytes());
+    bytes.extend_from_slice(&began.to_le_bytes());
     bytes.extend_from_slice(&(folders.len() as u64).to_le_bytes());
     for ((dir, names), time) in folders.iter().zip(times) {
         put_str(&mut bytes, dir);
@@ -244,9 +358,20 @@ fn put_str(out: &mut Vec<u8>, s: &str) {
     out.extend_from_slice(s.as_bytes());
 }
 
-/// Removes `files` that are not kept, then the folders left empty (the emptied ones
-/// and `new_folders`), innermost first, never `root` itself.
+/// Removes `files` that are not kept, then the folders that hold no kept file (the
+/// emptied ones and any of `folders`), innermost first, never `root` itself.
 pub fn prune(root: &Path, present: Present, keep: &HashSet<PathBuf>) -> io::Result<()> {
+    // The folders the kept files are in, and theirs, borrowed from `keep`.
+    let mut holding: HashSet<&Path> = HashSet::new();
+    for file in keep {
+        let mut up = file.parent();
+        while let Some(dir) = up {
+            if !holding.insert(dir) {
+                break;
+            }
+            up = dir.parent();
+        }
+    }
     let emptied: Vec<PathBuf> = present
         .files
         .par_iter()
@@ -272,7 +397,11 @@ pub fn prune(root: &Path, present: Present, keep: &HashSet<PathBuf>) -> io::Resu
         .collect();
     let mut queue: BinaryHeap<(usize, PathBuf)> = BinaryHeap::new();
     let mut seen: HashSet<PathBuf> = HashSet::new();
-    for dir in emptied.into_iter().chain(present.new_folders) {
+    let others = present
+        .folders
+        .into_iter()
+        .filter(|d| !holding.contains(d.as_path()));
+    for dir in emptied.into_iter().chain(others) {
         if dir != root && dir.starts_with(root) && seen.insert(dir.clone()) {
             queue.push((dir.components().count(), dir));
         }
@@ -292,7 +421,7 @@ pub fn prune(root: &Path, present: Present, keep: &HashSet<PathBuf>) -> io::Resu
 
 struct Folder {
     path: String,
-    mtime: i64,
+    ctime: i64,
     files: Vec<String>,
 }
 
@@ -320,13 +449,13 @@ fn parse(block: &[u8]) -> Option<(i64, Vec<Folder>)> {
     let mut folders = Vec::with_capacity(n.min(block.len() / 16));
     for _ in 0..n {
         let path = r.str()?;
-        let mtime = r.u64()? as i64;
+        let ctime = r.u64()? as i64;
         let count = r.u32()? as usize;
         let mut files = Vec::with_capacity(count.min(r.0.len() / 4));
         for _ in 0..count {
             files.push(r.str()?);
         }
-        folders.push(Folder { path, mtime, files });
+        folders.push(Folder { path, ctime, files });
     }
     Some((made, folders))
 }
@@ -357,7 +486,6 @@ impl<'a> Reader<'a> {
 #[cfg(all(test, unix))]
 mod tests {
     use super::*;
-    use std::time::{Duration, SystemTime};
 
     fn scratch(name: &str) -> PathBuf {
         let dir = std::env::temp_dir().join(format!("{name}-{}", std::process::id()));
@@ -366,10 +494,26 @@ mod tests {
         dir
     }
 
-    /// Sets a folder's time `secs` seconds back, and a quarter second off the second.
-    fn set_back(dir: &Path, secs: u64) {
-        let t = SystemTime::now() - Duration::from_secs(secs) + Duration::from_millis(250);
-        fs::File::open(dir).unwrap().set_modified(t).unwrap();
+    /// A listing made as by a build that began ten seconds from now: every folder's
+    /// time is then well before it (a change time cannot be set back by hand).
+    fn listed(site: &Path, files: &[PathBuf], kept: &Path) {
+        let began = crate::util::fs::now_ns() as i64 + 10_000_000_000;
+        let listing = describe(site, files.iter(), began);
+        Listings::open(kept.to_path_buf())
+            .save(listing, Path::new("/nonexistent"))
+            .unwrap();
+    }
+
+    fn tree(site: &Path, files: &[&str]) -> Vec<PathBuf> {
+        files
+            .iter()
+            .map(|f| {
+                let f = site.join(f);
+                fs::create_dir_all(f.parent().unwrap()).unwrap();
+                fs::write(&f, "劳模").unwrap();
+                f
+            })
+            .collect()
     }
 
     fn sorted(mut v: Vec<PathBuf>) -> Vec<PathBuf> {
@@ -377,34 +521,33 @@ mod tests {
         v
     }
 
+    fn left(site: &Path) -> Vec<String> {
+        let mut left: Vec<String> = walkdir::WalkDir::new(site)
+            .into_iter()
+            .filter_map(Result::ok)
+            .map(|e| {
+                let rel = e.path().strip_prefix(site).unwrap();
+                rel.to_string_lossy().to_string()
+            })
+            .collect();
+        left.sort();
+        left
+    }
+
     #[test]
     fn a_listing_finds_what_was_added_by_hand_and_prune_removes_it() {
         let root = scratch("laomo-listing");
         let site = root.join("site");
-        let files: Vec<PathBuf> = ["a/index.html", "a/b/index.html", "c/index.html"]
-            .iter()
-            .map(|f| site.join(f))
-            .collect();
-        for f in &files {
-            fs::create_dir_all(f.parent().unwrap()).unwrap();
-            fs::write(f, "劳模").unwrap();
-        }
-        for d in ["", "a", "a/b", "c"] {
-            set_back(&site.join(d), 10);
-        }
-        let listing = describe(&site, files.iter()).unwrap();
+        let files = tree(&site, &["a/index.html", "a/b/index.html", "c/index.html"]);
         let kept = root.join("listing");
-        Listings::open(kept.clone())
-            .save(Some(listing), &root.join("none"))
-            .unwrap();
-        let bytes = fs::read(&kept).unwrap();
+        listed(&site, &files, &kept);
 
-        // As listed: the listed files, none read.
+        // As listed: the listed files and folders.
         let listings = Listings::open(kept.clone());
         assert!(!kept.exists(), "read once");
         let present = listings.present(&site).unwrap();
         assert_eq!(sorted(present.files), sorted(files.clone()));
-        assert!(present.new_folders.is_empty());
+        assert_eq!(present.folders.len(), 4);
         // Another folder is not described by it.
         assert!(listings.present(&root).is_none());
 
@@ -412,70 +555,78 @@ mod tests {
         fs::write(site.join("a/stray.html"), "手工").unwrap();
         fs::create_dir_all(site.join("new/x")).unwrap();
         fs::write(site.join("new/x/y.txt"), "手工").unwrap();
+        fs::create_dir_all(site.join("empty")).unwrap();
         let present = listings.present(&site).unwrap();
         let mut expected = files.clone();
         expected.push(site.join("a/stray.html"));
         expected.push(site.join("new/x/y.txt"));
         assert_eq!(sorted(present.files.clone()), sorted(expected));
-        assert_eq!(
-            sorted(present.new_folders.clone()),
-            vec![site.join("new"), site.join("new/x")]
-        );
-        // Kept: the three pages; everything else goes, and the folders it leaves empty.
+        // Kept: two pages; everything else goes, and every folder that holds none.
         let keep: HashSet<PathBuf> = files[..2].iter().cloned().collect();
         prune(&site, present, &keep).unwrap();
-        let mut left: Vec<String> = walkdir::WalkDir::new(&site)
-            .into_iter()
-            .filter_map(Result::ok)
-            .map(|e| {
-                let rel = e.path().strip_prefix(&site).unwrap();
-                rel.to_string_lossy().to_string()
-            })
-            .collect();
-        left.sort();
-        assert_eq!(left, ["", "a", "a/b", "a/b/index.html", "a/index.html"]);
+        assert_eq!(
+            left(&site),
+            ["", "a", "a/b", "a/b/index.html", "a/index.html"]
+        );
 
-        // A folder whose time is as listed is not read (what makes the prune cheap):
-        // a file slipped in with the time put back is not seen.
-        fs::write(&kept, &bytes).unwrap();
-        fs::create_dir_all(site.join("c")).unwrap();
-        fs::write(site.join("c/index.html"), "劳模").unwrap();
-        fs::write(site.join("c/hidden.html"), "手工").unwrap();
-        let listed_c = {
-            let (_, folders) = parse(&read(&kept).unwrap()[0].1).unwrap();
-            folders.into_iter().find(|f| f.path == "c").unwrap().mtime
+        // A folder whose time is as listed is not read (what makes the prune cheap): a
+        // file there the listing does not name is not seen.
+        let files = tree(&site, &["c/index.html", "c/unlisted.html"]);
+        listed(&site, &files[..1], &kept);
+        let present = Listings::open(kept.clone()).present(&site).unwrap();
+        assert!(!present.files.contains(&files[1]));
+        let _ = fs::remove_dir_all(&root);
+    }
+
+    #[test]
+    fn only_a_fine_time_well_before_the_listing_is_trusted() {
+        let s = 1_000_000_000;
+        let made = 100 * s;
+        assert!(trusted(50 * s + 7, 50 * s + 7, made));
+        // Changed since.
+        assert!(!trusted(50 * s + 8, 50 * s + 7, made));
+        // A whole second: a file system without finer times.
+        assert!(!trusted(50 * s, 50 * s, made));
+        // Within two seconds before the build began, or after.
+        assert!(!trusted(made - s, made - s, made));
+        assert!(!trusted(made + 7, made + 7, made));
+    }
+
+    #[test]
+    fn a_link_made_by_hand_is_removed_and_never_followed() {
+        let root = scratch("laomo-listing-link");
+        let site = root.join("site");
+        let outside = root.join("outside");
+        fs::create_dir_all(outside.join("b")).unwrap();
+        fs::write(outside.join("b/keep-me.txt"), "站外").unwrap();
+        let files = tree(&site, &["a/b/index.html", "c/index.html"]);
+        let kept = root.join("listing");
+        listed(&site, &files, &kept);
+        // A listed folder replaced by a link out of the site, a link in a listed one.
+        fs::remove_dir_all(site.join("a")).unwrap();
+        let links = || {
+            std::os::unix::fs::symlink(&outside, site.join("a")).unwrap();
+            std::os::unix::fs::symlink(&outside, site.join("c/more")).unwrap();
         };
-        let at = SystemTime::UNIX_EPOCH + Duration::from_nanos(listed_c as u64);
-        fs::File::open(site.join("c"))
-            .unwrap()
-            .set_modified(at)
-            .unwrap();
-        set_back(&site, 10);
-        let present = Listings::open(kept.clone()).present(&site).unwrap();
-        assert!(!present.files.contains(&site.join("c/hidden.html")));
-        // Not when the folder's time is a whole second (a coarse file system).
-        let whole =
-            SystemTime::UNIX_EPOCH + Duration::from_secs(listed_c as u64 / 1_000_000_000 - 10);
-        fs::File::open(site.join("c"))
-            .unwrap()
-            .set_modified(whole)
-            .unwrap();
-        let all = [
-            files[0].clone(),
-            files[1].clone(),
-            site.join("c/index.html"),
-        ];
-        let listing = describe(&site, all.iter()).unwrap();
-        Listings::open(kept.clone())
-            .save(Some(listing), &root.join("none"))
-            .unwrap();
-        fs::write(site.join("c/hidden2.html"), "手工").unwrap();
-        fs::File::open(site.join("c"))
-            .unwrap()
-            .set_modified(whole)
-            .unwrap();
-        let present = Listings::open(kept.clone()).present(&site).unwrap();
-        assert!(present.files.contains(&site.join("c/hidden2.html")));
+        links();
+        let listings = Listings::open(kept.clone());
+        for found in [listings.present(&site), Present::walk(&site).ok()] {
+            let mut present = found.unwrap();
+            assert_eq!(
+                sorted(present.links.clone()),
+                vec![site.join("a"), site.join("c/more")]
+            );
+            assert!(
+                present.files.iter().all(|f| !f.starts_with(site.join("a"))),
+                "{:?}",
+                present.files
+            );
+            present.remove_links().unwrap();
+            prune(&site, present, &files.iter().cloned().collect()).unwrap();
+            assert_eq!(left(&site), ["", "c", "c/index.html"]);
+            assert!(outside.join("b/keep-me.txt").exists());
+            links();
+        }
         let _ = fs::remove_dir_all(&root);
     }
 }

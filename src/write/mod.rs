@@ -39,6 +39,9 @@ pub struct Staging {
     present: Option<Present>,
     /// The staging folder's listing once pruned, kept when it is published.
     pruned: Option<Listing>,
+    /// When this build began to look at the staging folder (ns): a folder changed
+    /// since is not trusted by the next listing (see [`listing`]).
+    began: i64,
 }
 
 /// `public/` -> `.public.laomo-next/`, in the same folder so the swap is a rename.
@@ -141,6 +144,7 @@ impl Staging {
         listings: Option<Listings>,
     ) -> io::Result<Staging> {
         let dir = staging_dir(output);
+        let began = crate::util::fs::now_ns() as i64;
         // A staging folder that is a file or a link is not ours to reuse.
         if let Ok(m) = fs::symlink_metadata(&dir)
             && !m.is_dir()
@@ -151,10 +155,18 @@ impl Staging {
             .map(|mut d| d.next().is_none())
             .unwrap_or(true);
         fs::create_dir_all(&dir)?;
-        // Learnt before anything is written: writing changes the folders' times.
-        let present = match &listings {
-            Some(l) if !fresh => l.present(&dir),
-            _ => None,
+        // What the folder holds, learnt before anything is written (writing changes the
+        // folders' times), from its listing or else by reading it; and no link in it
+        // that what is written could follow out of the site.
+        let present = if fresh {
+            None
+        } else {
+            let mut present = match listings.as_ref().and_then(|l| l.present(&dir)) {
+                Some(p) => p,
+                None => Present::walk(&dir)?,
+            };
+            present.remove_links()?;
+            Some(present)
         };
         Ok(Staging {
             dir,
@@ -165,6 +177,7 @@ impl Staging {
             listings,
             present,
             pruned: None,
+            began,
         })
     }
 
@@ -241,34 +254,13 @@ impl Staging {
 
     /// Deletes what the last build left that this one did not write (`keep`).
     pub fn prune(&mut self, keep: &HashSet<PathBuf>) -> io::Result<()> {
-        if !self.fresh {
-            match self.present.take() {
-                Some(present) => listing::prune(&self.dir, present, keep)?,
-                None => self.prune_walking(keep)?,
-            }
+        if let Some(present) = self.present.take() {
+            listing::prune(&self.dir, present, keep)?;
         }
         if self.listings.is_some() {
-            self.pruned = listing::describe(&self.dir, keep.iter());
+            self.pruned = listing::describe(&self.dir, keep.iter(), self.began);
         }
         Ok(())
-    }
-
-    /// [`Staging::prune`] without a listing: every folder read.
-    fn prune_walking(&self, keep: &HashSet<PathBuf>) -> io::Result<()> {
-        // Each top-level folder (profiles/, stories/ …) on its own core: the walk is
-        // mostly the kernel listing 15,000 folders.
-        use rayon::prelude::*;
-        let mut top: Vec<PathBuf> = Vec::new();
-        for entry in fs::read_dir(&self.dir)? {
-            let entry = entry?;
-            let p = entry.path();
-            if entry.file_type()?.is_dir() {
-                top.push(p);
-            } else if !keep.contains(&p) {
-                fs::remove_file(&p)?;
-            }
-        }
-        top.par_iter().try_for_each(|dir| prune_tree(dir, keep))
     }
 
     /// Puts the staged site in place of the output; the old site becomes the staging
@@ -310,42 +302,6 @@ impl Staging {
         }
         fs::rename(&old, &self.dir)
     }
-}
-
-/// Deletes the files under `dir` that are not kept, and the folders that become empty.
-fn prune_tree(dir: &Path, keep: &HashSet<PathBuf>) -> io::Result<()> {
-    // Folders we deleted files from, innermost last: only they can have become empty.
-    let mut emptied: Vec<PathBuf> = Vec::new();
-    for entry in walkdir::WalkDir::new(dir).contents_first(true) {
-        let entry = entry.map_err(io::Error::other)?;
-        let p = entry.path();
-        if entry.file_type().is_dir() {
-            if p == dir {
-                // The tree's own root: removed when nothing in it is kept.
-                if emptied.last().is_some_and(|d| d == p) {
-                    let _ = fs::remove_dir(p);
-                }
-                continue;
-            }
-            if emptied.last().is_some_and(|d| d == p) {
-                emptied.pop();
-                if fs::remove_dir(p).is_ok()
-                    && let Some(parent) = p.parent()
-                    && emptied.last().is_none_or(|d| d != parent)
-                {
-                    emptied.push(parent.to_path_buf());
-                }
-            }
-        } else if !keep.contains(p) {
-            fs::remove_file(p)?;
-            if let Some(parent) = p.parent()
-                && emptied.last().is_none_or(|d| d != parent)
-            {
-                emptied.push(parent.to_path_buf());
-            }
-        }
-    }
-    Ok(())
 }
 
 fn remove_if_dir(p: &Path) -> io::Result<()> {
