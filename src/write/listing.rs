@@ -14,7 +14,8 @@
 //! build's files and their folders, nothing else: any other folder is removed.
 
 use rayon::prelude::*;
-use std::collections::{BinaryHeap, HashMap, HashSet};
+use rustc_hash::{FxHashMap, FxHashSet};
+use std::collections::{BinaryHeap, HashSet};
 use std::fs;
 use std::io::{self, Read};
 use std::path::{Path, PathBuf};
@@ -307,10 +308,13 @@ pub fn describe<'a>(
     began: i64,
 ) -> Option<Listing> {
     let inode = folder_inode(root)?;
-    let mut folders: HashMap<String, Vec<String>> = HashMap::new();
+    let mut folders: FxHashMap<String, Vec<String>> = FxHashMap::default();
     folders.insert(String::new(), Vec::new());
+    let root_bytes = bytes(root);
     for file in files {
-        let rel = file.strip_prefix(root).ok()?.to_str()?;
+        // As bytes: `Path::strip_prefix` parses both paths into components.
+        let rel = bytes(file).strip_prefix(root_bytes)?.strip_prefix(b"/")?;
+        let rel = std::str::from_utf8(rel).ok()?;
         let (dir, name) = rel.rsplit_once('/').unwrap_or(("", rel));
         match folders.get_mut(dir) {
             Some(names) => names.push(name.to_string()),
@@ -353,6 +357,19 @@ pub fn describe<'a>(
     Some(Listing { inode, bytes })
 }
 
+/// A path as its bytes: hashing, comparing or cutting a `Path` parses it into
+/// components, and the prune handles 67,000 files and their folders. Every path here
+/// is joined the same way, from the staging folder and `/`-separated site paths.
+fn bytes(p: &Path) -> &[u8] {
+    p.as_os_str().as_encoded_bytes()
+}
+
+/// The folder a path is in, as bytes.
+fn parent(p: &[u8]) -> Option<&[u8]> {
+    let cut = p.iter().rposition(|&b| b == b'/')?;
+    (cut > 0).then(|| &p[..cut])
+}
+
 fn put_str(out: &mut Vec<u8>, s: &str) {
     out.extend_from_slice(&(s.len() as u32).to_le_bytes());
     out.extend_from_slice(s.as_bytes());
@@ -361,21 +378,22 @@ fn put_str(out: &mut Vec<u8>, s: &str) {
 /// Removes `files` that are not kept, then the folders that hold no kept file (the
 /// emptied ones and any of `folders`), innermost first, never `root` itself.
 pub fn prune(root: &Path, present: Present, keep: &HashSet<PathBuf>) -> io::Result<()> {
-    // The folders the kept files are in, and theirs, borrowed from `keep`.
-    let mut holding: HashSet<&Path> = HashSet::new();
+    let kept: FxHashSet<&[u8]> = keep.iter().map(|p| bytes(p)).collect();
+    // The folders the kept files are in, and theirs.
+    let mut holding: FxHashSet<&[u8]> = FxHashSet::default();
     for file in keep {
-        let mut up = file.parent();
+        let mut up = parent(bytes(file));
         while let Some(dir) = up {
             if !holding.insert(dir) {
                 break;
             }
-            up = dir.parent();
+            up = parent(dir);
         }
     }
     let emptied: Vec<PathBuf> = present
         .files
         .par_iter()
-        .filter(|p| !keep.contains(*p))
+        .filter(|p| !kept.contains(bytes(p)))
         .map(|p| match fs::remove_file(p) {
             Ok(()) => Ok(p.parent().map(Path::to_path_buf)),
             // Gone already, or a folder on its way is now a file: nothing to remove.
@@ -400,7 +418,7 @@ pub fn prune(root: &Path, present: Present, keep: &HashSet<PathBuf>) -> io::Resu
     let others = present
         .folders
         .into_iter()
-        .filter(|d| !holding.contains(d.as_path()));
+        .filter(|d| !holding.contains(bytes(d)));
     for dir in emptied.into_iter().chain(others) {
         if dir != root && dir.starts_with(root) && seen.insert(dir.clone()) {
             queue.push((dir.components().count(), dir));
