@@ -13,6 +13,7 @@
 //! time (a file system that keeps no finer ones). After a prune the tree holds the
 //! build's files and their folders, nothing else: any other folder is removed.
 
+use super::record::Reader;
 use rayon::prelude::*;
 use rustc_hash::{FxHashMap, FxHashSet};
 use std::collections::{BinaryHeap, HashSet};
@@ -446,11 +447,7 @@ struct Folder {
 fn read(file: &Path) -> Option<Vec<(u64, Vec<u8>)>> {
     let mut bytes = Vec::new();
     fs::File::open(file).ok()?.read_to_end(&mut bytes).ok()?;
-    let (body, check) = bytes.split_at_checked(bytes.len().checked_sub(16)?)?;
-    if super::record::digest(body) != check {
-        return None;
-    }
-    let mut r = Reader(body.strip_prefix(MAGIC)?);
+    let mut r = Reader::checked(&bytes, MAGIC)?;
     let mut blocks = Vec::new();
     while !r.0.is_empty() {
         let inode = r.u64()?;
@@ -476,29 +473,6 @@ fn parse(block: &[u8]) -> Option<(i64, Vec<Folder>)> {
         folders.push(Folder { path, ctime, files });
     }
     Some((made, folders))
-}
-
-struct Reader<'a>(&'a [u8]);
-
-impl<'a> Reader<'a> {
-    fn take(&mut self, n: usize) -> Option<&'a [u8]> {
-        let (head, rest) = self.0.split_at_checked(n)?;
-        self.0 = rest;
-        Some(head)
-    }
-
-    fn u64(&mut self) -> Option<u64> {
-        Some(u64::from_le_bytes(self.take(8)?.try_into().ok()?))
-    }
-
-    fn u32(&mut self) -> Option<u32> {
-        Some(u32::from_le_bytes(self.take(4)?.try_into().ok()?))
-    }
-
-    fn str(&mut self) -> Option<String> {
-        let n = self.u32()? as usize;
-        String::from_utf8(self.take(n)?.to_vec()).ok()
-    }
 }
 
 #[cfg(all(test, unix))]

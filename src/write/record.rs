@@ -158,11 +158,7 @@ fn read(file: &std::path::Path, identity: &str) -> Option<FxHashMap<u64, (Entry,
         .ok()?
         .read_to_end(&mut bytes)
         .ok()?;
-    let (body, check) = bytes.split_at_checked(bytes.len().checked_sub(16)?)?;
-    if digest(body) != check {
-        return None;
-    }
-    let mut r = Reader(body.strip_prefix(MAGIC)?);
+    let mut r = Reader::checked(&bytes, MAGIC)?;
     let len = r.u64()? as usize;
     if r.take(len)? != identity.as_bytes() {
         return None;
@@ -190,17 +186,34 @@ fn read(file: &std::path::Path, identity: &str) -> Option<FxHashMap<u64, (Entry,
     Some(known)
 }
 
-struct Reader<'a>(&'a [u8]);
+/// Reads the writer's files (this record, the listings): numbers little-endian.
+pub(super) struct Reader<'a>(pub(super) &'a [u8]);
 
 impl<'a> Reader<'a> {
-    fn take(&mut self, n: usize) -> Option<&'a [u8]> {
+    /// The body of a file that starts with `magic` and ends with the digest of the rest.
+    pub(super) fn checked(bytes: &'a [u8], magic: &[u8]) -> Option<Reader<'a>> {
+        let (body, check) = bytes.split_at_checked(bytes.len().checked_sub(16)?)?;
+        (digest(body) == check).then_some(())?;
+        Some(Reader(body.strip_prefix(magic)?))
+    }
+
+    pub(super) fn take(&mut self, n: usize) -> Option<&'a [u8]> {
         let (head, rest) = self.0.split_at_checked(n)?;
         self.0 = rest;
         Some(head)
     }
 
-    fn u64(&mut self) -> Option<u64> {
+    pub(super) fn u64(&mut self) -> Option<u64> {
         Some(u64::from_le_bytes(self.take(8)?.try_into().ok()?))
+    }
+
+    pub(super) fn u32(&mut self) -> Option<u32> {
+        Some(u32::from_le_bytes(self.take(4)?.try_into().ok()?))
+    }
+
+    pub(super) fn str(&mut self) -> Option<String> {
+        let n = self.u32()? as usize;
+        String::from_utf8(self.take(n)?.to_vec()).ok()
     }
 }
 
